@@ -1,0 +1,41 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+
+	"handoff/domain"
+)
+
+// statusOf is the one table from error codes to HTTP statuses.
+var statusOf = map[domain.Code]int{
+	domain.CodeInvalid:      http.StatusBadRequest,
+	domain.CodeUnauthorized: http.StatusUnauthorized,
+	domain.CodeForbidden:    http.StatusForbidden,
+	domain.CodeNotFound:     http.StatusNotFound,
+	domain.CodeConflict:     http.StatusConflict,
+	domain.CodeUnavailable:  http.StatusServiceUnavailable,
+}
+
+// writeError answers with Didit's error body: {"detail": "..."}, or the
+// field-keyed lists of a validation error. Anything handoff did not
+// classify is a 500 that says nothing internal; its cause goes to the log.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	var e *domain.Error
+	status, known := 0, false
+	if errors.As(err, &e) {
+		status, known = statusOf[e.Code]
+	}
+	if !known {
+		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		writeJSON(w, http.StatusInternalServerError, detail("A server error occurred."))
+		return
+	}
+	if len(e.Fields) > 0 {
+		writeJSON(w, status, e.Fields)
+		return
+	}
+	writeJSON(w, status, detail(e.Message))
+}
+
+func detail(msg string) map[string]string { return map[string]string{"detail": msg} }

@@ -1,0 +1,55 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"handoff/domain"
+)
+
+// writeSession writes a session in the seed's shape: the session fields,
+// then every check family of its kind in the seed's order.
+func writeSession(w http.ResponseWriter, status int, s domain.Session) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	w.Write(SessionJSON(s))
+}
+
+// SessionJSON encodes s with its keys in the documented order.
+func SessionJSON(s domain.Session) []byte {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	field := func(name string, v any) {
+		if b.Len() > 1 {
+			b.WriteByte(',')
+		}
+		k, _ := json.Marshal(name)
+		b.Write(k)
+		b.WriteByte(':')
+		if raw, ok := v.(json.RawMessage); ok {
+			b.Write(raw)
+			return
+		}
+		val, _ := json.Marshal(v)
+		b.Write(val)
+	}
+	field("session_id", s.ID)
+	field("session_number", s.Number)
+	field("session_kind", s.Kind)
+	field("status", s.Status)
+	field("workflow_id", s.WorkflowID)
+	if s.VendorData == "" {
+		field("vendor_data", nil)
+	} else {
+		field("vendor_data", s.VendorData)
+	}
+	field("shared_from_session", s.SharedFromSession)
+	field("created_at", s.CreatedAt.UTC().Format(time.RFC3339Nano))
+	for _, f := range domain.Families(s.Kind) {
+		field(f, s.Checks.Family(f))
+	}
+	b.WriteByte('}')
+	return b.Bytes()
+}

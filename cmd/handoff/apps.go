@@ -1,0 +1,169 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"handoff/domain"
+	"handoff/review"
+)
+
+const cliActor = "cli"
+
+func (a *app) appCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "app", Short: "Manage applications (tenants), their workflows and API keys"}
+
+	var name, privs string
+	var workflows []string
+	var asJSON bool
+	create := &cobra.Command{
+		Use: "create", Short: "Create an application with workflows and a first API key (shown once)", Args: cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			req := review.NewApplication{Name: name}
+			for _, w := range workflows {
+				wf, err := domain.ParseWorkflow(w)
+				if err != nil {
+					return err
+				}
+				req.Workflows = append(req.Workflows, wf)
+			}
+			if privs != "" {
+				ps, err := domain.ParsePrivileges(privs)
+				if err != nil {
+					return err
+				}
+				req.Privileges = ps
+			}
+			svc, err := a.open()
+			if err != nil {
+				return err
+			}
+			out, err := svc.CreateApplication(a.ctx, cliActor, req)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return a.printJSON(map[string]any{"application_id": out.Application.ID, "name": out.Application.Name,
+					"api_key": out.APIKey, "workflows": out.Workflows})
+			}
+			fmt.Fprintf(a.stdout, "application  %s\nid           %s\napi key      %s   (shown once: store it now)\n",
+				out.Application.Name, out.Application.ID, out.APIKey)
+			for _, wf := range out.Workflows {
+				fmt.Fprintf(a.stdout, "workflow     %s (%s)\n", wf.ID, wf.Kind)
+			}
+			return nil
+		},
+	}
+	create.Flags().StringVar(&name, "name", "", "application name (unique)")
+	create.Flags().StringArrayVar(&workflows, "workflow", nil, "workflow as ID:user or ID:business (repeatable)")
+	create.Flags().StringVar(&privs, "privileges", "", "privileges of the first key (default write:sessions,read:sessions)")
+	create.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	create.MarkFlagRequired("name")
+
+	var listJSON bool
+	list := &cobra.Command{
+		Use: "list", Short: "List applications", Args: cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			svc, err := a.open()
+			if err != nil {
+				return err
+			}
+			apps, err := svc.Applications(a.ctx)
+			if err != nil {
+				return err
+			}
+			if listJSON {
+				out := make([]map[string]any, len(apps))
+				for i, ap := range apps {
+					out[i] = map[string]any{"application_id": ap.ID, "name": ap.Name, "created_at": ap.CreatedAt}
+				}
+				return a.printJSON(out)
+			}
+			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "APPLICATION ID\tNAME\tCREATED")
+			for _, ap := range apps {
+				fmt.Fprintf(tw, "%s\t%s\t%s\n", ap.ID, ap.Name, ap.CreatedAt.Format("2006-01-02 15:04"))
+			}
+			return tw.Flush()
+		},
+	}
+	list.Flags().BoolVar(&listJSON, "json", false, "print JSON")
+
+	cmd.AddCommand(create, list, a.keyCmd(), a.workflowCmd())
+	return cmd
+}
+
+func (a *app) keyCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "key", Short: "Manage an application's API keys"}
+	var appRef, privs string
+	var asJSON bool
+	create := &cobra.Command{
+		Use: "create", Short: "Create an API key (shown once)", Args: cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			ps := domain.DefaultPrivileges
+			if privs != "" {
+				var err error
+				if ps, err = domain.ParsePrivileges(privs); err != nil {
+					return err
+				}
+			}
+			svc, err := a.open()
+			if err != nil {
+				return err
+			}
+			ap, err := a.findApp(svc, appRef)
+			if err != nil {
+				return err
+			}
+			key, err := svc.CreateAPIKey(a.ctx, cliActor, ap.ID, ps)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return a.printJSON(map[string]any{"application_id": ap.ID, "api_key": key, "privileges": ps})
+			}
+			fmt.Fprintf(a.stdout, "%s\n(shown once: store it now)\n", key)
+			return nil
+		},
+	}
+	create.Flags().StringVar(&appRef, "app", "", "application id or name")
+	create.Flags().StringVar(&privs, "privileges", "", "comma-separated privileges (default write:sessions,read:sessions)")
+	create.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	cmd.AddCommand(create)
+	return cmd
+}
+
+func (a *app) workflowCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "workflow", Short: "Manage an application's workflows"}
+	var appRef string
+	add := &cobra.Command{
+		Use: "add ID:user|ID:business", Short: "Add a workflow", Args: cobra.ExactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			wf, err := domain.ParseWorkflow(args[0])
+			if err != nil {
+				return err
+			}
+			svc, err := a.open()
+			if err != nil {
+				return err
+			}
+			ap, err := a.findApp(svc, appRef)
+			if err != nil {
+				return err
+			}
+			return svc.AddWorkflow(a.ctx, ap.ID, wf)
+		},
+	}
+	add.Flags().StringVar(&appRef, "app", "", "application id or name")
+	cmd.AddCommand(add)
+	return cmd
+}
+
+func (a *app) printJSON(v any) error {
+	enc := json.NewEncoder(a.stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}

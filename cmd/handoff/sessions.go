@@ -1,0 +1,77 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"handoff/domain"
+	"handoff/review"
+)
+
+func (a *app) sessionCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "session", Short: "Work with sessions"}
+	var appRef, kind, status string
+	var count int
+	var seed uint64
+	var asJSON bool
+	gen := &cobra.Command{
+		Use:   "generate",
+		Short: "Create synthetic sessions with realistic, invented verification payloads",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			opts := review.GenerateOptions{Count: count, Seed: seed, Actor: cliActor}
+			if kind != "" && kind != "mixed" {
+				k, err := domain.ParseKind(kind)
+				if err != nil {
+					return domain.Invalidf("--kind must be user, business or mixed, not %q", kind)
+				}
+				opts.Kind = k
+			}
+			if status != "" && status != "mixed" {
+				p := domain.Status(status).Phase()
+				if p == 0 {
+					return domain.Invalidf("--status %q is not a status (e.g. Approved, DECLINED, \"In Review\", or mixed)", status)
+				}
+				opts.Phase = p
+			}
+			svc, err := a.open()
+			if err != nil {
+				return err
+			}
+			ap, err := a.findApp(svc, appRef)
+			if err != nil {
+				return err
+			}
+			opts.App = ap.ID
+			w := bufio.NewWriterSize(a.stdout, 64<<10)
+			defer w.Flush()
+			n := 0
+			err = svc.Generate(a.ctx, opts, func(s domain.Session) {
+				n++
+				if asJSON {
+					b, _ := json.Marshal(map[string]any{"session_id": s.ID, "session_number": s.Number,
+						"session_kind": s.Kind, "status": s.Status})
+					w.Write(append(b, '\n'))
+				}
+			})
+			if err != nil {
+				return err
+			}
+			if !asJSON {
+				fmt.Fprintf(w, "created %d sessions in %s\n", n, ap.Name)
+			}
+			return nil
+		},
+	}
+	gen.Flags().StringVar(&appRef, "app", "", "application id or name")
+	gen.Flags().IntVar(&count, "count", 10, "how many sessions")
+	gen.Flags().StringVar(&kind, "kind", "mixed", "user, business or mixed")
+	gen.Flags().StringVar(&status, "status", "mixed", "a status (either casing) or mixed")
+	gen.Flags().Uint64Var(&seed, "seed", 1, "random seed: the same seed gives the same people and companies")
+	gen.Flags().BoolVar(&asJSON, "json", false, "print one JSON object per session")
+	cmd.AddCommand(gen)
+	return cmd
+}

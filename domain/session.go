@@ -1,0 +1,68 @@
+package domain
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Session is one verification inside one application.
+type Session struct {
+	ApplicationID     uuid.UUID
+	ID                uuid.UUID
+	Number            int64
+	Kind              Kind
+	Status            Status
+	WorkflowID        string
+	VendorData        string
+	SharedFromSession *uuid.UUID
+	Checks            Checks
+	CreatedAt         time.Time
+	ExpiresAt         *time.Time
+}
+
+// Imported reports whether the session is a clone of another application's.
+func (s *Session) Imported() bool { return s.SharedFromSession != nil }
+
+// ImportedStatus is the status a clone of src lands in: the source's when
+// the importer trusts the issuer's review, otherwise In Review in the
+// casing of the kind.
+func ImportedStatus(src Status, kind Kind, trustReview bool) Status {
+	if trustReview {
+		return src
+	}
+	return StatusOf(kind, PhaseInReview)
+}
+
+// Decision is an analyst's or partner's verdict on a finished session.
+type Decision struct {
+	Phase   Phase
+	Comment string
+}
+
+// ParseDecision accepts the update-status body's new_status: "Approved" or
+// "Declined" (either casing, so a KYB client may send "APPROVED").
+func ParseDecision(newStatus string) (Phase, error) {
+	p := Status(newStatus).Phase()
+	if p != PhaseApproved && p != PhaseDeclined {
+		return 0, FieldError("new_status", "must be \"Approved\" or \"Declined\", not %q", newStatus)
+	}
+	return p, nil
+}
+
+// MaxVendorData bounds vendor_data, an opaque id from the partner's side.
+const MaxVendorData = 256
+
+// ValidateVendorData rejects vendor data that is too long or has control
+// characters.
+func ValidateVendorData(v string) error {
+	if len(v) > MaxVendorData {
+		return FieldError("vendor_data", "must be at most %d characters", MaxVendorData)
+	}
+	for _, r := range v {
+		if r < 0x20 || r == 0x7f {
+			return FieldError("vendor_data", "must not contain control characters")
+		}
+	}
+	return nil
+}

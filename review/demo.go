@@ -1,0 +1,150 @@
+package review
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"handoff/domain"
+	"handoff/store"
+)
+
+// Demo application names.
+const (
+	DemoIssuer  = "Northwind Bank (issuer)"
+	DemoPartner = "Harbor Pay (partner)"
+)
+
+// DemoReport says what the demo scenario holds and gives fresh API keys.
+type DemoReport struct {
+	Created               bool // false when the scenario already existed
+	Issuer, Partner       domain.Application
+	IssuerKey, PartnerKey string
+	IssuerSessions        int64
+	PartnerQueue          int64
+}
+
+// SeedDemo creates the demo scenario unless it exists: a bank that verifies
+// people and companies, a payments partner that imports them, imported
+// cases waiting in the partner's queue, decided history, and active,
+// imported and expired tokens. Every run mints a new API key per
+// application (keys are stored hashed, so old ones cannot be shown again).
+func (s *Service) SeedDemo(ctx context.Context) (DemoReport, error) {
+	var r DemoReport
+	issuer, err := store.FindApplication(ctx, s.db, DemoIssuer)
+	if domain.IsCode(err, domain.CodeNotFound) {
+		if err := s.createDemo(ctx); err != nil {
+			return r, fmt.Errorf("creating the demo scenario: %w", err)
+		}
+		r.Created = true
+		issuer, err = store.FindApplication(ctx, s.db, DemoIssuer)
+	}
+	if err != nil {
+		return r, err
+	}
+	partner, err := store.FindApplication(ctx, s.db, DemoPartner)
+	if err != nil {
+		return r, err
+	}
+	r.Issuer, r.Partner = issuer, partner
+	if r.IssuerKey, err = s.CreateAPIKey(ctx, "demo", issuer.ID, domain.DefaultPrivileges); err != nil {
+		return r, err
+	}
+	if r.PartnerKey, err = s.CreateAPIKey(ctx, "demo", partner.ID, domain.DefaultPrivileges); err != nil {
+		return r, err
+	}
+	if r.IssuerSessions, err = store.CountFinished(ctx, s.db, issuer.ID, store.SessionFilter{}); err != nil {
+		return r, err
+	}
+	r.PartnerQueue, err = store.CountQueue(ctx, s.db, partner.ID)
+	return r, err
+}
+
+func (s *Service) createDemo(ctx context.Context) error {
+	issuer, err := s.CreateApplication(ctx, "demo", NewApplication{Name: DemoIssuer, Workflows: []domain.Workflow{
+		{ID: "wf_northwind_kyc", Kind: domain.KindUser}, {ID: "wf_northwind_kyb", Kind: domain.KindBusiness}}})
+	if err != nil {
+		return err
+	}
+	partner, err := s.CreateApplication(ctx, "demo", NewApplication{Name: DemoPartner, Workflows: []domain.Workflow{
+		{ID: "wf_partner_kyc", Kind: domain.KindUser}, {ID: "wf_partner_kyb", Kind: domain.KindBusiness}}})
+	if err != nil {
+		return err
+	}
+	iss, par := issuer.Application.ID, partner.Application.ID
+	var sessions []domain.Session
+	collect := func(sess domain.Session) { sessions = append(sessions, sess) }
+	if err := s.Generate(ctx, GenerateOptions{App: iss, Count: 320, Seed: 2026, Actor: "demo"}, collect); err != nil {
+		return err
+	}
+	if err := s.Generate(ctx, GenerateOptions{App: par, Count: 40, Seed: 7, Actor: "demo"}, func(domain.Session) {}); err != nil {
+		return err
+	}
+	// A few sessions still in flight, which cannot be shared.
+	if err := s.Generate(ctx, GenerateOptions{App: iss, Count: 6, Seed: 99, Phase: domain.PhaseInProgress, Actor: "demo"}, func(domain.Session) {}); err != nil {
+		return err
+	}
+
+	minter := Analyst(iss, "maria.k")
+	importer := Analyst(par, "sam.ortiz")
+	var shared int
+	share := func(sess domain.Session, ttl int, svc *Service) (Minted, error) {
+		shared++
+		return svc.Share(ctx, minter, sess.ID, par, ttl)
+	}
+	// Imported for review (the queue), imported trusted, imported then
+	// decided, minted and not yet imported, and expired.
+	plan := []struct {
+		trust  bool
+		decide string
+		n      int
+	}{
+		{false, "", 7},
+		{true, "", 4},
+		{false, "Approved", 3},
+		{false, "Declined", 2},
+	}
+	i := 0
+	for _, p := range plan {
+		for j := 0; j < p.n; j++ {
+			sess := sessions[len(sessions)-1-i]
+			i++
+			m, err := share(sess, 3600, s)
+			if err != nil {
+				return err
+			}
+			wf := "wf_partner_kyc"
+			if sess.Kind == domain.KindBusiness {
+				wf = "wf_partner_kyb"
+			}
+			imp, err := s.Import(ctx, importer, ImportRequest{ShareToken: m.Token, WorkflowID: wf,
+				VendorData: fmt.Sprintf("harbor-%s-%04d", sess.Kind, 100+i), TrustReview: p.trust})
+			if err != nil {
+				return err
+			}
+			if p.decide != "" {
+				comment := "Documents and AML screening reviewed; consistent with the issuer's findings."
+				if p.decide == "Declined" {
+					comment = "reason: sanctions_match — AML hit confirmed against a sanctions list."
+				}
+				if _, err := s.Decide(ctx, importer, imp.ID, p.decide, comment); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	for j := 0; j < 3; j++ {
+		if _, err := share(sessions[len(sessions)-1-i], []int{900, 3600, 86400}[j], s); err != nil {
+			return err
+		}
+		i++
+	}
+	past := New(s.db, WithClock(func() time.Time { return s.now().Add(-3 * time.Hour) }), WithLogger(s.log))
+	for j := 0; j < 2; j++ {
+		if _, err := share(sessions[len(sessions)-1-i], 600, past); err != nil {
+			return err
+		}
+		i++
+	}
+	return nil
+}

@@ -1,0 +1,113 @@
+package review
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+
+	"handoff/domain"
+	"handoff/store"
+)
+
+// ImportRequest is the body of POST /v3/session/import-shared/.
+type ImportRequest struct {
+	ShareToken  string
+	WorkflowID  string
+	VendorData  string
+	TrustReview bool
+}
+
+// Import redeems a share token into the caller's application as a
+// brand-new session cloned from the source, in one transaction: either the
+// session, its entity, the import record and both audit events exist
+// afterwards, or none of them do.
+func (s *Service) Import(ctx context.Context, caller domain.Caller, req ImportRequest) (domain.Session, error) {
+	if err := caller.Require(domain.PrivWriteSessions); err != nil {
+		return domain.Session{}, err
+	}
+	if req.ShareToken == "" {
+		return domain.Session{}, domain.FieldError("share_token", "This field is required.")
+	}
+	if req.WorkflowID == "" {
+		return domain.Session{}, domain.FieldError("workflow_id", "This field is required.")
+	}
+	if err := domain.ValidateWorkflowID(req.WorkflowID); err != nil {
+		return domain.Session{}, err
+	}
+	if err := domain.ValidateVendorData(req.VendorData); err != nil {
+		return domain.Session{}, err
+	}
+	claims, err := domain.ParseShareToken(req.ShareToken, s.keys.lookup(ctx), s.now())
+	if err != nil {
+		return domain.Session{}, err
+	}
+	if claims.ForApplicationID != caller.ApplicationID {
+		return domain.Session{}, domain.Forbiddenf("This share token was not issued for your application.")
+	}
+	tokenID, _ := claims.TokenID()
+	now := s.now().UTC()
+	sess := store.NewSession{Session: domain.Session{ApplicationID: caller.ApplicationID, ID: uuid.New(),
+		Kind: claims.SessionKind, WorkflowID: req.WorkflowID, VendorData: req.VendorData,
+		SharedFromSession: &claims.SessionID, CreatedAt: now.Truncate(time.Microsecond)},
+		SharedFromApplication: &claims.FromApplicationID, ImportTokenID: &tokenID}
+
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+		claimed, err := store.ClaimImport(ctx, tx, store.Import{ApplicationID: caller.ApplicationID, TokenID: tokenID,
+			SessionID: sess.ID, SourceApplicationID: claims.FromApplicationID, SourceSessionID: claims.SessionID,
+			ImportedBy: caller.Actor(), CreatedAt: now})
+		if err != nil {
+			return err
+		}
+		if !claimed {
+			return domain.Forbiddenf("This share token has already been imported into your application.")
+		}
+		src, err := store.ImportSource(ctx, tx, claims.FromApplicationID, claims.SessionID, tokenID)
+		if domain.IsCode(err, domain.CodeNotFound) {
+			return domain.NotFoundf("The original session no longer exists.")
+		} else if err != nil {
+			return err
+		}
+		if src.Session.Kind != claims.SessionKind {
+			return domain.Unauthorizedf("Share token is invalid: its session_kind does not match the session.")
+		}
+		wf, err := store.GetWorkflow(ctx, tx, caller.ApplicationID, req.WorkflowID)
+		if domain.IsCode(err, domain.CodeNotFound) || err == nil && wf.Kind != claims.SessionKind {
+			return domain.NotFoundf("Workflow %q not found in your application for %s sessions.", req.WorkflowID, claims.SessionKind)
+		} else if err != nil {
+			return err
+		}
+		sess.Status = domain.ImportedStatus(src.Session.Status, sess.Kind, req.TrustReview)
+		sess.Checks = src.Session.Checks
+		if err := store.LockCounters(ctx, tx, caller.ApplicationID, claims.FromApplicationID); err != nil {
+			return err
+		}
+		if sess.Number, err = store.NextSessionNumbers(ctx, tx, caller.ApplicationID, 1); err != nil {
+			return err
+		}
+		if req.VendorData != "" {
+			if _, err := store.EnsureEntity(ctx, tx, caller.ApplicationID, sess.Kind, req.VendorData); err != nil {
+				return err
+			}
+		}
+		if err := store.InsertSession(ctx, tx, sess); err != nil {
+			return err
+		}
+		link := map[string]any{
+			"token_id": tokenID, "source_session_id": claims.SessionID, "source_application_id": claims.FromApplicationID,
+			"imported_session_id": sess.ID, "importing_application_id": caller.ApplicationID,
+			"minted_by": src.MintedBy, "imported_by": caller.Actor(), "trust_review": req.TrustReview,
+			"status": sess.Status, "source_status": src.Session.Status,
+		}
+		if err := store.AppendAudit(ctx, tx, caller.ApplicationID, domain.AuditEvent{At: now, Actor: caller.Actor(),
+			Action: domain.ActionSessionImported, SessionID: &sess.ID, Details: mustJSON(link)}); err != nil {
+			return err
+		}
+		return store.AppendAudit(ctx, tx, claims.FromApplicationID, domain.AuditEvent{At: now, Actor: caller.Actor(),
+			Action: domain.ActionTokenImported, SessionID: &claims.SessionID, Details: mustJSON(link)})
+	})
+	if err != nil {
+		return domain.Session{}, err
+	}
+	return sess.Session, nil
+}

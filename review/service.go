@@ -1,0 +1,44 @@
+// Package review holds handoff's use cases: share, import, decide, the
+// queue and the administration around them. It is the one place that
+// combines domain rules with store transactions and writes audit events;
+// the REST API and the TUI both call it.
+package review
+
+import (
+	"log/slog"
+	"time"
+
+	"handoff/store"
+)
+
+// Service runs the use cases on one database.
+type Service struct {
+	db      *store.DB
+	now     func() time.Time
+	log     *slog.Logger
+	keys    *keyring
+	callers *callerCache
+}
+
+// Option configures a Service.
+type Option func(*Service)
+
+// WithClock replaces the wall clock (tests).
+func WithClock(now func() time.Time) Option { return func(s *Service) { s.now = now } }
+
+// WithLogger sets the logger for causes that are not shown to users.
+func WithLogger(l *slog.Logger) Option { return func(s *Service) { s.log = l } }
+
+// New returns a Service on db.
+func New(db *store.DB, opts ...Option) *Service {
+	s := &Service{db: db, now: time.Now, log: slog.Default()}
+	for _, o := range opts {
+		o(s)
+	}
+	s.keys = newKeyring(db, s.now)
+	s.callers = newCallerCache(s.now)
+	return s
+}
+
+// DB exposes the pool to the wiring layer (cmd), for closing and health.
+func (s *Service) DB() *store.DB { return s.db }

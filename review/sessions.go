@@ -1,0 +1,37 @@
+package review
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+
+	"handoff/domain"
+	"handoff/store"
+)
+
+// Session returns one of the caller's sessions with its full payload.
+func (s *Service) Session(ctx context.Context, caller domain.Caller, id uuid.UUID) (domain.Session, error) {
+	if err := caller.Require(domain.PrivReadSessions); err != nil {
+		return domain.Session{}, err
+	}
+	return store.GetSession(ctx, s.db, caller.ApplicationID, id, false)
+}
+
+// DeleteSession soft-deletes one of the caller's sessions; tokens minted for
+// it import as not found from then on.
+func (s *Service) DeleteSession(ctx context.Context, caller domain.Caller, id uuid.UUID) error {
+	if err := caller.Require(domain.PrivWriteSessions); err != nil {
+		return err
+	}
+	return s.db.InTx(ctx, func(tx *store.Tx) error {
+		sess, err := store.GetSession(ctx, tx, caller.ApplicationID, id, true)
+		if err != nil {
+			return err
+		}
+		if err := store.DeleteSession(ctx, tx, caller.ApplicationID, id, s.now()); err != nil {
+			return err
+		}
+		return store.AppendAudit(ctx, tx, caller.ApplicationID, domain.AuditEvent{At: s.now(), Actor: caller.Actor(),
+			Action: domain.ActionSessionDeleted, SessionID: &id, Details: mustJSON(map[string]any{"status": sess.Status})})
+	})
+}

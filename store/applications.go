@@ -1,0 +1,105 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+
+	"handoff/domain"
+)
+
+type appRow struct {
+	ID        uuid.UUID  `db:"application_id"`
+	Name      string     `db:"name"`
+	CreatedAt time.Time  `db:"created_at"`
+	DeletedAt *time.Time `db:"deleted_at"`
+}
+
+func (r appRow) domain() domain.Application {
+	return domain.Application{ID: r.ID, Name: r.Name, CreatedAt: r.CreatedAt, DeletedAt: r.DeletedAt}
+}
+
+const appCols = `application_id, name, created_at, deleted_at`
+
+// CreateApplication inserts an application and its counters row.
+func CreateApplication(ctx context.Context, q Queryer, app domain.Application) error {
+	if _, err := q.ExecContext(ctx, `INSERT INTO applications (application_id, name, created_at) VALUES ($1, $2, $3)`,
+		app.ID, app.Name, app.CreatedAt); err != nil {
+		if domain.IsCode(mapErr(err), domain.CodeConflict) {
+			return domain.Conflictf("an application named %q already exists", app.Name)
+		}
+		return mapErr(err)
+	}
+	_, err := q.ExecContext(ctx, `INSERT INTO app_counters (application_id) VALUES ($1)`, app.ID)
+	return mapErr(err)
+}
+
+// GetApplication loads a live application by id.
+func GetApplication(ctx context.Context, q Queryer, id uuid.UUID) (domain.Application, error) {
+	var r appRow
+	err := q.GetContext(ctx, &r, `SELECT `+appCols+` FROM applications WHERE application_id = $1 AND deleted_at IS NULL`, id)
+	return r.domain(), notFound(err, "application not found")
+}
+
+// FindApplication loads a live application by id or by name
+// (case-insensitive).
+func FindApplication(ctx context.Context, q Queryer, idOrName string) (domain.Application, error) {
+	if id, err := uuid.Parse(idOrName); err == nil {
+		app, err := GetApplication(ctx, q, id)
+		if domain.IsCode(err, domain.CodeNotFound) {
+			return app, domain.NotFoundf("no application with id %s", id)
+		}
+		return app, err
+	}
+	var r appRow
+	err := q.GetContext(ctx, &r, `SELECT `+appCols+` FROM applications WHERE lower(name) = lower($1) AND deleted_at IS NULL`, idOrName)
+	return r.domain(), notFound(err, "no application named "+quote(idOrName))
+}
+
+// ListApplications returns the live applications by name.
+func ListApplications(ctx context.Context, q Queryer) ([]domain.Application, error) {
+	var rows []appRow
+	if err := q.SelectContext(ctx, &rows, `SELECT `+appCols+` FROM applications WHERE deleted_at IS NULL ORDER BY lower(name)`); err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]domain.Application, len(rows))
+	for i, r := range rows {
+		out[i] = r.domain()
+	}
+	return out, nil
+}
+
+// DeleteApplication soft-deletes an application: tokens can no longer be
+// minted for it.
+func DeleteApplication(ctx context.Context, q Queryer, id uuid.UUID, at time.Time) error {
+	res, err := q.ExecContext(ctx, `UPDATE applications SET deleted_at = $2 WHERE application_id = $1 AND deleted_at IS NULL`, id, at)
+	return affected(res, err, "application not found")
+}
+
+// LockCounters locks the counters rows of the given applications, in id
+// order so two transactions touching the same pair never deadlock.
+func LockCounters(ctx context.Context, q Queryer, ids ...uuid.UUID) error {
+	strs := make([]string, len(ids))
+	for i, id := range ids {
+		strs[i] = id.String()
+	}
+	// Rows are locked in the order returned, so the ORDER BY fixes the order.
+	var n []int
+	err := q.SelectContext(ctx, &n, `SELECT 1 FROM app_counters WHERE application_id = ANY($1::uuid[])
+		ORDER BY application_id FOR UPDATE`, pqArray(strs))
+	return mapErr(err)
+}
+
+// NextSessionNumbers reserves n consecutive session numbers and returns the
+// first. The row lock it takes makes numbers gap-free: a rolled-back
+// transaction releases its numbers to the next one.
+func NextSessionNumbers(ctx context.Context, q Queryer, app uuid.UUID, n int) (int64, error) {
+	var last int64
+	err := q.GetContext(ctx, &last, `UPDATE app_counters SET last_session_number = last_session_number + $2
+		WHERE application_id = $1 RETURNING last_session_number`, app, n)
+	if err != nil {
+		return 0, notFound(err, "application not found")
+	}
+	return last - int64(n) + 1, nil
+}

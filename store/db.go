@@ -1,0 +1,159 @@
+// Package store keeps handoff's data in PostgreSQL through sqlx and lib/pq.
+// Functions take a Queryer, which both the pool and a transaction satisfy,
+// so the review layer composes one transaction around a whole use case.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+
+	"handoff/domain"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Queryer is what store functions run on: *DB or *Tx.
+type Queryer interface {
+	sqlx.ExtContext
+	GetContext(ctx context.Context, dest any, query string, args ...any) error
+	SelectContext(ctx context.Context, dest any, query string, args ...any) error
+}
+
+// DB is the connection pool.
+type DB struct {
+	*sqlx.DB
+	dsn string
+}
+
+// Tx is one transaction.
+type Tx = sqlx.Tx
+
+// Open connects to dsn, checks the server answers, and applies pending
+// migrations (serialised across processes by an advisory lock).
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	db, err := Connect(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Connect opens the pool without migrating.
+func Connect(ctx context.Context, dsn string) (*DB, error) {
+	sdb, err := sqlx.Open("postgres", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("database %s: %v", Redact(dsn), err)
+	}
+	sdb.SetMaxOpenConns(64)
+	sdb.SetMaxIdleConns(64)
+	sdb.SetConnMaxIdleTime(5 * time.Minute)
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := sdb.PingContext(pctx); err != nil {
+		sdb.Close()
+		return nil, fmt.Errorf("cannot reach the database at %s: %v", Redact(dsn), err)
+	}
+	return &DB{DB: sdb, dsn: dsn}, nil
+}
+
+// DSN is the connection string the pool was opened with.
+func (db *DB) DSN() string { return db.dsn }
+
+// Migrate applies the embedded migrations.
+func (db *DB) Migrate(ctx context.Context) error {
+	locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 120))
+	if err != nil {
+		return err
+	}
+	sub, _ := fs.Sub(migrations, "migrations")
+	p, err := goose.NewProvider(goose.DialectPostgres, db.DB.DB, sub,
+		goose.WithSessionLocker(locker), goose.WithDisableGlobalRegistry(true))
+	if err != nil {
+		return fmt.Errorf("loading migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrating the database: %w", err)
+	}
+	return nil
+}
+
+// InTx runs fn in one transaction: committed when fn returns nil, rolled
+// back otherwise, so nothing of a failed use case remains.
+func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
+	tx, err := db.BeginTxx(ctx, nil)
+	if err != nil {
+		return mapErr(err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return mapErr(tx.Commit())
+}
+
+// mapErr is the one place driver errors become domain errors: no rows is
+// not found, a unique violation a conflict; matched by code, never text.
+func mapErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return domain.NotFoundf("not found")
+	}
+	var pqErr *pq.Error
+	if errors.As(err, &pqErr) {
+		switch pqErr.Code {
+		case "23505":
+			return &domain.Error{Code: domain.CodeConflict, Message: "already exists"}
+		case "23503":
+			return domain.NotFoundf("a referenced record does not exist")
+		case "22P02", "22001", "22021":
+			return domain.Invalidf("invalid value")
+		}
+	}
+	return err
+}
+
+// notFound maps no rows to a not-found error with msg, other errors as usual.
+func notFound(err error, msg string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return domain.NotFoundf("%s", msg)
+	}
+	return mapErr(err)
+}
+
+// Redact removes the password from a connection URL or key=value string so
+// it can be shown and logged.
+func Redact(dsn string) string {
+	if u, err := url.Parse(dsn); err == nil && u.Scheme != "" && u.User != nil {
+		if _, has := u.User.Password(); has {
+			u.User = url.UserPassword(u.User.Username(), "xxxxx")
+		}
+		return u.String()
+	}
+	var parts []string
+	for _, f := range strings.Fields(dsn) {
+		if strings.HasPrefix(f, "password=") {
+			f = "password=xxxxx"
+		}
+		parts = append(parts, f)
+	}
+	return strings.Join(parts, " ")
+}

@@ -1,0 +1,145 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+
+	"handoff/domain"
+)
+
+// SigningKeys returns every share-token signing key, newest first.
+func SigningKeys(ctx context.Context, q Queryer) ([]domain.SigningKey, error) {
+	var rows []struct {
+		ID     string `db:"kid"`
+		Secret []byte `db:"secret"`
+	}
+	if err := q.SelectContext(ctx, &rows, `SELECT kid, secret FROM signing_keys ORDER BY created_at DESC, kid DESC`); err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]domain.SigningKey, len(rows))
+	for i, r := range rows {
+		out[i] = domain.SigningKey{ID: r.ID, Secret: r.Secret}
+	}
+	return out, nil
+}
+
+// AddSigningKey stores a new signing key; it becomes the newest.
+func AddSigningKey(ctx context.Context, q Queryer, k domain.SigningKey, at time.Time) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO signing_keys (kid, secret, created_at) VALUES ($1, $2, $3)`, k.ID, k.Secret, at)
+	return mapErr(err)
+}
+
+// ShareToken is the record of one minted token.
+type ShareToken struct {
+	ApplicationID    uuid.UUID `db:"application_id"`
+	ID               uuid.UUID `db:"token_id"`
+	SessionID        uuid.UUID `db:"session_id"`
+	SessionKind      string    `db:"session_kind"`
+	ForApplicationID uuid.UUID `db:"for_application_id"`
+	MintedBy         string    `db:"minted_by"`
+	KeyID            string    `db:"kid"`
+	CreatedAt        time.Time `db:"created_at"`
+	ExpiresAt        time.Time `db:"expires_at"`
+}
+
+const tokenCols = `application_id, token_id, session_id, session_kind, for_application_id, minted_by, kid, created_at, expires_at`
+
+// InsertShareToken records a minted token.
+func InsertShareToken(ctx context.Context, q Queryer, t ShareToken) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO share_tokens (`+tokenCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		t.ApplicationID, t.ID, t.SessionID, t.SessionKind, t.ForApplicationID, t.MintedBy, t.KeyID, t.CreatedAt, t.ExpiresAt)
+	return mapErr(err)
+}
+
+// GetShareToken loads the record of a token minted by app.
+func GetShareToken(ctx context.Context, q Queryer, app, id uuid.UUID) (ShareToken, error) {
+	var t ShareToken
+	err := q.GetContext(ctx, &t, `SELECT `+tokenCols+` FROM share_tokens WHERE application_id = $1 AND token_id = $2`, app, id)
+	return t, notFound(err, "share token not found")
+}
+
+// TokenListing is a minted token with its partner's name and whether the
+// partner imported it.
+type TokenListing struct {
+	ShareToken
+	PartnerName   string     `db:"partner_name"`
+	SessionNumber int64      `db:"session_number"`
+	ImportedAt    *time.Time `db:"imported_at"`
+}
+
+// ListShareTokens lists tokens minted by app, newest first.
+func ListShareTokens(ctx context.Context, q Queryer, app uuid.UUID, limit int) ([]TokenListing, error) {
+	var rows []TokenListing
+	err := q.SelectContext(ctx, &rows, `SELECT t.application_id, t.token_id, t.session_id, t.session_kind, t.for_application_id,
+			t.minted_by, t.kid, t.created_at, t.expires_at, a.name AS partner_name,
+			coalesce(s.session_number, 0) AS session_number, i.created_at AS imported_at
+		FROM share_tokens t
+		JOIN applications a ON a.application_id = t.for_application_id
+		LEFT JOIN sessions s ON s.application_id = t.application_id AND s.session_id = t.session_id
+		LEFT JOIN imports i ON i.application_id = t.for_application_id AND i.token_id = t.token_id
+		WHERE t.application_id = $1 ORDER BY t.created_at DESC LIMIT $2`, app, limit)
+	return rows, mapErr(err)
+}
+
+// Import links a session created by an import to its source.
+type Import struct {
+	ApplicationID       uuid.UUID `db:"application_id"`
+	TokenID             uuid.UUID `db:"token_id"`
+	SessionID           uuid.UUID `db:"session_id"`
+	SourceApplicationID uuid.UUID `db:"source_application_id"`
+	SourceSessionID     uuid.UUID `db:"source_session_id"`
+	ImportedBy          string    `db:"imported_by"`
+	CreatedAt           time.Time `db:"created_at"`
+}
+
+const importCols = `application_id, token_id, session_id, source_application_id, source_session_id, imported_by, created_at`
+
+// ClaimImport records that app redeemed a token. It returns false when the
+// token was already redeemed by app: the primary key decides, so of two
+// racing transactions exactly one claims it (the other waits for the first
+// to commit or roll back).
+func ClaimImport(ctx context.Context, q Queryer, imp Import) (bool, error) {
+	res, err := q.ExecContext(ctx, `INSERT INTO imports (`+importCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7)
+		ON CONFLICT (application_id, token_id) DO NOTHING`,
+		imp.ApplicationID, imp.TokenID, imp.SessionID, imp.SourceApplicationID, imp.SourceSessionID, imp.ImportedBy, imp.CreatedAt)
+	if err != nil {
+		return false, mapErr(err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// ImportOf returns the import that created session id in app.
+func ImportOf(ctx context.Context, q Queryer, app, session uuid.UUID) (Import, error) {
+	var imp Import
+	err := q.GetContext(ctx, &imp, `SELECT `+importCols+` FROM imports WHERE application_id = $1 AND session_id = $2`, app, session)
+	return imp, notFound(err, "import not found")
+}
+
+// Source is the session a share token points at, with who minted the token.
+type Source struct {
+	Session  domain.Session
+	MintedBy string
+}
+
+// ImportSource loads, in one round trip, the live session a token was
+// minted for and the token's record. Not found when either is gone.
+func ImportSource(ctx context.Context, q Queryer, app, session, token uuid.UUID) (Source, error) {
+	var r struct {
+		sessionRow
+		MintedBy string `db:"minted_by"`
+	}
+	err := q.GetContext(ctx, &r, `SELECT s.application_id, s.session_id, s.session_number, s.session_kind, s.status,
+			s.workflow_id, s.vendor_data, s.shared_from_session, s.checks, s.created_at, s.expires_at, t.minted_by
+		FROM sessions s
+		JOIN share_tokens t ON t.application_id = s.application_id AND t.token_id = $3 AND t.session_id = s.session_id
+		JOIN applications a ON a.application_id = s.application_id AND a.deleted_at IS NULL
+		WHERE s.application_id = $1 AND s.session_id = $2 AND s.deleted_at IS NULL`, app, session, token)
+	if err != nil {
+		return Source{}, notFound(err, "source session not found")
+	}
+	sess, err := r.sessionRow.domain()
+	return Source{Session: sess, MintedBy: r.MintedBy}, err
+}
