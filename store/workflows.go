@@ -22,7 +22,9 @@ type workflowRow struct {
 	Kind string `db:"kind"`
 }
 
-func (r workflowRow) domain() domain.Workflow { return domain.Workflow{ID: r.ID, Kind: domain.Kind(r.Kind)} }
+func (r workflowRow) domain() domain.Workflow {
+	return domain.Workflow{ID: r.ID, Kind: domain.Kind(r.Kind)}
+}
 
 // GetWorkflow loads one workflow of app.
 func GetWorkflow(ctx context.Context, q Queryer, app uuid.UUID, id string) (domain.Workflow, error) {
