@@ -29,7 +29,9 @@ func SessionJSON(s domain.Session) []byte {
 		b.Write(k)
 		b.WriteByte(':')
 		if raw, ok := v.(json.RawMessage); ok {
-			b.Write(raw)
+			if json.Compact(&b, raw) != nil {
+				b.WriteString("[]") // stored payloads are valid JSON; never emit a broken body
+			}
 			return
 		}
 		val, _ := json.Marshal(v)

@@ -1,0 +1,193 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"handoff/store/pgtest"
+)
+
+// run boots the real program on a fresh database.
+func run(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Run(context.Background(), args, strings.NewReader(""), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func withDB(t *testing.T) string {
+	dsn := pgtest.DSN(t)
+	t.Setenv("DATABASE_URL", dsn)
+	return dsn
+}
+
+func TestAppCreateAndBadInput(t *testing.T) {
+	dsn := withDB(t)
+	code, out, errs := run(t, "app", "create", "--name", "Service X", "--workflow", "wf_x_kyc:user",
+		"--workflow", "wf_x_kyb:business", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var created struct {
+		ApplicationID string `json:"application_id"`
+		Name          string `json:"name"`
+		APIKey        string `json:"api_key"`
+		Workflows     []struct {
+			WorkflowID string `json:"workflow_id"`
+			Kind       string `json:"kind"`
+		} `json:"workflows"`
+	}
+	if err := json.Unmarshal([]byte(out), &created); err != nil {
+		t.Fatalf("output is not JSON: %v\n%s", err, out)
+	}
+	if created.Name != "Service X" || !strings.HasPrefix(created.APIKey, "hk_") || len(created.Workflows) != 2 ||
+		created.Workflows[1].Kind != "business" {
+		t.Fatalf("created %+v", created)
+	}
+
+	db := sqlx.MustOpen("postgres", dsn)
+	defer db.Close()
+	count := func() (n int) { db.Get(&n, `SELECT count(*) FROM applications`); return }
+	var stored int
+	db.Get(&stored, `SELECT count(*) FROM api_keys WHERE key_hash = sha256($1::bytea)`, created.APIKey)
+	if stored != 1 {
+		t.Fatal("the API key is not stored as its SHA-256 hash")
+	}
+	var plain int
+	db.Get(&plain, `SELECT count(*) FROM api_keys WHERE position($1::bytea in key_hash) > 0`, created.APIKey)
+	if plain != 0 {
+		t.Fatal("the API key is stored in plain text")
+	}
+
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"app", "create", "--name", "service x"}, "already exists"},
+		{[]string{"app", "create", "--name", "Y", "--workflow", "wf_y"}, "ID:user or ID:business"},
+		{[]string{"app", "create", "--name", "Y", "--workflow", "wf_y:person"}, "kind must be user or business"},
+		{[]string{"app", "create", "--name", "Y", "--privileges", "read:everything"}, "unknown privilege"},
+		{[]string{"app", "key", "create", "--app", "Nobody Inc"}, "no application named"},
+		{[]string{"app", "key", "create", "--app", "00000000-0000-0000-0000-000000000000"}, "no application with id"},
+		{[]string{"session", "generate", "--app", "Nobody Inc"}, "no application named"},
+		{[]string{"session", "generate", "--app", "Service X", "--status", "Maybe"}, "not a status"},
+		{[]string{"session", "generate", "--app", "Service X", "--kind", "robot"}, "--kind must be"},
+	} {
+		code, _, errs := run(t, tc.args...)
+		if code == 0 || !strings.Contains(errs, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want an error containing %q", tc.args, code, errs, tc.want)
+		}
+	}
+	if n := count(); n != 1 {
+		t.Fatalf("%d applications after refused commands, want 1", n)
+	}
+
+	// --app takes the id as well as the name.
+	if code, _, errs := run(t, "app", "key", "create", "--app", created.ApplicationID); code != 0 {
+		t.Fatalf("key create by id: %s", errs)
+	}
+}
+
+func TestUnreachableDatabaseURL(t *testing.T) {
+	t.Setenv("DATABASE_URL", "postgres://bob:s3cretpw@127.0.0.1:1/handoff?sslmode=disable")
+	code, _, errs := run(t, "app", "list")
+	if code == 0 {
+		t.Fatal("app list succeeded without a database")
+	}
+	if !strings.Contains(errs, "127.0.0.1:1") || strings.Contains(errs, "s3cretpw") {
+		t.Fatalf("message should name the URL without its password: %q", errs)
+	}
+}
+
+func TestSessionGenerateJSON(t *testing.T) {
+	withDB(t)
+	if code, _, errs := run(t, "app", "create", "--name", "Gen", "--workflow", "k:user", "--workflow", "b:business"); code != 0 {
+		t.Fatal(errs)
+	}
+	code, out, errs := run(t, "session", "generate", "--app", "Gen", "--count", "50", "--seed", "3", "--json")
+	if code != 0 {
+		t.Fatal(errs)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 50 {
+		t.Fatalf("%d lines", len(lines))
+	}
+	for i, l := range lines {
+		var s struct {
+			SessionID     string `json:"session_id"`
+			SessionNumber int    `json:"session_number"`
+			SessionKind   string `json:"session_kind"`
+			Status        string `json:"status"`
+		}
+		if err := json.Unmarshal([]byte(l), &s); err != nil || s.SessionNumber != i+1 || s.SessionID == "" {
+			t.Fatalf("line %d: %q (%v)", i, l, err)
+		}
+		if (s.SessionKind == "user") != (s.Status == "Approved" || s.Status == "Declined" || s.Status == "In Review") {
+			t.Fatalf("line %d: status %q in the wrong casing for %s", i, s.Status, s.SessionKind)
+		}
+	}
+}
+
+func TestAuditVerifyCommand(t *testing.T) {
+	dsn := withDB(t)
+	run(t, "app", "create", "--name", "Audited", "--workflow", "k:user")
+	run(t, "session", "generate", "--app", "Audited", "--count", "3")
+	run(t, "app", "key", "create", "--app", "Audited")
+	code, out, errs := run(t, "audit", "verify", "--app", "Audited")
+	if code != 0 || !strings.Contains(out, "ok, 3 events verified") {
+		t.Fatalf("verify: %d %q %q", code, out, errs)
+	}
+	db := sqlx.MustOpen("postgres", dsn)
+	defer db.Close()
+	db.MustExec(`ALTER TABLE audit_events DISABLE TRIGGER USER`)
+	db.MustExec(`UPDATE audit_events SET actor = 'mallory' WHERE seq = 2`)
+	db.MustExec(`ALTER TABLE audit_events ENABLE TRIGGER USER`)
+	code, out, _ = run(t, "audit", "verify")
+	if code == 0 || !strings.Contains(out, "BROKEN at event 2") {
+		t.Fatalf("tampered verify: %d %q", code, out)
+	}
+}
+
+// The real binary's serve command, on :0, answering HTTP until cancelled.
+func TestServeBootsAndStops(t *testing.T) {
+	withDB(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan int)
+	go func() {
+		done <- Run(ctx, []string{"serve", "--http", "127.0.0.1:0"}, strings.NewReader(""), pw, io.Discard)
+		pw.Close()
+	}()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil {
+		t.Fatal(err)
+	}
+	go io.Copy(io.Discard, pr)
+	base := strings.TrimSpace(line[strings.Index(line, "http://"):])
+	res, err := http.Get(base + "/healthz")
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("healthz: %v %v", res, err)
+	}
+	res, err = http.Post(base+"/v3/session/import-shared/", "application/json", strings.NewReader(`{}`))
+	if err != nil || res.StatusCode != 401 {
+		t.Fatalf("unauthenticated import: %v %v", res, err)
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Fatalf("serve exited %d", code)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not stop on cancel")
+	}
+}
