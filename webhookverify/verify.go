@@ -1,0 +1,353 @@
+// Package webhookverify checks the signatures on Didit-style webhook
+// deliveries (as sent by handoff). It is meant to be vendored: copy this one
+// file into a receiver. It uses only the standard library and deliberately
+// does not import handoff/domain, so its canonicaliser duplicates
+// domain.CanonicalJSON; the tests hold the two to the same Node-generated
+// vectors.
+//
+// Read the raw body first (io.ReadAll over http.MaxBytesReader), call Verify,
+// and only then decode the JSON: a body decoded and re-encoded by Go is not
+// the body that was signed.
+package webhookverify
+
+import (
+	"cmp"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// Tolerance is how far X-Timestamp may be from the receiver's clock.
+const Tolerance = 300 * time.Second
+
+var (
+	ErrNoSecret  = errors.New("webhookverify: empty secret")
+	ErrTimestamp = errors.New("webhookverify: bad X-Timestamp")
+	ErrSignature = errors.New("webhookverify: bad signature")
+)
+
+// Verify reports whether a delivery is genuine: the X-Timestamp header (unix
+// seconds) is within Tolerance of now, and X-Signature-V2 (HMAC-SHA256 hex of
+// Canonicalize(body)) or, failing that, X-Signature (HMAC-SHA256 hex of the
+// raw body) matches. Trying X-Signature after a V2 mismatch is as safe as V2
+// alone — it proves the exact bytes were signed — and saves deliveries whose
+// bodies a sender canonicalised differently.
+//
+// X-Timestamp is not itself signed, so the window does not stop a replay of
+// a captured delivery: deduplicate on the body's event_id as well.
+func Verify(secret string, header http.Header, body []byte, now time.Time) error {
+	if secret == "" {
+		return ErrNoSecret // an HMAC keyed with "" is forgeable by anyone
+	}
+	tsText := header.Get("X-Timestamp")
+	ts, err := strconv.ParseInt(tsText, 10, 64)
+	if err != nil {
+		return fmt.Errorf("%w: %q is not a unix time", ErrTimestamp, tsText)
+	}
+	// Math.abs(Date.now()/1000 - ts) > 300, as Didit's JS receivers check it.
+	// (Sub saturates, and a ts that overflows time.Unix lands far from now.)
+	if d := now.Sub(time.Unix(ts, 0)); d > Tolerance || d < -Tolerance {
+		return fmt.Errorf("%w: %d is more than %d seconds away from now", ErrTimestamp, ts, int(Tolerance/time.Second))
+	}
+	v2, v1 := header.Get("X-Signature-V2"), header.Get("X-Signature")
+	if v2 == "" && v1 == "" {
+		return fmt.Errorf("%w: no X-Signature-V2 or X-Signature header", ErrSignature)
+	}
+	if v2 != "" {
+		canonical, err := Canonicalize(body)
+		if err == nil && macEqual(secret, canonical, v2) {
+			return nil
+		}
+		if err != nil && v1 == "" {
+			return fmt.Errorf("%w: body is not JSON: %v", ErrSignature, err)
+		}
+	}
+	if v1 != "" && macEqual(secret, body, v1) {
+		return nil
+	}
+	return fmt.Errorf("%w: signature mismatch", ErrSignature)
+}
+
+func macEqual(secret string, data []byte, sigHex string) bool {
+	got, err := hex.DecodeString(sigHex)
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write(data)
+	return err == nil && hmac.Equal(got, m.Sum(nil))
+}
+
+// Canonicalize returns what a Node receiver computes as
+// JSON.stringify(sortKeys(shortenFloats(JSON.parse(body.toString("utf8"))))):
+// keys sorted recursively (array-index keys first, numerically, as JS
+// objects enumerate them; then UTF-16 code-unit order), duplicate keys last
+// wins, "__proto__" keys dropped (sortKeys assigns them to the prototype),
+// numbers as JS doubles in Number.prototype.toString form (97.0 → 97,
+// 1e21 → 1e+21, 1e400 → null), only `"`, `\` and control characters escaped
+// (<, >, &, U+2028 and U+2029 stay raw), lone surrogates kept as \udxxx, and
+// invalid UTF-8 replaced by U+FFFD per maximal subpart as Node decodes it.
+//
+// It accepts what json.Valid accepts: for UTF-8 input, what JSON.parse does.
+func Canonicalize(body []byte) ([]byte, error) {
+	if !json.Valid(body) {
+		if err := json.Unmarshal(body, new(json.RawMessage)); err != nil {
+			return nil, err
+		}
+		return nil, errors.New("invalid JSON")
+	}
+	p := parser{b: body}
+	return appendValue(nil, p.value()), nil
+}
+
+// Values: nil, bool, float64, jstr, []any, jobj.
+type (
+	jstr   []uint16 // UTF-16 code units, like a JS string
+	member struct {
+		k jstr
+		v any
+	}
+	jobj   []member // document order, duplicates included
+	parser struct { // of a document json.Valid accepted
+		b []byte
+		i int
+	}
+)
+
+// ws skips white space and returns the next byte (0 at the end).
+func (p *parser) ws() byte {
+	for p.i < len(p.b) && strings.IndexByte(" \t\n\r", p.b[p.i]) >= 0 {
+		p.i++
+	}
+	if p.i < len(p.b) {
+		return p.b[p.i]
+	}
+	return 0
+}
+
+func (p *parser) value() any {
+	switch p.ws() {
+	case '"':
+		return p.str()
+	case 'n':
+		p.i += 4
+		return nil
+	case 't':
+		p.i += 4
+		return true
+	case 'f':
+		p.i += 5
+		return false
+	case '[':
+		arr := []any{}
+		for p.i++; p.ws() != ']'; {
+			if p.b[p.i] == ',' {
+				p.i++
+			}
+			arr = append(arr, p.value())
+		}
+		p.i++
+		return arr
+	case '{':
+		obj := jobj{}
+		for p.i++; p.ws() != '}'; {
+			if p.b[p.i] == ',' {
+				p.i++
+				p.ws()
+			}
+			k := p.str()
+			p.ws()
+			p.i++ // ':'
+			obj = append(obj, member{k, p.value()})
+		}
+		p.i++
+		return obj
+	}
+	start := p.i
+	for p.i < len(p.b) && strings.IndexByte("+-.eE0123456789", p.b[p.i]) >= 0 {
+		p.i++
+	}
+	f, _ := strconv.ParseFloat(string(p.b[start:p.i]), 64) // ±Inf past the range, as in JS
+	return f
+}
+
+func (p *parser) str() jstr {
+	s := jstr{}
+	for p.i++; p.b[p.i] != '"'; {
+		switch c := p.b[p.i]; {
+		case c >= utf8.RuneSelf:
+			r, n := decodeRune(p.b[p.i:])
+			s, p.i = utf16.AppendRune(s, r), p.i+n
+		case c != '\\':
+			s, p.i = append(s, uint16(c)), p.i+1
+		case p.b[p.i+1] == 'u': // one UTF-16 code unit, paired or not
+			u, _ := strconv.ParseUint(string(p.b[p.i+2:p.i+6]), 16, 16)
+			s, p.i = append(s, uint16(u)), p.i+6
+		default:
+			s = append(s, uint16("\"\\/\b\f\n\r\t"[strings.IndexByte(`"\/bfnrt`, p.b[p.i+1])]))
+			p.i += 2
+		}
+	}
+	p.i++
+	return s
+}
+
+// decodeRune decodes b[0] >= 0x80 as WHATWG (and Node) do: an invalid
+// sequence is one U+FFFD for its longest valid prefix.
+func decodeRune(b []byte) (rune, int) {
+	need, lo, hi := 0, byte(0x80), byte(0xBF)
+	switch c := b[0]; {
+	case c >= 0xC2 && c <= 0xDF:
+		need = 1
+	case c == 0xE0:
+		need, lo = 2, 0xA0 // overlong
+	case c == 0xED:
+		need, hi = 2, 0x9F // surrogates
+	case c >= 0xE1 && c <= 0xEF:
+		need = 2
+	case c == 0xF0:
+		need, lo = 3, 0x90 // overlong
+	case c == 0xF4:
+		need, hi = 3, 0x8F // above U+10FFFF
+	case c >= 0xF1 && c <= 0xF3:
+		need = 3
+	default:
+		return utf8.RuneError, 1
+	}
+	for i := 1; i <= need; i, lo, hi = i+1, 0x80, 0xBF {
+		if i >= len(b) || b[i] < lo || b[i] > hi {
+			return utf8.RuneError, i
+		}
+	}
+	r, _ := utf8.DecodeRune(b[:need+1])
+	return r, need + 1
+}
+
+func appendValue(buf []byte, v any) []byte {
+	switch v := v.(type) {
+	case bool:
+		return strconv.AppendBool(buf, v)
+	case float64:
+		return appendNumber(buf, v)
+	case jstr:
+		return appendString(buf, v)
+	case []any:
+		buf = append(buf, '[')
+		for i, e := range v {
+			if i > 0 {
+				buf = append(buf, ',')
+			}
+			buf = appendValue(buf, e)
+		}
+		return append(buf, ']')
+	case jobj:
+		slices.SortStableFunc(v, func(a, b member) int { return compareKeys(a.k, b.k) })
+		buf = append(buf, '{')
+		n := 0
+		for i, m := range v {
+			if i+1 < len(v) && slices.Equal(m.k, v[i+1].k) || string(utf16.Decode(m.k)) == "__proto__" {
+				continue // superseded duplicate, or __proto__
+			}
+			if n++; n > 1 {
+				buf = append(buf, ',')
+			}
+			buf = appendValue(append(appendString(buf, m.k), ':'), m.v)
+		}
+		return append(buf, '}')
+	}
+	return append(buf, "null"...)
+}
+
+func compareKeys(a, b jstr) int {
+	ai, aok := arrayIndex(a)
+	bi, bok := arrayIndex(b)
+	switch {
+	case aok && bok:
+		return cmp.Compare(ai, bi)
+	case aok:
+		return -1
+	case bok:
+		return 1
+	}
+	return slices.Compare(a, b)
+}
+
+// arrayIndex reports whether k is a canonical decimal below 2^32-1, a key JS
+// objects list before all others.
+func arrayIndex(k jstr) (uint64, bool) {
+	if len(k) == 0 || len(k) > 10 || len(k) > 1 && k[0] == '0' {
+		return 0, false
+	}
+	var n uint64
+	for _, c := range k {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + uint64(c-'0')
+	}
+	return n, n < math.MaxUint32
+}
+
+func appendString(buf []byte, s jstr) []byte {
+	const hexd = "0123456789abcdef"
+	buf = append(buf, '"')
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"' || c == '\\':
+			buf = append(buf, '\\', byte(c))
+		case c < 0x20 && strings.IndexByte("\b\f\n\r\t", byte(c)) >= 0:
+			buf = append(buf, '\\', "bfnrt"[strings.IndexByte("\b\f\n\r\t", byte(c))])
+		case c < 0x20:
+			buf = append(buf, '\\', 'u', '0', '0', hexd[c>>4], hexd[c&15])
+		case utf16.IsSurrogate(rune(c)) && c < 0xDC00 && i+1 < len(s) && s[i+1] >= 0xDC00 && s[i+1] < 0xE000:
+			buf, i = utf8.AppendRune(buf, utf16.DecodeRune(rune(c), rune(s[i+1]))), i+1
+		case utf16.IsSurrogate(rune(c)): // lone
+			buf = append(buf, '\\', 'u', hexd[c>>12], hexd[c>>8&15], hexd[c>>4&15], hexd[c&15])
+		default:
+			buf = utf8.AppendRune(buf, rune(c))
+		}
+	}
+	return append(buf, '"')
+}
+
+// appendNumber writes f as ECMAScript Number::toString does, from Go's
+// shortest round-trip digits.
+func appendNumber(buf []byte, f float64) []byte {
+	if math.IsInf(f, 0) || math.IsNaN(f) {
+		return append(buf, "null"...)
+	}
+	if f == 0 {
+		return append(buf, '0') // also -0
+	}
+	if f < 0 {
+		buf, f = append(buf, '-'), -f
+	}
+	mant, exp, _ := strings.Cut(strconv.FormatFloat(f, 'e', -1, 64), "e")
+	d := strings.Replace(mant, ".", "", 1)
+	e, _ := strconv.Atoi(exp)
+	k, n := len(d), e+1 // f = 0.d × 10^n
+	switch {
+	case k <= n && n <= 21:
+		return append(append(buf, d...), strings.Repeat("0", n-k)...)
+	case 0 < n && n <= 21:
+		return append(append(append(buf, d[:n]...), '.'), d[n:]...)
+	case -6 < n && n <= 0:
+		return append(append(append(buf, "0."...), strings.Repeat("0", -n)...), d...)
+	}
+	buf = append(buf, d[0])
+	if k > 1 {
+		buf = append(append(buf, '.'), d[1:]...)
+	}
+	if n >= 1 {
+		return strconv.AppendInt(append(buf, 'e', '+'), int64(n-1), 10)
+	}
+	return strconv.AppendInt(append(buf, 'e', '-'), int64(1-n), 10)
+}
