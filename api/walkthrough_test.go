@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"context"
 	"encoding/json"
 	"sort"
 	"strings"
@@ -111,6 +112,12 @@ func TestImportCreatesEntityAndAuditInBothApplications(t *testing.T) {
 			if !strings.Contains(details, want) {
 				t.Fatalf("%s details lack %s: %s", tc.action, want, details)
 			}
+		}
+	}
+	for _, a := range []app{w.x, w.y} {
+		rep, err := w.svc.VerifyAudit(context.Background(), a.id)
+		if err != nil || rep.Break != nil || rep.Checked < 2 {
+			t.Fatalf("audit chain of %s after import: %+v %v", a.id, rep, err)
 		}
 	}
 }

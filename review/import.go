@@ -42,7 +42,7 @@ func (s *Service) Import(ctx context.Context, caller domain.Caller, req ImportRe
 	if err != nil {
 		return domain.Session{}, err
 	}
-	if claims.ForApplicationID != caller.ApplicationID {
+	if claims.ForApplicationID != caller.ApplicationID || claims.FromApplicationID == caller.ApplicationID {
 		return domain.Session{}, domain.Forbiddenf("This share token was not issued for your application.")
 	}
 	tokenID, _ := claims.TokenID()
@@ -79,32 +79,35 @@ func (s *Service) Import(ctx context.Context, caller domain.Caller, req ImportRe
 		}
 		sess.Status = domain.ImportedStatus(src.Session.Status, sess.Kind, req.TrustReview)
 		sess.Checks = src.Session.Checks
-		if err := store.LockCounters(ctx, tx, caller.ApplicationID, claims.FromApplicationID); err != nil {
-			return err
-		}
-		if sess.Number, err = store.NextSessionNumbers(ctx, tx, caller.ApplicationID, 1); err != nil {
-			return err
-		}
 		if req.VendorData != "" {
 			if _, err := store.EnsureEntity(ctx, tx, caller.ApplicationID, sess.Kind, req.VendorData); err != nil {
 				return err
 			}
 		}
+		// From here on both applications' counters are locked until commit:
+		// three round trips.
+		res, err := store.Reserve(ctx, tx, store.Reservation{App: caller.ApplicationID, Sessions: 1, Events: 1},
+			store.Reservation{App: claims.FromApplicationID, Events: 1})
+		if err != nil {
+			return err
+		}
+		sess.Number = res[caller.ApplicationID].FirstNumber
 		if err := store.InsertSession(ctx, tx, sess); err != nil {
 			return err
 		}
-		link := map[string]any{
+		link := mustJSON(map[string]any{
 			"token_id": tokenID, "source_session_id": claims.SessionID, "source_application_id": claims.FromApplicationID,
 			"imported_session_id": sess.ID, "importing_application_id": caller.ApplicationID,
 			"minted_by": src.MintedBy, "imported_by": caller.Actor(), "trust_review": req.TrustReview,
 			"status": sess.Status, "source_status": src.Session.Status,
-		}
-		if err := store.AppendAudit(ctx, tx, caller.ApplicationID, domain.AuditEvent{At: now, Actor: caller.Actor(),
-			Action: domain.ActionSessionImported, SessionID: &sess.ID, Details: mustJSON(link)}); err != nil {
-			return err
-		}
-		return store.AppendAudit(ctx, tx, claims.FromApplicationID, domain.AuditEvent{At: now, Actor: caller.Actor(),
-			Action: domain.ActionTokenImported, SessionID: &claims.SessionID, Details: mustJSON(link)})
+		})
+		mine := []domain.AuditEvent{{ApplicationID: caller.ApplicationID, At: now, Actor: caller.Actor(),
+			Action: domain.ActionSessionImported, SessionID: &sess.ID, Details: link}}
+		theirs := []domain.AuditEvent{{ApplicationID: claims.FromApplicationID, At: now, Actor: caller.Actor(),
+			Action: domain.ActionTokenImported, SessionID: &claims.SessionID, Details: link}}
+		domain.Chain(mine, res[caller.ApplicationID].PrevSeq, res[caller.ApplicationID].Head)
+		domain.Chain(theirs, res[claims.FromApplicationID].PrevSeq, res[claims.FromApplicationID].Head)
+		return store.InsertAudit(ctx, tx, append(mine, theirs...)...)
 	})
 	if err != nil {
 		return domain.Session{}, err

@@ -77,29 +77,12 @@ func DeleteApplication(ctx context.Context, q Queryer, id uuid.UUID, at time.Tim
 	return affected(res, err, "application not found")
 }
 
-// LockCounters locks the counters rows of the given applications, in id
-// order so two transactions touching the same pair never deadlock.
-func LockCounters(ctx context.Context, q Queryer, ids ...uuid.UUID) error {
-	strs := make([]string, len(ids))
-	for i, id := range ids {
-		strs[i] = id.String()
-	}
-	// Rows are locked in the order returned, so the ORDER BY fixes the order.
-	var n []int
-	err := q.SelectContext(ctx, &n, `SELECT 1 FROM app_counters WHERE application_id = ANY($1::uuid[])
-		ORDER BY application_id FOR UPDATE`, pqArray(strs))
-	return mapErr(err)
-}
-
-// NextSessionNumbers reserves n consecutive session numbers and returns the
-// first. The row lock it takes makes numbers gap-free: a rolled-back
-// transaction releases its numbers to the next one.
+// NextSessionNumbers reserves n consecutive session numbers in app and
+// returns the first (see Reserve).
 func NextSessionNumbers(ctx context.Context, q Queryer, app uuid.UUID, n int) (int64, error) {
-	var last int64
-	err := q.GetContext(ctx, &last, `UPDATE app_counters SET last_session_number = last_session_number + $2
-		WHERE application_id = $1 RETURNING last_session_number`, app, n)
+	res, err := Reserve(ctx, q, Reservation{App: app, Sessions: n})
 	if err != nil {
-		return 0, notFound(err, "application not found")
+		return 0, err
 	}
-	return last - int64(n) + 1, nil
+	return res[app].FirstNumber, nil
 }

@@ -8,50 +8,110 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/lib/pq"
 
 	"handoff/domain"
 )
 
-// AppendAudit appends events to one application's trail, chaining each to
-// the previous one. The counters row of the application is locked by the
-// first statement, so concurrent appenders queue up and the chain stays a
-// line. Two round trips, however many events.
+// Reservation asks for session numbers and audit sequence numbers in one
+// application.
+type Reservation struct {
+	App      uuid.UUID
+	Sessions int
+	Events   int
+}
+
+// Reserved is what a Reservation got: the first session number, and the
+// audit trail's sequence number and hash before the reserved events.
+type Reserved struct {
+	App         uuid.UUID `db:"application_id"`
+	FirstNumber int64     `db:"first_number"`
+	PrevSeq     int64     `db:"prev_seq"`
+	Head        []byte    `db:"audit_head"`
+}
+
+// Reserve locks the counters rows of the applications, in id order so two
+// transactions touching the same pair never deadlock, and reserves what
+// each asks for, in one round trip. The locks are what make session numbers
+// gap-free and each audit trail one line: hold them as briefly as possible,
+// so reserve last in a use case.
+func Reserve(ctx context.Context, q Queryer, res ...Reservation) (map[uuid.UUID]Reserved, error) {
+	apps := make([]string, len(res))
+	sessions := make([]int64, len(res))
+	events := make([]int64, len(res))
+	for i, r := range res {
+		apps[i], sessions[i], events[i] = r.App.String(), int64(r.Sessions), int64(r.Events)
+	}
+	var rows []Reserved
+	err := q.SelectContext(ctx, &rows, `WITH req AS (
+			SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::bigint[]) AS r(application_id, sessions, events)),
+		locked AS (
+			SELECT c.application_id FROM app_counters c JOIN req USING (application_id)
+			ORDER BY c.application_id FOR UPDATE OF c)
+		UPDATE app_counters c SET last_session_number = c.last_session_number + req.sessions,
+			audit_seq = c.audit_seq + req.events
+		FROM req, locked
+		WHERE c.application_id = req.application_id AND locked.application_id = c.application_id
+		RETURNING c.application_id, c.last_session_number - req.sessions + 1 AS first_number,
+			c.audit_seq - req.events AS prev_seq, c.audit_head`, pq.Array(apps), pq.Array(sessions), pq.Array(events))
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	if len(rows) != len(res) {
+		return nil, domain.NotFoundf("application not found")
+	}
+	out := make(map[uuid.UUID]Reserved, len(rows))
+	for _, r := range rows {
+		out[r.App] = r
+	}
+	return out, nil
+}
+
+// InsertAudit writes events already chained with domain.Chain and moves
+// each application's head to its last event, in one round trip. The
+// applications' counters must have been reserved in this transaction.
+func InsertAudit(ctx context.Context, q Queryer, events ...domain.AuditEvent) error {
+	if len(events) == 0 {
+		return nil
+	}
+	values := make([]string, 0, len(events))
+	heads := map[uuid.UUID][]byte{}
+	var args []any
+	for _, e := range events {
+		n := len(args)
+		values = append(values, fmt.Sprintf("($%d::uuid, $%d::bigint, $%d::timestamptz, $%d, $%d, $%d::uuid, $%d::json, $%d::bytea, $%d::bytea)",
+			n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8, n+9))
+		args = append(args, e.ApplicationID, e.Seq, e.At, e.Actor, e.Action, e.SessionID, string(e.Details), e.PrevHash, e.Hash)
+		heads[e.ApplicationID] = e.Hash
+	}
+	headValues := make([]string, 0, len(heads))
+	for app, h := range heads {
+		n := len(args)
+		headValues = append(headValues, fmt.Sprintf("($%d::uuid, $%d::bytea)", n+1, n+2))
+		args = append(args, app, h)
+	}
+	_, err := q.ExecContext(ctx, fmt.Sprintf(`WITH ins AS (
+		INSERT INTO audit_events (application_id, seq, at, actor, action, session_id, details, prev_hash, hash) VALUES %s)
+		UPDATE app_counters c SET audit_head = h.head FROM (VALUES %s) AS h(application_id, head)
+		WHERE c.application_id = h.application_id`, strings.Join(values, ", "), strings.Join(headValues, ", ")), args...)
+	return mapErr(err)
+}
+
+// AppendAudit appends events to one application's trail: reserve, chain,
+// insert, in two round trips.
 func AppendAudit(ctx context.Context, q Queryer, app uuid.UUID, events ...domain.AuditEvent) error {
 	if len(events) == 0 {
 		return nil
 	}
-	var head struct {
-		Seq  int64  `db:"audit_seq"`
-		Hash []byte `db:"audit_head"`
-	}
-	err := q.GetContext(ctx, &head, `UPDATE app_counters SET audit_seq = audit_seq + $2 WHERE application_id = $1
-		RETURNING audit_seq, audit_head`, app, len(events))
+	res, err := Reserve(ctx, q, Reservation{App: app, Events: len(events)})
 	if err != nil {
-		return notFound(err, "application not found")
+		return err
 	}
-	prev, seq := head.Hash, head.Seq-int64(len(events))
-	values := make([]string, 0, len(events))
-	args := []any{app}
 	for i := range events {
-		e := &events[i]
-		seq++
-		e.ApplicationID, e.Seq, e.PrevHash = app, seq, prev
-		// PostgreSQL keeps microseconds; hash what will be read back.
-		e.At = e.At.UTC().Truncate(time.Microsecond)
-		if len(e.Details) == 0 {
-			e.Details = json.RawMessage("{}")
-		}
-		e.Hash = e.ComputeHash()
-		prev = e.Hash
-		n := len(args)
-		values = append(values, fmt.Sprintf("($1, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8))
-		args = append(args, e.Seq, e.At, e.Actor, e.Action, e.SessionID, string(e.Details), e.PrevHash, e.Hash)
+		events[i].ApplicationID = app
 	}
-	args = append(args, prev)
-	_, err = q.ExecContext(ctx, fmt.Sprintf(`WITH ins AS (
-		INSERT INTO audit_events (application_id, seq, at, actor, action, session_id, details, prev_hash, hash) VALUES %s)
-		UPDATE app_counters SET audit_head = $%d WHERE application_id = $1`, strings.Join(values, ", "), len(args)), args...)
-	return mapErr(err)
+	domain.Chain(events, res[app].PrevSeq, res[app].Head)
+	return InsertAudit(ctx, q, events...)
 }
 
 type auditRow struct {

@@ -23,6 +23,11 @@ var ErrNoServer = errors.New("PostgreSQL server binaries (initdb, pg_ctl, postgr
 func findBinDir() (string, error) {
 	var candidates []string
 	if p, err := exec.LookPath("initdb"); err == nil {
+		// Debian links initdb onto PATH; the other programs (pgbench) sit
+		// beside the link's target.
+		if real, err := filepath.EvalSymlinks(p); err == nil {
+			p = real
+		}
 		candidates = append(candidates, filepath.Dir(p))
 	}
 	if out, err := exec.Command("pg_config", "--bindir").Output(); err == nil {

@@ -269,3 +269,9 @@ func lock(path string) (func(), error) {
 	}
 	return func() { syscall.Flock(int(f.Fd()), syscall.LOCK_UN); f.Close() }, nil
 }
+
+// Bin is the path of one of the server's programs, such as pgbench.
+func (c *Cluster) Bin(name string) string { return filepath.Join(c.bin, name) }
+
+// Port is the cluster's TCP port (also the number in its socket's name).
+func (c *Cluster) Port() int { return c.cfg.Port }
