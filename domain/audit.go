@@ -66,6 +66,24 @@ func (e *AuditEvent) ComputeHash() []byte {
 	return h.Sum(nil)
 }
 
+// Chain links events onto a trail whose last event has prevSeq and
+// prevHash: it numbers them, truncates their times to the microseconds the
+// database keeps, and computes each hash. It returns the new head hash.
+func Chain(events []AuditEvent, prevSeq int64, prevHash []byte) []byte {
+	for i := range events {
+		e := &events[i]
+		prevSeq++
+		e.Seq, e.PrevHash = prevSeq, prevHash
+		e.At = e.At.UTC().Truncate(time.Microsecond)
+		if len(e.Details) == 0 {
+			e.Details = json.RawMessage("{}")
+		}
+		e.Hash = e.ComputeHash()
+		prevHash = e.Hash
+	}
+	return prevHash
+}
+
 // ChainBreak describes the first event whose link does not verify.
 type ChainBreak struct {
 	Seq    int64

@@ -46,25 +46,48 @@ func (s *Service) Generate(ctx context.Context, opts GenerateOptions, emit func(
 			return domain.Invalidf("the application has no %s workflow to create %s sessions in; add one with `handoff app workflow add`", k, k.Label())
 		}
 	}
-	g := synth.New(opts.Seed)
-	now := s.now().UTC().Truncate(time.Microsecond)
-	for done := 0; done < opts.Count; {
-		n := min(generateBatch, opts.Count-done)
-		batch := make([]domain.Session, n)
-		for i := range batch {
-			kind := opts.Kind
-			if kind == "" {
-				kind = g.Kind()
+	// Session ids are random, so running a seed again adds new sessions;
+	// the people and companies repeat. Payloads are made on one goroutine while the previous batch is being
+	// copied on this one, so Go and PostgreSQL work at the same time.
+	batches := make(chan []domain.Session, 2)
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		defer close(batches)
+		g := synth.New(opts.Seed)
+		now := s.now().UTC().Truncate(time.Microsecond)
+		for done := 0; done < opts.Count; {
+			n := min(generateBatch, opts.Count-done)
+			batch := make([]domain.Session, n)
+			for i := range batch {
+				kind := opts.Kind
+				if kind == "" {
+					kind = g.Kind()
+				}
+				status := g.Status(kind)
+				if opts.Phase != 0 {
+					status = domain.StatusOf(kind, opts.Phase)
+				}
+				batch[i] = domain.Session{ApplicationID: opts.App, ID: uuid.New(), Kind: kind, Status: status,
+					WorkflowID: workflow[kind], VendorData: g.VendorData(kind), Checks: g.Checks(kind, status),
+					CreatedAt: now.Add(-time.Duration(opts.Count-done-i) * 37 * time.Second)}
 			}
-			status := g.Status(kind)
-			if opts.Phase != 0 {
-				status = domain.StatusOf(kind, opts.Phase)
+			select {
+			case batches <- batch:
+			case <-stop:
+				return
 			}
-			batch[i] = domain.Session{ApplicationID: opts.App, ID: g.UUID(), Kind: kind, Status: status,
-				WorkflowID: workflow[kind], VendorData: g.VendorData(kind), Checks: g.Checks(kind, status),
-				CreatedAt: now.Add(-time.Duration(opts.Count-done-i) * 37 * time.Second)}
+			done += n
 		}
+	}()
+	for batch := range batches {
+		n := len(batch)
 		err := s.db.InTx(ctx, func(tx *store.Tx) error {
+			// Synthetic bulk data need not wait for each batch's flush; a
+			// crash can lose only whole batches, never leave half of one.
+			if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
+				return err
+			}
 			first, err := store.NextSessionNumbers(ctx, tx, opts.App, n)
 			if err != nil {
 				return err
@@ -85,7 +108,6 @@ func (s *Service) Generate(ctx context.Context, opts GenerateOptions, emit func(
 		for _, sess := range batch {
 			emit(sess)
 		}
-		done += n
 	}
 	return nil
 }

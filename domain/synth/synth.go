@@ -8,12 +8,9 @@
 package synth
 
 import (
-	"encoding/binary"
 	"encoding/json"
 	"math/rand/v2"
 	"time"
-
-	"github.com/google/uuid"
 
 	"handoff/domain"
 )
@@ -308,14 +305,3 @@ func ageAt(dob, at time.Time) int {
 
 // daysAgo is at moved back by d days.
 func daysAgo(at time.Time, d int) time.Time { return at.AddDate(0, 0, -d) }
-
-// UUID returns a version-4 uuid drawn from the generator, so generated
-// session ids repeat for a seed too.
-func (g *Generator) UUID() uuid.UUID {
-	var u uuid.UUID
-	binary.LittleEndian.PutUint64(u[:8], g.r.Uint64())
-	binary.LittleEndian.PutUint64(u[8:], g.r.Uint64())
-	u[6] = u[6]&0x0f | 0x40
-	u[8] = u[8]&0x3f | 0x80
-	return u
-}
