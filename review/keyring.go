@@ -22,6 +22,7 @@ type keyring struct {
 	mu      sync.Mutex
 	keys    []domain.SigningKey // newest first
 	loaded  time.Time
+	missed  time.Time // last reload for an unknown kid
 	refresh time.Duration
 }
 
@@ -70,7 +71,8 @@ func (k *keyring) lookup(ctx context.Context) domain.KeyLookup {
 		if sec := k.find(kid); sec != nil {
 			return sec, nil
 		}
-		if k.now().Sub(k.loaded) > time.Second {
+		if k.now().Sub(k.missed) > time.Second {
+			k.missed = k.now()
 			if err := k.load(ctx); err != nil {
 				return nil, err
 			}
