@@ -41,6 +41,9 @@ func (s *Service) CreateApplication(ctx context.Context, actor string, req NewAp
 		if err := store.CreateApplication(ctx, tx, app); err != nil {
 			return err
 		}
+		if err := announce(ctx, tx, Change{App: app.ID, What: ChangeApplications, By: actor}); err != nil {
+			return err
+		}
 		if err := store.AppendAudit(ctx, tx, app.ID, domain.AuditEvent{At: s.now(), Actor: actor,
 			Action: domain.ActionAppCreated, Details: mustJSON(map[string]any{"name": app.Name, "workflows": out.Workflows})}); err != nil {
 			return err

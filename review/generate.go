@@ -98,6 +98,9 @@ func (s *Service) Generate(ctx context.Context, opts GenerateOptions, emit func(
 			if err := store.CopySessions(ctx, tx, batch); err != nil {
 				return err
 			}
+			if err := announce(ctx, tx, Change{App: opts.App, What: ChangeSessionCreated, By: opts.Actor}); err != nil {
+				return err
+			}
 			return store.AppendAudit(ctx, tx, opts.App, domain.AuditEvent{At: s.now(), Actor: opts.Actor,
 				Action: domain.ActionSessionCreated, Details: mustJSON(map[string]any{
 					"generated": n, "first_session_number": first, "last_session_number": first + int64(n) - 1})})

@@ -13,11 +13,13 @@ import (
 
 // Service runs the use cases on one database.
 type Service struct {
-	db      *store.DB
-	now     func() time.Time
-	log     *slog.Logger
-	keys    *keyring
-	callers *callerCache
+	db       *store.DB
+	now      func() time.Time
+	log      *slog.Logger
+	keys     *keyring
+	callers  *callerCache
+	hub      hub
+	claimTTL time.Duration
 }
 
 // Option configures a Service.
@@ -31,7 +33,7 @@ func WithLogger(l *slog.Logger) Option { return func(s *Service) { s.log = l } }
 
 // New returns a Service on db.
 func New(db *store.DB, opts ...Option) *Service {
-	s := &Service{db: db, now: time.Now, log: slog.Default()}
+	s := &Service{db: db, now: time.Now, log: slog.Default(), claimTTL: DefaultClaimTTL}
 	for _, o := range opts {
 		o(s)
 	}

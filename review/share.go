@@ -63,6 +63,9 @@ func (s *Service) Share(ctx context.Context, caller domain.Caller, sessionID, fo
 			return err
 		}
 		out = Minted{Token: token, TokenID: tokenID, ForApplicationID: forApp, SessionKind: sess.Kind, ExpiresAt: claims.ExpiresAt.Time}
+		if err := announce(ctx, tx, Change{App: caller.ApplicationID, What: ChangeTokenMinted, Session: &sess.ID, By: caller.Actor()}); err != nil {
+			return err
+		}
 		if err := store.InsertShareToken(ctx, tx, store.ShareToken{ApplicationID: caller.ApplicationID, ID: tokenID,
 			SessionID: sess.ID, SessionKind: string(sess.Kind), ForApplicationID: forApp, MintedBy: caller.Actor(),
 			KeyID: key.ID, CreatedAt: now, ExpiresAt: out.ExpiresAt}); err != nil {

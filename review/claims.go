@@ -1,0 +1,142 @@
+package review
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+
+	"handoff/domain"
+	"handoff/store"
+)
+
+// DefaultClaimTTL is how long a claim lasts unless the analyst renews it
+// (reopening the case renews it).
+const DefaultClaimTTL = 15 * time.Minute
+
+// WithClaimTTL sets how long claims last.
+func WithClaimTTL(d time.Duration) Option { return func(s *Service) { s.claimTTL = d } }
+
+// ClaimInfo says who holds a case until when.
+type ClaimInfo struct {
+	SessionID uuid.UUID
+	Analyst   string
+	ExpiresAt time.Time
+}
+
+func requireAnalyst(caller domain.Caller) error {
+	if caller.Analyst == "" {
+		return domain.Forbiddenf("Only analysts claim cases.")
+	}
+	return caller.Require(domain.PrivWriteSessions)
+}
+
+// Claim takes (or renews) the analyst's claim on a queued case. When
+// another analyst holds it, it fails with a conflict that names them.
+func (s *Service) Claim(ctx context.Context, caller domain.Caller, sessionID uuid.UUID) (ClaimInfo, error) {
+	if err := requireAnalyst(caller); err != nil {
+		return ClaimInfo{}, err
+	}
+	var out ClaimInfo
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		sess, err := store.GetSession(ctx, tx, caller.ApplicationID, sessionID, false)
+		if err != nil {
+			return err
+		}
+		if sess.Status.Phase() != domain.PhaseInReview {
+			return domain.Conflictf("This case is no longer in review (%s).", sess.Status)
+		}
+		out, err = s.takeClaim(ctx, tx, caller, sessionID)
+		return err
+	})
+	return out, err
+}
+
+func (s *Service) takeClaim(ctx context.Context, tx *store.Tx, caller domain.Caller, id uuid.UUID) (ClaimInfo, error) {
+	now := s.now()
+	c, ok, err := store.TakeClaim(ctx, tx, caller.ApplicationID, id, caller.Analyst, now, now.Add(s.claimTTL))
+	if err != nil {
+		return ClaimInfo{}, err
+	}
+	info := ClaimInfo{SessionID: id, Analyst: c.Analyst, ExpiresAt: c.ExpiresAt}
+	if !ok {
+		return info, domain.Conflictf("This case is claimed by %s until %s.", c.Analyst, c.ExpiresAt.Local().Format("15:04"))
+	}
+	return info, announce(ctx, tx, Change{App: caller.ApplicationID, What: ChangeClaimTaken, Session: &id, By: caller.Actor()})
+}
+
+// ClaimNext claims the oldest queued case nobody holds and returns it with
+// its payload. Two analysts asking at once get different cases.
+func (s *Service) ClaimNext(ctx context.Context, caller domain.Caller) (domain.Session, ClaimInfo, error) {
+	if err := requireAnalyst(caller); err != nil {
+		return domain.Session{}, ClaimInfo{}, err
+	}
+	var sess domain.Session
+	var info ClaimInfo
+	var err error
+	// A case claimed by a transaction that committed after this one's
+	// snapshot looks free but cannot be taken: try the next one.
+	for try := 0; try < 5; try++ {
+		err = s.db.InTx(ctx, func(tx *store.Tx) error {
+			id, err := store.NextUnclaimed(ctx, tx, caller.ApplicationID, s.now())
+			if err != nil {
+				return err
+			}
+			if info, err = s.takeClaim(ctx, tx, caller, id); err != nil {
+				return err
+			}
+			sess, err = store.GetSession(ctx, tx, caller.ApplicationID, id, false)
+			return err
+		})
+		if !domain.IsCode(err, domain.CodeConflict) {
+			break
+		}
+	}
+	return sess, info, err
+}
+
+// Release drops the analyst's claim on a case (leaving it).
+func (s *Service) Release(ctx context.Context, caller domain.Caller, sessionID uuid.UUID) error {
+	return s.db.InTx(ctx, func(tx *store.Tx) error {
+		released, err := store.ReleaseClaim(ctx, tx, caller.ApplicationID, sessionID, caller.Analyst)
+		if err != nil || !released {
+			return err
+		}
+		return announce(ctx, tx, Change{App: caller.ApplicationID, What: ChangeClaimReleased, Session: &sessionID, By: caller.Actor()})
+	})
+}
+
+// ReleaseAll drops every claim the analyst holds in the caller's
+// application: on quitting, switching application or disconnecting.
+func (s *Service) ReleaseAll(ctx context.Context, caller domain.Caller) error {
+	if caller.Analyst == "" {
+		return nil
+	}
+	return s.db.InTx(ctx, func(tx *store.Tx) error {
+		ids, err := store.ReleaseAnalystClaims(ctx, tx, caller.ApplicationID, caller.Analyst)
+		if err != nil {
+			return err
+		}
+		changes := make([]Change, len(ids))
+		for i := range ids {
+			changes[i] = Change{App: caller.ApplicationID, What: ChangeClaimReleased, Session: &ids[i], By: caller.Actor()}
+		}
+		return announce(ctx, tx, changes...)
+	})
+}
+
+// Claims returns the live claims in the caller's queue by session.
+func (s *Service) Claims(ctx context.Context, caller domain.Caller) (map[uuid.UUID]ClaimInfo, error) {
+	if err := caller.Require(domain.PrivReadSessions); err != nil {
+		return nil, err
+	}
+	cs, err := store.LiveClaims(ctx, s.db, caller.ApplicationID, s.now())
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[uuid.UUID]ClaimInfo, len(cs))
+	for _, c := range cs {
+		out[c.SessionID] = ClaimInfo{SessionID: c.SessionID, Analyst: c.Analyst, ExpiresAt: c.ExpiresAt}
+	}
+	return out, nil
+}

@@ -1,0 +1,79 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/lib/pq"
+)
+
+// ChangesChannel is the LISTEN/NOTIFY channel every change that an open
+// screen may show is announced on.
+const ChangesChannel = "handoff_changes"
+
+// Notify announces payloads on ChangesChannel in one round trip. Inside a
+// transaction they are delivered at commit, and never when it rolls back.
+func Notify(ctx context.Context, q Queryer, payloads ...string) error {
+	if len(payloads) == 0 {
+		return nil
+	}
+	_, err := q.ExecContext(ctx, `SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p`, ChangesChannel, pq.Array(payloads))
+	return mapErr(err)
+}
+
+// ListenerEvent is what a Listener reports besides notifications.
+type ListenerEvent int
+
+const (
+	ListenerConnected ListenerEvent = iota
+	ListenerLost                    // the connection dropped; retrying
+	ListenerResumed                 // reconnected: notifications may have been missed
+)
+
+// Listen opens one dedicated connection that LISTENs on ChangesChannel and
+// reconnects by itself when it drops. Payloads arrive on the first channel,
+// connection events on the second, until ctx ends.
+func (db *DB) Listen(ctx context.Context) (<-chan string, <-chan ListenerEvent, error) {
+	events := make(chan ListenerEvent, 8)
+	report := func(ev pq.ListenerEventType, err error) {
+		var e ListenerEvent
+		switch ev {
+		case pq.ListenerEventConnected:
+			e = ListenerConnected
+		case pq.ListenerEventDisconnected, pq.ListenerEventConnectionAttemptFailed:
+			e = ListenerLost
+		case pq.ListenerEventReconnected:
+			e = ListenerResumed
+		}
+		select {
+		case events <- e:
+		default:
+		}
+	}
+	l := pq.NewListener(db.dsn, 100*time.Millisecond, 5*time.Second, report)
+	if err := l.Listen(ChangesChannel); err != nil {
+		l.Close()
+		return nil, nil, mapErr(err)
+	}
+	out := make(chan string, 256)
+	go func() {
+		defer close(out)
+		defer l.Close()
+		ping := time.NewTicker(30 * time.Second)
+		defer ping.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case n := <-l.Notify:
+				if n == nil {
+					continue // reconnected; the event says so
+				}
+				out <- n.Extra
+			case <-ping.C:
+				go l.Ping()
+			}
+		}
+	}()
+	return out, events, nil
+}
