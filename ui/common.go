@@ -1,0 +1,176 @@
+// Package ui is the review workstation: a keyboard-driven Bubble Tea
+// program over the review use cases. One Model serves one analyst in one
+// terminal; the SSH server runs many in one process, so everything a
+// program needs lives in its own Common bundle and nothing in package
+// state.
+package ui
+
+import (
+	"context"
+	"database/sql/driver"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"strings"
+	"syscall"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/google/uuid"
+
+	"handoff/domain"
+	"handoff/review"
+)
+
+// Options configure one program.
+type Options struct {
+	// Renderer draws this program's styles: the terminal's, or an SSH
+	// session's. Nil draws without colour.
+	Renderer *lipgloss.Renderer
+	// Output is the terminal the program draws on; the clipboard escape
+	// sequence (OSC 52) is written to it. Nil discards it.
+	Output io.Writer
+	// Now is the clock (tests fix it). Nil is time.Now.
+	Now func() time.Time
+	// Location displays times; nil is time.Local.
+	Location *time.Location
+	// Logger receives the causes behind the friendly error lines.
+	Logger *slog.Logger
+	// Theme overrides the colours.
+	Theme *Theme
+	// Apps limits the applications the analyst may switch to (A); nil
+	// offers every application.
+	Apps []uuid.UUID
+	// Static turns off timers (spinner frames, the token countdown and the
+	// periodic header refresh), so tests drive time themselves.
+	Static bool
+}
+
+// Common is the per-program bundle every page is built with: the review
+// service and the analyst acting, the application, styles, keys, the
+// current size and the terminal output. One per program, never shared.
+type Common struct {
+	Ctx    context.Context
+	Svc    *review.Service
+	Caller domain.Caller
+	App    domain.Application
+	Styles *Styles
+	Keys   *KeyMap
+	Out    io.Writer
+	Now    func() time.Time
+	Loc    *time.Location
+	Log    *slog.Logger
+	Static bool
+
+	Width, Height int
+
+	opts Options
+}
+
+func newCommon(ctx context.Context, svc *review.Service, caller domain.Caller, app domain.Application, opts Options) *Common {
+	if opts.Renderer == nil {
+		opts.Renderer = lipgloss.NewRenderer(io.Discard)
+	}
+	if opts.Output == nil {
+		opts.Output = io.Discard
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Location == nil {
+		opts.Location = time.Local
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	theme := DefaultTheme()
+	if opts.Theme != nil {
+		theme = *opts.Theme
+	}
+	return &Common{Ctx: ctx, Svc: svc, Caller: caller, App: app, Styles: NewStyles(opts.Renderer, theme),
+		Keys: DefaultKeyMap(), Out: opts.Output, Now: opts.Now, Loc: opts.Location, Log: opts.Logger,
+		Static: opts.Static, Width: 80, Height: 24, opts: opts}
+}
+
+// asyncMsg carries the result of a call made off the update loop, tagged
+// with the program bundle that made it: after an application switch, late
+// answers meant for the previous workspace are dropped.
+type asyncMsg struct {
+	c   *Common
+	msg tea.Msg
+}
+
+// run calls fn off the update loop and delivers its message.
+func (c *Common) run(fn func(ctx context.Context) tea.Msg) tea.Cmd {
+	return func() tea.Msg { return asyncMsg{c: c, msg: fn(c.Ctx)} }
+}
+
+// tick delivers msg after d, unless the program is static.
+func (c *Common) tick(d time.Duration, msg tea.Msg) tea.Cmd {
+	if c.Static {
+		return nil
+	}
+	return tea.Tick(d, func(time.Time) tea.Msg { return asyncMsg{c: c, msg: msg} })
+}
+
+// Messages between pages and the root model.
+type (
+	// statusMsg sets the status line.
+	statusMsg struct {
+		text string
+		err  bool
+	}
+	// pushMsg opens a view over the current one; popMsg closes the top.
+	pushMsg struct{ p page }
+	popMsg  struct{}
+	// changedMsg says data changed (a share, import or decision): the
+	// header counts and the lists reload.
+	changedMsg struct{}
+	// switchAppMsg asks for the workstation of another application.
+	switchAppMsg struct{ app domain.Application }
+)
+
+// ShutdownMsg tells the program that its server is going away: it says so
+// and quits.
+type ShutdownMsg struct{}
+
+func cmdOf(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
+
+func status(text string) tea.Cmd { return cmdOf(statusMsg{text: text}) }
+
+// failure reports err on the status line.
+func (c *Common) failure(what string, err error) tea.Cmd {
+	return cmdOf(statusMsg{text: c.explain(what, err), err: true})
+}
+
+// explain turns an error into a line an analyst can read; refusals from
+// the review use cases carry their own message, anything else is logged in
+// full and summarised.
+func (c *Common) explain(what string, err error) string {
+	if err == nil {
+		return ""
+	}
+	var de *domain.Error
+	if errors.As(err, &de) {
+		return de.Error()
+	}
+	c.Log.Error(what, "err", err, "app", c.App.ID, "analyst", c.Caller.Analyst)
+	var ne net.Error
+	var oe *net.OpError
+	switch {
+	case errors.Is(err, context.Canceled):
+		return what + ": cancelled"
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
+		return what + ": the database did not answer in time; press r to retry"
+	case errors.As(err, &oe), errors.Is(err, driver.ErrBadConn), errors.Is(err, syscall.ECONNREFUSED):
+		return what + ": lost the connection to the database; press r to retry"
+	}
+	msg := err.Error()
+	if i := strings.IndexByte(msg, '\n'); i >= 0 {
+		msg = msg[:i]
+	}
+	return what + ": database error (" + msg + ")"
+}

@@ -1,0 +1,443 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"handoff/domain"
+	"handoff/review"
+	"handoff/ui/widget"
+)
+
+// page is one screen: a tab's list, or a view opened over it (a session,
+// a dialog). Pages are pointers updated in place by the root model, which
+// owns the size, the header, the footer and the stack of open views.
+type page interface {
+	Init() tea.Cmd
+	Update(msg tea.Msg) tea.Cmd
+	View() string
+	SetSize(w, h int)
+	Title() string
+	// Help lists the page's bindings: short for the footer, full for `?`.
+	Help() ([]key.Binding, [][]key.Binding)
+	// Capturing is true while a text field has the keyboard, so that keys
+	// like q and 1..4 are typed rather than acted on.
+	Capturing() bool
+	Loading() bool
+}
+
+// tab is a page that lives in the tab bar.
+type tab interface {
+	page
+	// Activate is called when the tab is shown; it loads what is missing
+	// or stale.
+	Activate() tea.Cmd
+}
+
+// Model is the workstation for one analyst in one application.
+type Model struct {
+	c        *Common
+	tabs     []tab
+	active   int
+	stack    []page
+	counts   review.Counts
+	hasCount bool
+	status   statusMsg
+	help     help.Model
+	fullHelp bool
+	spin     spinner.Spinner
+	frame    int
+	spinning bool
+}
+
+type (
+	appLoadedMsg struct {
+		app domain.Application
+		err error
+	}
+	countsMsg struct {
+		counts review.Counts
+		err    error
+	}
+	refreshCountsMsg struct{}
+	spinMsg          struct{}
+)
+
+// New returns the workstation for caller (an analyst: review.Analyst) in
+// its application. The SSH server makes one per connection.
+func New(ctx context.Context, svc *review.Service, caller domain.Caller, opts Options) tea.Model {
+	return newModel(newCommon(ctx, svc, caller, domain.Application{ID: caller.ApplicationID}, opts))
+}
+
+func newModel(c *Common) *Model {
+	m := &Model{c: c, help: help.New(), spin: spinner.MiniDot}
+	m.help.Styles = c.Styles.Help
+	m.tabs = []tab{newSessionsTab(c), newQueueTab(c), newTokensTab(c), newAuditTab(c)}
+	return m
+}
+
+// Init loads the application, the header counts and the first tab.
+func (m *Model) Init() tea.Cmd {
+	c := m.c
+	cmds := []tea.Cmd{m.loadCounts(), m.tabs[m.active].Activate(), m.startSpinner()}
+	if c.App.Name == "" {
+		cmds = append(cmds, c.run(func(ctx context.Context) tea.Msg {
+			app, err := c.Svc.Application(ctx, c.Caller.ApplicationID.String())
+			return appLoadedMsg{app, err}
+		}))
+	}
+	cmds = append(cmds, c.tick(30*time.Second, refreshCountsMsg{}))
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) loadCounts() tea.Cmd {
+	c := m.c
+	return c.run(func(ctx context.Context) tea.Msg {
+		n, err := c.Svc.Counts(ctx, c.Caller)
+		return countsMsg{n, err}
+	})
+}
+
+// Update routes a message: keys to the focused view, results to whoever
+// asked, and the root's own messages here.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if a, ok := msg.(asyncMsg); ok {
+		if a.c != m.c {
+			return m, nil // an answer for the workspace we switched away from
+		}
+		msg = a.msg
+	}
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.resize(msg.Width, msg.Height)
+		return m, nil
+	case tea.KeyMsg:
+		return m.handleKey(msg)
+	case switchAppMsg:
+		return m.switchApp(msg.app)
+	case ShutdownMsg:
+		m.status = statusMsg{text: "The server is shutting down; your work is saved. Goodbye.", err: true}
+		return m, tea.Quit
+	}
+	cmd := m.handleMsg(msg)
+	return m, tea.Batch(cmd, m.startSpinner())
+}
+
+func (m *Model) handleMsg(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case statusMsg:
+		m.status = msg
+		return nil
+	case pushMsg:
+		m.stack = append(m.stack, msg.p)
+		w, h := m.bodySize()
+		msg.p.SetSize(w, h)
+		return msg.p.Init()
+	case popMsg:
+		if len(m.stack) > 0 {
+			m.stack = m.stack[:len(m.stack)-1]
+		}
+		if len(m.stack) == 0 {
+			return m.tabs[m.active].Activate()
+		}
+		return nil
+	case changedMsg:
+		return tea.Batch(m.loadCounts(), m.broadcast(msg))
+	case appLoadedMsg:
+		if msg.err != nil {
+			return m.c.failure("loading the application", msg.err)
+		}
+		m.c.App = msg.app
+		return nil
+	case countsMsg:
+		if msg.err != nil {
+			return m.c.failure("counting sessions", msg.err)
+		}
+		m.counts, m.hasCount = msg.counts, true
+		return nil
+	case refreshCountsMsg:
+		return tea.Batch(m.loadCounts(), m.c.tick(30*time.Second, refreshCountsMsg{}))
+	case spinMsg:
+		m.frame++
+		if m.loading() {
+			return m.c.tick(m.spin.FPS, spinMsg{})
+		}
+		m.spinning = false
+		return nil
+	}
+	return m.broadcast(msg)
+}
+
+// broadcast hands a result to every open page; each keeps what it asked for.
+func (m *Model) broadcast(msg tea.Msg) tea.Cmd {
+	var cmds []tea.Cmd
+	for _, t := range m.tabs {
+		cmds = append(cmds, t.Update(msg))
+	}
+	for _, p := range m.stack {
+		cmds = append(cmds, p.Update(msg))
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) startSpinner() tea.Cmd {
+	if m.spinning || !m.loading() || m.c.Static {
+		return nil
+	}
+	m.spinning = true
+	return m.c.tick(m.spin.FPS, spinMsg{})
+}
+
+func (m *Model) loading() bool { return m.focused().Loading() }
+
+func (m *Model) focused() page {
+	if n := len(m.stack); n > 0 {
+		return m.stack[n-1]
+	}
+	return m.tabs[m.active]
+}
+
+func (m *Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	k := m.c.Keys
+	if msg.String() == "ctrl+c" {
+		return m, tea.Quit
+	}
+	top := m.focused()
+	if top.Capturing() {
+		return m, tea.Batch(top.Update(msg), m.startSpinner())
+	}
+	if m.fullHelp {
+		m.fullHelp = false
+		return m, nil
+	}
+	switch {
+	case key.Matches(msg, k.Quit):
+		return m, tea.Quit
+	case key.Matches(msg, k.Help):
+		m.fullHelp = true
+		return m, nil
+	}
+	if len(m.stack) == 0 {
+		switch {
+		case key.Matches(msg, k.SwitchApp):
+			return m, cmdOf(pushMsg{newAppsPage(m.c)})
+		case key.Matches(msg, k.Tab1):
+			return m, m.showTab(0)
+		case key.Matches(msg, k.Tab2):
+			return m, m.showTab(1)
+		case key.Matches(msg, k.Tab3):
+			return m, m.showTab(2)
+		case key.Matches(msg, k.Tab4):
+			return m, m.showTab(3)
+		case key.Matches(msg, k.NextTab):
+			return m, m.showTab((m.active + 1) % len(m.tabs))
+		case key.Matches(msg, k.PrevTab):
+			return m, m.showTab((m.active + len(m.tabs) - 1) % len(m.tabs))
+		}
+	}
+	return m, tea.Batch(top.Update(msg), m.startSpinner())
+}
+
+func (m *Model) showTab(i int) tea.Cmd {
+	m.active = i
+	return tea.Batch(m.tabs[i].Activate(), m.startSpinner())
+}
+
+func (m *Model) switchApp(app domain.Application) (tea.Model, tea.Cmd) {
+	c := m.c
+	next := newModel(newCommon(c.Ctx, c.Svc, review.Analyst(app.ID, c.Caller.Analyst), app, c.opts))
+	next.resize(c.Width, c.Height)
+	next.status = statusMsg{text: "Now working in " + app.Name + " as " + c.Caller.Analyst}
+	return next, next.Init()
+}
+
+// Layout: header, tab bar, body, status line, help line.
+const chromeLines = 4
+
+func (m *Model) bodySize() (int, int) {
+	return m.c.Width, max(m.c.Height-chromeLines, 3)
+}
+
+func (m *Model) resize(w, h int) {
+	m.c.Width, m.c.Height = max(w, 20), max(h, 8)
+	bw, bh := m.bodySize()
+	for _, t := range m.tabs {
+		t.SetSize(bw, bh)
+	}
+	for _, p := range m.stack {
+		p.SetSize(bw, bh)
+	}
+}
+
+// View draws the whole screen, exactly the terminal's size.
+func (m *Model) View() string {
+	w, h := m.bodySize()
+	body := m.focused().View()
+	if m.fullHelp {
+		body = m.fullHelpView()
+	}
+	body = fitBlock(body, w, h)
+	return strings.Join([]string{m.headerView(), m.tabsView(), body, m.statusView(), m.helpView()}, "\n")
+}
+
+func (m *Model) headerView() string {
+	st, c := m.c.Styles, m.c
+	name := c.App.Name
+	if name == "" {
+		name = c.App.ID.String()[:8] + "…"
+	}
+	left := st.Title.Render("handoff") + st.Muted.Render(" │ ") + st.Header.Render(name) +
+		st.Muted.Render(" │ analyst ") + st.Accent.Render(c.Caller.Analyst)
+	right := ""
+	if m.hasCount {
+		q := st.Muted.Render(fmt.Sprintf("%s in queue", groupDigits(m.counts.Queue)))
+		if m.counts.Queue > 0 {
+			q = st.Review.Render(fmt.Sprintf("%s in queue", groupDigits(m.counts.Queue)))
+		}
+		right = st.Muted.Render(groupDigits(m.counts.Finished)+" finished · ") + q
+	}
+	if m.loading() {
+		right = st.Accent.Render(m.spin.Frames[m.frame%len(m.spin.Frames)]) + " " + right
+	}
+	return joinEnds(left, right, c.Width)
+}
+
+func (m *Model) tabsView() string {
+	st := m.c.Styles
+	var parts []string
+	for i, t := range m.tabs {
+		label := fmt.Sprintf("%d %s", i+1, t.Title())
+		if i == 1 && m.hasCount && m.counts.Queue > 0 {
+			label += fmt.Sprintf(" (%d)", m.counts.Queue)
+		}
+		// Brackets mark the active tab without colour too (NO_COLOR).
+		if i == m.active {
+			parts = append(parts, "["+st.ActiveTab.Render(label)+"]")
+		} else {
+			parts = append(parts, " "+st.Tab.Render(label)+" ")
+		}
+	}
+	line := strings.Join(parts, st.Muted.Render(" │ "))
+	if n := len(m.stack); n > 0 {
+		line += st.Muted.Render("  › ") + st.Bold.Render(m.stack[n-1].Title())
+	}
+	return widget.Fit(line, m.c.Width, false)
+}
+
+func (m *Model) statusView() string {
+	st := m.c.Styles
+	if m.status.text == "" {
+		return ""
+	}
+	if m.status.err {
+		return st.StatusErr.Render(widget.Fit("✗ "+m.status.text, m.c.Width, false))
+	}
+	return st.StatusInfo.Render(widget.Fit(m.status.text, m.c.Width, false))
+}
+
+// helpView is the focused view's short help, truncated to fit, then the
+// keys that work everywhere (not while typing: they would be typed).
+func (m *Model) helpView() string {
+	short, _ := m.focused().Help()
+	if m.focused().Capturing() {
+		return m.shortHelp(short, m.c.Width)
+	}
+	k := m.c.Keys
+	global := m.shortHelp([]key.Binding{k.Help, k.Quit}, m.c.Width)
+	return m.shortHelp(short, m.c.Width-lipgloss.Width(global)-3) + m.c.Styles.Muted.Render(" • ") + global
+}
+
+// shortHelp writes as many bindings as fit in width, then an ellipsis.
+func (m *Model) shortHelp(bs []key.Binding, width int) string {
+	for n := len(bs); n > 0; n-- {
+		s := m.help.ShortHelpView(bs[:n])
+		if n < len(bs) {
+			s += m.c.Styles.Muted.Render(" …")
+		}
+		if lipgloss.Width(s) <= width {
+			return s
+		}
+	}
+	return ""
+}
+
+func (m *Model) fullHelpView() string {
+	_, full := m.focused().Help()
+	k := m.c.Keys
+	groups := append(full, []key.Binding{k.Tab1, k.Tab2, k.Tab3, k.Tab4},
+		[]key.Binding{k.NextTab, k.PrevTab, k.SwitchApp, k.Help, k.Quit})
+	st := m.c.Styles
+	// Columns of bindings, wrapped onto more rows when the screen is narrow.
+	var rows []string
+	var row []string
+	width := 0
+	for _, g := range groups {
+		col := st.R.NewStyle().PaddingRight(4).Render(m.help.FullHelpView([][]key.Binding{g}))
+		w := lipgloss.Width(col)
+		if width+w > m.c.Width && len(row) > 0 {
+			rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
+			row, width = nil, 0
+		}
+		row = append(row, col)
+		width += w
+	}
+	if len(row) > 0 {
+		rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
+	}
+	return st.Section.Render("Keys — "+m.focused().Title()) + "\n\n" + strings.Join(rows, "\n\n") +
+		"\n\n" + st.Muted.Render("press any key to close")
+}
+
+// fitBlock makes s exactly h lines of at most w cells.
+func fitBlock(s string, w, h int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for i, l := range lines {
+		if ansi.StringWidth(l) > w {
+			lines[i] = ansi.Truncate(l, w, "…")
+		}
+	}
+	for len(lines) < h {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// joinEnds puts left and right at the two ends of a w-cell line.
+func joinEnds(left, right string, w int) string {
+	lw, rw := ansi.StringWidth(left), ansi.StringWidth(right)
+	if lw+rw+1 > w {
+		if rw+1 >= w {
+			return ansi.Truncate(left, w, "…")
+		}
+		left = ansi.Truncate(left, w-rw-1, "…")
+		lw = ansi.StringWidth(left)
+	}
+	return left + strings.Repeat(" ", max(w-lw-rw, 1)) + right
+}
+
+func groupDigits(n int64) string {
+	s := fmt.Sprint(n)
+	if n < 0 {
+		return s
+	}
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

@@ -1,0 +1,226 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"handoff/domain"
+	"handoff/ui/widget"
+)
+
+// queueLimit bounds the imports queue read at once; a queue longer than
+// this is a staffing problem, and the header shows the true count.
+const queueLimit = 500
+
+// queueTab lists imported sessions waiting In Review, oldest first.
+type queueTab struct {
+	c         *Common
+	table     *widget.Table
+	all       []domain.Session
+	rows      []domain.Session // all, narrowed by the filter
+	filter    string
+	input     textinput.Model
+	filtering bool
+	loading   bool
+	loaded    bool
+	gen       int
+	w, h      int
+}
+
+type queueMsg struct {
+	gen  int
+	rows []domain.Session
+	err  error
+}
+
+func newQueueTab(c *Common) *queueTab {
+	t := &queueTab{c: c, input: c.newInput("/ ", "vendor_data or session id", 100)}
+	t.table = widget.NewTable([]widget.Column{
+		{Title: "#", Width: 7, Right: true},
+		{Title: "kind", Width: 4},
+		{Title: "status", Width: 11},
+		{Title: "vendor_data", Width: 12, Flex: 1},
+		{Title: "imported", Width: 16},
+		{Title: "waiting", Width: 8, Right: true},
+	}, c.Styles.Table)
+	t.table.Empty = "the queue is empty: nothing imported is waiting for review"
+	return t
+}
+
+func (t *queueTab) Title() string   { return "Imports queue" }
+func (t *queueTab) Capturing() bool { return t.filtering }
+func (t *queueTab) Loading() bool   { return t.loading }
+func (t *queueTab) Init() tea.Cmd   { return t.Activate() }
+
+// Activate reloads every time the tab is shown: the queue is what the
+// analyst works from, so it is always fresh.
+func (t *queueTab) Activate() tea.Cmd { return t.reload() }
+
+func (t *queueTab) SetSize(w, h int) {
+	t.w, t.h = w, h
+	t.table.SetSize(w, h-1)
+	t.input.Width = max(w-4, 10)
+}
+
+func (t *queueTab) Help() ([]key.Binding, [][]key.Binding) {
+	k := t.c.Keys
+	if t.filtering {
+		return filterHelp()
+	}
+	return []key.Binding{k.Open, k.Approve, k.Decline, k.Import, k.Filter},
+		[][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown},
+			{k.Open, k.Approve, k.Decline, k.Import, k.Refresh}, {k.Filter, k.Back}}
+}
+
+func filterHelp() ([]key.Binding, [][]key.Binding) {
+	apply := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply filter"))
+	cancel := key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
+	return []key.Binding{apply, cancel}, [][]key.Binding{{apply, cancel}}
+}
+
+func (t *queueTab) reload() tea.Cmd {
+	t.gen++
+	t.loading, t.loaded = true, true
+	c, gen := t.c, t.gen
+	return c.run(func(ctx context.Context) tea.Msg {
+		rows, err := c.Svc.Queue(ctx, c.Caller, queueLimit)
+		return queueMsg{gen: gen, rows: rows, err: err}
+	})
+}
+
+func (t *queueTab) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case queueMsg:
+		if msg.gen != t.gen {
+			return nil
+		}
+		t.loading = false
+		if msg.err != nil {
+			return t.c.failure("loading the queue", msg.err)
+		}
+		t.all = msg.rows
+		t.apply()
+		return nil
+	case changedMsg:
+		return t.reload()
+	case tea.KeyMsg:
+		if t.filtering {
+			return t.handleFilterKey(msg)
+		}
+		return t.handleKey(msg)
+	}
+	return nil
+}
+
+// apply narrows the held queue by the filter, keeping the cursor's case.
+func (t *queueTab) apply() {
+	var keep domain.Session
+	cursor := t.table.Cursor() // where the cursor stays when its case left
+	if len(t.rows) > 0 {
+		keep = t.rows[cursor]
+	}
+	t.rows = t.rows[:0]
+	f := strings.ToLower(t.filter)
+	for _, s := range t.all {
+		if f == "" || strings.Contains(strings.ToLower(s.VendorData), f) || strings.HasPrefix(s.ID.String(), f) ||
+			fmt.Sprint(s.Number) == strings.TrimPrefix(f, "#") {
+			t.rows = append(t.rows, s)
+		}
+	}
+	st, now := t.c.Styles, t.c.Now()
+	rows := make([]widget.Row, len(t.rows))
+	for i, s := range t.rows {
+		if s.ID == keep.ID {
+			cursor = i
+		}
+		wait := now.Sub(s.CreatedAt)
+		waitStyle := st.Muted
+		if wait > 24*time.Hour {
+			waitStyle = st.Warning
+		}
+		rows[i] = widget.Row{
+			Cells:  []string{fmt.Sprint(s.Number), s.Kind.Label(), string(s.Status), s.VendorData, t.c.stamp(s.CreatedAt), age(wait)},
+			Styles: []lipgloss.Style{st.Plain, st.Muted, st.ForStatus(s.Status), st.Plain, st.Muted, waitStyle},
+		}
+	}
+	t.table.SetRows(rows)
+	t.table.SetCursor(cursor)
+}
+
+func (t *queueTab) selected() (domain.Session, bool) {
+	if len(t.rows) == 0 {
+		return domain.Session{}, false
+	}
+	return t.rows[t.table.Cursor()], true
+}
+
+func (t *queueTab) handleKey(msg tea.KeyMsg) tea.Cmd {
+	k := t.c.Keys
+	if navigate(t.table, k, msg) {
+		return nil
+	}
+	switch {
+	case key.Matches(msg, k.Open):
+		if s, ok := t.selected(); ok {
+			return cmdOf(pushMsg{newDetailPage(t.c, s)})
+		}
+	case key.Matches(msg, k.Approve), key.Matches(msg, k.Decline):
+		if s, ok := t.selected(); ok {
+			return cmdOf(pushMsg{newDecidePage(t.c, s, key.Matches(msg, k.Decline))})
+		}
+	case key.Matches(msg, k.Import):
+		return cmdOf(pushMsg{newImportPage(t.c)})
+	case key.Matches(msg, k.Filter):
+		t.filtering = true
+		t.input.SetValue(t.filter)
+		t.input.CursorEnd()
+		return t.input.Focus()
+	case key.Matches(msg, k.Refresh):
+		return t.reload()
+	case key.Matches(msg, k.Back):
+		if t.filter != "" {
+			t.filter = ""
+			t.apply()
+		}
+	}
+	return nil
+}
+
+func (t *queueTab) handleFilterKey(msg tea.KeyMsg) tea.Cmd {
+	switch msg.String() {
+	case "esc", "enter":
+		t.filtering = false
+		t.input.Blur()
+		if msg.String() == "enter" {
+			t.filter = strings.TrimSpace(t.input.Value())
+			t.apply()
+		}
+		return nil
+	}
+	var cmd tea.Cmd
+	t.input, cmd = t.input.Update(msg)
+	return cmd
+}
+
+func (t *queueTab) View() string {
+	st := t.c.Styles
+	var info string
+	if t.filtering {
+		info = t.input.View()
+	} else {
+		left := st.Section.Render("Waiting for review") + st.Muted.Render(" · oldest first · "+plural(len(t.rows), "case"))
+		right := st.Muted.Render("i import a token")
+		if t.filter != "" {
+			right = st.Muted.Render("filter ") + st.Accent.Render(t.filter) + st.Muted.Render(" (esc clears)")
+		}
+		info = joinEnds(left, right, t.w)
+	}
+	return info + "\n" + t.table.View()
+}
