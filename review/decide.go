@@ -45,6 +45,9 @@ func (s *Service) Decide(ctx context.Context, caller domain.Caller, sessionID uu
 		if err := store.SetSessionStatus(ctx, tx, caller.ApplicationID, sessionID, to, s.now()); err != nil {
 			return err
 		}
+		if err := s.emitStatusUpdated(ctx, tx, sess); err != nil {
+			return err
+		}
 		return store.AppendAudit(ctx, tx, caller.ApplicationID, domain.AuditEvent{At: s.now(), Actor: caller.Actor(),
 			Action: domain.ActionStatusChanged, SessionID: &sessionID,
 			Details: mustJSON(map[string]any{"from": from, "to": to, "comment": comment})})

@@ -84,6 +84,9 @@ func (s *Service) Import(ctx context.Context, caller domain.Caller, req ImportRe
 				return err
 			}
 		}
+		if err := s.emitStatusUpdated(ctx, tx, sess.Session); err != nil { // before the counters are locked
+			return err
+		}
 		// From here on both applications' counters are locked until commit:
 		// three round trips.
 		res, err := store.Reserve(ctx, tx, store.Reservation{App: caller.ApplicationID, Sessions: 1, Events: 1},

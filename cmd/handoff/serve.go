@@ -11,10 +11,13 @@ import (
 	"github.com/spf13/cobra"
 
 	"handoff/api"
+	"handoff/review"
 )
 
 func (a *app) serveCmd() *cobra.Command {
 	var httpAddr string
+	var allowPrivate bool
+	var deliverWorkers int
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the REST API",
@@ -27,6 +30,7 @@ func (a *app) serveCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			svc.SetPrivateWebhooks(allowPrivate)
 			ln, err := net.Listen("tcp", httpAddr)
 			if err != nil {
 				return fmt.Errorf("listening on %s: %w", httpAddr, err)
@@ -36,6 +40,8 @@ func (a *app) serveCmd() *cobra.Command {
 			fmt.Fprintf(a.stdout, "handoff API listening on http://%s\n", ln.Addr())
 			errc := make(chan error, 1)
 			go func() { errc <- srv.Serve(ln) }()
+			stopDeliverer := startDeliverer(a.ctx, svc, deliverWorkers)
+			defer stopDeliverer()
 			select {
 			case err := <-errc:
 				return err
@@ -50,5 +56,23 @@ func (a *app) serveCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&httpAddr, "http", "", "address for the REST API, e.g. 127.0.0.1:8080")
+	cmd.Flags().BoolVar(&allowPrivate, "allow-private-webhooks", false,
+		"let webhook destinations be loopback, private or link-local addresses (local development only)")
+	cmd.Flags().IntVar(&deliverWorkers, "deliver-workers", 8, "concurrent webhook deliveries from this process (0: deliver none)")
 	return cmd
+}
+
+// startDeliverer runs the webhook deliverer until stop is called (workers
+// <= 0: none, e.g. for a process that only serves the API).
+func startDeliverer(ctx context.Context, svc *review.Service, workers int) (stop func()) {
+	if workers <= 0 {
+		return func() {}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		svc.NewDeliverer(review.DeliverConfig{Workers: workers}).Run(ctx)
+	}()
+	return func() { cancel(); <-done }
 }

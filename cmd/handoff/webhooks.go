@@ -1,0 +1,369 @@
+package main
+
+import (
+	"crypto/hmac"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/spf13/cobra"
+
+	"handoff/domain"
+	"handoff/review"
+)
+
+func (a *app) webhookCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "webhook", Short: "Manage webhook destinations, see deliveries, verify signatures"}
+	cmd.AddCommand(a.webhookAddCmd(), a.webhookListCmd(), a.webhookRemoveCmd(), a.webhookRotateCmd(),
+		a.webhookDeliveriesCmd(), a.webhookRedeliverCmd(), a.webhookVerifyCmd())
+	return cmd
+}
+
+// operator opens the service and resolves --app to the caller managing its
+// webhooks.
+func (a *app) operator(appRef string) (*review.Service, domain.Caller, error) {
+	svc, err := a.open()
+	if err != nil {
+		return nil, domain.Caller{}, err
+	}
+	ap, err := a.findApp(svc, appRef)
+	if err != nil {
+		return nil, domain.Caller{}, err
+	}
+	return svc, review.WebhookOperator(ap.ID), nil
+}
+
+func parseID(what, s string) (uuid.UUID, error) {
+	id, err := uuid.Parse(s)
+	if err != nil || len(s) != 36 {
+		return uuid.Nil, domain.Invalidf("%s %q is not a uuid", what, s)
+	}
+	return id, nil
+}
+
+func destinationMap(d domain.Destination) map[string]any {
+	return map[string]any{"uuid": d.ID, "url": d.URL, "label": d.Label, "subscribed_events": d.SubscribedEvents,
+		"enabled": d.Enabled, "created_at": d.CreatedAt, "updated_at": d.UpdatedAt}
+}
+
+func (a *app) webhookAddCmd() *cobra.Command {
+	var appRef, url, label string
+	var events []string
+	var disabled, asJSON bool
+	cmd := &cobra.Command{
+		Use: "add", Short: "Add a destination; prints its signing secret once", Args: cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			svc, caller, err := a.operator(appRef)
+			if err != nil {
+				return err
+			}
+			enabled := !disabled
+			out, err := svc.CreateDestination(a.ctx, caller, review.DestinationInput{URL: &url, Label: &label,
+				SubscribedEvents: &events, Enabled: &enabled})
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				m := destinationMap(out.Destination)
+				m["secret_shared_key"] = out.Secret
+				return a.printJSON(m)
+			}
+			d := out.Destination
+			fmt.Fprintf(a.stdout, "destination  %s\nurl          %s\nevents       %s\nsecret       %s   (shown once: store it now)\n",
+				d.ID, d.URL, strings.Join(d.SubscribedEvents, ", "), out.Secret)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&appRef, "app", "", "application id or name")
+	cmd.Flags().StringVar(&url, "url", "", "where to POST events (http or https)")
+	cmd.Flags().StringArrayVar(&events, "event", []string{domain.EventStatusUpdated},
+		"event to subscribe to, repeatable: "+strings.Join(domain.WebhookEvents, ", "))
+	cmd.Flags().StringVar(&label, "label", "", "a name for the destination")
+	cmd.Flags().BoolVar(&disabled, "disabled", false, "create it disabled")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	cmd.MarkFlagRequired("url")
+	return cmd
+}
+
+func (a *app) webhookListCmd() *cobra.Command {
+	var appRef string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use: "list", Short: "List an application's destinations (secrets are never shown again)", Args: cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			svc, caller, err := a.operator(appRef)
+			if err != nil {
+				return err
+			}
+			list, err := svc.Destinations(a.ctx, caller)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				out := make([]map[string]any, len(list))
+				for i, d := range list {
+					out[i] = destinationMap(d)
+				}
+				return a.printJSON(out)
+			}
+			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "DESTINATION\tURL\tEVENTS\tENABLED\tLABEL\tPREVIOUS SECRET UNTIL")
+			for _, d := range list {
+				until := "-"
+				if d.PreviousSecretUntil != nil {
+					until = d.PreviousSecretUntil.Local().Format("2006-01-02 15:04")
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%v\t%s\t%s\n", d.ID, d.URL, strings.Join(d.SubscribedEvents, ","), d.Enabled, d.Label, until)
+			}
+			return tw.Flush()
+		},
+	}
+	cmd.Flags().StringVar(&appRef, "app", "", "application id or name")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+func (a *app) webhookRemoveCmd() *cobra.Command {
+	var appRef string
+	cmd := &cobra.Command{
+		Use: "remove DESTINATION_ID", Short: "Remove a destination; its pending deliveries are marked failed", Args: cobra.ExactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			id, err := parseID("destination", args[0])
+			if err != nil {
+				return err
+			}
+			svc, caller, err := a.operator(appRef)
+			if err != nil {
+				return err
+			}
+			if err := svc.DeleteDestination(a.ctx, caller, id); err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "removed %s\n", id)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&appRef, "app", "", "application id or name")
+	return cmd
+}
+
+func (a *app) webhookRotateCmd() *cobra.Command {
+	var appRef string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "rotate-secret DESTINATION_ID",
+		Short: "Give a destination a new secret; the old one keeps signing X-Signature-V2-Previous for 24 h",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			id, err := parseID("destination", args[0])
+			if err != nil {
+				return err
+			}
+			svc, caller, err := a.operator(appRef)
+			if err != nil {
+				return err
+			}
+			secret, err := svc.RotateDestinationSecret(a.ctx, caller, id)
+			if err != nil {
+				return err
+			}
+			until := time.Now().Add(domain.SecretOverlap)
+			if asJSON {
+				return a.printJSON(map[string]any{"uuid": id, "secret_shared_key": secret, "previous_secret_until": until})
+			}
+			fmt.Fprintf(a.stdout, "secret  %s   (shown once: store it now)\n"+
+				"until %s deliveries also carry X-Signature-V2-Previous and X-Signature-Previous made with the old secret\n",
+				secret, until.Format("2006-01-02 15:04 MST"))
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&appRef, "app", "", "application id or name")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+func (a *app) webhookDeliveriesCmd() *cobra.Command {
+	var appRef string
+	var failed, asJSON bool
+	var limit int
+	cmd := &cobra.Command{
+		Use: "deliveries", Short: "Show recent webhook deliveries (of one application, or all)", Args: cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			svc, err := a.open()
+			if err != nil {
+				return err
+			}
+			var apps []domain.Application
+			if appRef != "" {
+				ap, err := a.findApp(svc, appRef)
+				if err != nil {
+					return err
+				}
+				apps = []domain.Application{ap}
+			} else if apps, err = svc.Applications(a.ctx); err != nil {
+				return err
+			}
+			var rows []review.DeliveryInfo
+			for _, ap := range apps {
+				ds, err := svc.Deliveries(a.ctx, review.WebhookOperator(ap.ID), failed, limit)
+				if err != nil {
+					return err
+				}
+				rows = append(rows, ds...)
+			}
+			if asJSON {
+				out := make([]map[string]any, len(rows))
+				for i, d := range rows {
+					out[i] = map[string]any{"application_id": d.ApplicationID, "event_id": d.EventID,
+						"destination_id": d.DestinationID, "url": d.URL, "webhook_type": d.WebhookType,
+						"session_id": d.SessionID, "state": d.State, "attempts": d.Attempts, "queued_at": d.QueuedAt,
+						"next_attempt_at": d.NextAttemptAt, "last_status": d.LastStatusCode, "last_error": d.LastError,
+						"delivered_at": d.DeliveredAt}
+				}
+				return a.printJSON(out)
+			}
+			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "QUEUED\tEVENT\tTYPE\tURL\tSTATE\tATTEMPTS\tLAST RESULT")
+			for _, d := range rows {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\n", d.QueuedAt.Local().Format("2006-01-02 15:04:05"),
+					d.EventID, d.WebhookType, d.URL, deliveryState(d), d.Attempts, lastResult(d))
+			}
+			return tw.Flush()
+		},
+	}
+	cmd.Flags().StringVar(&appRef, "app", "", "application id or name (default: all)")
+	cmd.Flags().BoolVar(&failed, "failed", false, "only deliveries that gave up")
+	cmd.Flags().IntVar(&limit, "limit", 50, "at most this many per application")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+func deliveryState(d review.DeliveryInfo) string {
+	if d.State == "pending" && d.Attempts > 0 {
+		return "retrying at " + d.NextAttemptAt.Local().Format("15:04:05")
+	}
+	return d.State
+}
+
+func lastResult(d review.DeliveryInfo) string {
+	switch {
+	case d.LastError != "":
+		return d.LastError
+	case d.LastStatusCode != 0:
+		return fmt.Sprintf("HTTP %d", d.LastStatusCode)
+	}
+	return "-"
+}
+
+func (a *app) webhookRedeliverCmd() *cobra.Command {
+	var appRef, dest string
+	cmd := &cobra.Command{
+		Use: "redeliver EVENT_ID", Short: "Send an event again (to all its destinations, or one)", Args: cobra.ExactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			event, err := parseID("event", args[0])
+			if err != nil {
+				return err
+			}
+			var destID *uuid.UUID
+			if dest != "" {
+				id, err := parseID("destination", dest)
+				if err != nil {
+					return err
+				}
+				destID = &id
+			}
+			svc, err := a.open()
+			if err != nil {
+				return err
+			}
+			var appID uuid.UUID
+			if appRef != "" {
+				ap, err := a.findApp(svc, appRef)
+				if err != nil {
+					return err
+				}
+				appID = ap.ID
+			} else if appID, err = svc.WebhookEventApplication(a.ctx, event); err != nil {
+				return err
+			}
+			n, err := svc.Redeliver(a.ctx, review.WebhookOperator(appID), event, destID)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "queued %d of %s's deliveries again\n", n, event)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&appRef, "app", "", "application id or name (default: the event's)")
+	cmd.Flags().StringVar(&dest, "destination", "", "only to this destination id")
+	return cmd
+}
+
+// errNotGenuine makes verify exit 1 (domain errors exit 2).
+type errNotGenuine struct{ reason string }
+
+func (e errNotGenuine) Error() string { return "not genuine: " + e.reason }
+
+func (a *app) webhookVerifyCmd() *cobra.Command {
+	var secret, timestamp, sigV2, sigV1 string
+	cmd := &cobra.Command{
+		Use:   "verify --secret S --timestamp T [--signature-v2 SIG] [--signature SIG] < body.json",
+		Short: "Check whether a delivery is genuine, as a receiver would",
+		Long: "Reads the delivery's raw body from standard input and checks X-Timestamp (at most 300 s from now)\n" +
+			"and X-Signature-V2 (or X-Signature) with the destination's secret. Prints \"genuine\" and exits 0,\n" +
+			"or prints why not and exits 1. The secret may come from HANDOFF_WEBHOOK_SECRET instead of --secret.",
+		Args: cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			if secret == "" {
+				secret = os.Getenv("HANDOFF_WEBHOOK_SECRET")
+			}
+			if secret == "" {
+				return domain.Invalidf("give --secret (the destination's secret_shared_key) or set HANDOFF_WEBHOOK_SECRET")
+			}
+			if timestamp == "" {
+				return domain.Invalidf("give --timestamp (the X-Timestamp header)")
+			}
+			if sigV2 == "" && sigV1 == "" {
+				return domain.Invalidf("give --signature-v2 (the X-Signature-V2 header) or --signature (X-Signature)")
+			}
+			body, err := io.ReadAll(io.LimitReader(a.stdin, 16<<20))
+			if err != nil {
+				return fmt.Errorf("reading the body from standard input: %w", err)
+			}
+			if err := verifyDelivery(secret, body, timestamp, sigV2, sigV1, time.Now()); err != nil {
+				return errNotGenuine{userMessage(err)}
+			}
+			fmt.Fprintln(a.stdout, "genuine")
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&secret, "secret", "", "the destination's secret_shared_key")
+	cmd.Flags().StringVar(&timestamp, "timestamp", "", "the X-Timestamp header")
+	cmd.Flags().StringVar(&sigV2, "signature-v2", "", "the X-Signature-V2 header")
+	cmd.Flags().StringVar(&sigV1, "signature", "", "the X-Signature header (HMAC of the exact body bytes)")
+	return cmd
+}
+
+// verifyDelivery checks the timestamp and every signature given.
+func verifyDelivery(secret string, body []byte, timestamp, sigV2, sigV1 string, now time.Time) error {
+	if sigV2 == "" {
+		// VerifyWebhook with the signature it expects checks everything else.
+		own, err := domain.SignV2(secret, body)
+		if err != nil {
+			return domain.Unauthorizedf("body is not JSON: %s", err.Error())
+		}
+		sigV2 = own
+	}
+	if err := domain.VerifyWebhook(secret, body, timestamp, sigV2, now); err != nil {
+		return err
+	}
+	if sigV1 != "" && !hmac.Equal([]byte(strings.ToLower(sigV1)), []byte(domain.SignV1(secret, body))) {
+		return errors.New("X-Signature mismatch: the body is not the exact bytes that were signed")
+	}
+	return nil
+}
