@@ -68,6 +68,23 @@ type Common struct {
 	Width, Height int
 
 	opts Options
+	nav  []navOp // views to open or close, applied by the root after the current update
+}
+
+// navOp opens a view (p) or closes the top one (p == nil).
+type navOp struct{ p page }
+
+// push opens p over the current view as soon as the current update ends,
+// so that keys typed ahead already reach it.
+func (c *Common) push(p page) tea.Cmd {
+	c.nav = append(c.nav, navOp{p})
+	return nil
+}
+
+// pop closes the top view as soon as the current update ends.
+func (c *Common) pop() tea.Cmd {
+	c.nav = append(c.nav, navOp{})
+	return nil
 }
 
 func newCommon(ctx context.Context, svc *review.Service, caller domain.Caller, app domain.Application, opts Options) *Common {
@@ -123,7 +140,8 @@ type (
 		text string
 		err  bool
 	}
-	// pushMsg opens a view over the current one; popMsg closes the top.
+	// pushMsg opens a view over the current one; popMsg closes the top
+	// (the same as Common.push and pop, as messages).
 	pushMsg struct{ p page }
 	popMsg  struct{}
 	// changedMsg says data changed (a share, import or decision): the

@@ -10,12 +10,10 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"handoff/domain"
 	"handoff/review"
-	"handoff/ui/widget"
 )
 
 // page is one screen: a tab's list, or a view opened over it (a session,
@@ -121,7 +119,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.resize(msg.Width, msg.Height)
 		return m, nil
 	case tea.KeyMsg:
-		return m.handleKey(msg)
+		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && !m.focused().Capturing() {
+			return m.splitKeys(msg)
+		}
+		next, cmd := m.handleKey(msg)
+		return next, tea.Batch(cmd, m.navigate())
 	case switchAppMsg:
 		return m.switchApp(msg.app)
 	case ShutdownMsg:
@@ -129,7 +131,51 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Quit
 	}
 	cmd := m.handleMsg(msg)
-	return m, tea.Batch(cmd, m.startSpinner())
+	return m, tea.Batch(cmd, m.navigate(), m.startSpinner())
+}
+
+// splitKeys handles keys that arrived together (typed ahead, or over a
+// slow SSH link: Bubble Tea reads them as one message) one at a time, so
+// "d1" is d, then 1.
+func (m *Model) splitKeys(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	var cmds []tea.Cmd
+	for _, r := range msg.Runes {
+		_, cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt})
+		cmds = append(cmds, cmd)
+	}
+	return m, tea.Batch(cmds...)
+}
+
+// navigate applies the views pages opened and closed during this update.
+func (m *Model) navigate() tea.Cmd {
+	var cmds []tea.Cmd
+	for len(m.c.nav) > 0 {
+		op := m.c.nav[0]
+		m.c.nav = m.c.nav[1:]
+		if op.p != nil {
+			cmds = append(cmds, m.open(op.p))
+		} else {
+			cmds = append(cmds, m.close())
+		}
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) open(p page) tea.Cmd {
+	m.stack = append(m.stack, p)
+	w, h := m.bodySize()
+	p.SetSize(w, h)
+	return p.Init()
+}
+
+func (m *Model) close() tea.Cmd {
+	if len(m.stack) > 0 {
+		m.stack = m.stack[:len(m.stack)-1]
+	}
+	if len(m.stack) == 0 {
+		return m.tabs[m.active].Activate()
+	}
+	return nil
 }
 
 func (m *Model) handleMsg(msg tea.Msg) tea.Cmd {
@@ -138,18 +184,9 @@ func (m *Model) handleMsg(msg tea.Msg) tea.Cmd {
 		m.status = msg
 		return nil
 	case pushMsg:
-		m.stack = append(m.stack, msg.p)
-		w, h := m.bodySize()
-		msg.p.SetSize(w, h)
-		return msg.p.Init()
+		return m.open(msg.p)
 	case popMsg:
-		if len(m.stack) > 0 {
-			m.stack = m.stack[:len(m.stack)-1]
-		}
-		if len(m.stack) == 0 {
-			return m.tabs[m.active].Activate()
-		}
-		return nil
+		return m.close()
 	case changedMsg:
 		return tea.Batch(m.loadCounts(), m.broadcast(msg))
 	case appLoadedMsg:
@@ -229,7 +266,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	if len(m.stack) == 0 {
 		switch {
 		case key.Matches(msg, k.SwitchApp):
-			return m, cmdOf(pushMsg{newAppsPage(m.c)})
+			return m, m.open(newAppsPage(m.c))
 		case key.Matches(msg, k.Tab1):
 			return m, m.showTab(0)
 		case key.Matches(msg, k.Tab2):
@@ -287,114 +324,6 @@ func (m *Model) View() string {
 	}
 	body = fitBlock(body, w, h)
 	return strings.Join([]string{m.headerView(), m.tabsView(), body, m.statusView(), m.helpView()}, "\n")
-}
-
-func (m *Model) headerView() string {
-	st, c := m.c.Styles, m.c
-	name := c.App.Name
-	if name == "" {
-		name = c.App.ID.String()[:8] + "…"
-	}
-	left := st.Title.Render("handoff") + st.Muted.Render(" │ ") + st.Header.Render(name) +
-		st.Muted.Render(" │ analyst ") + st.Accent.Render(c.Caller.Analyst)
-	right := ""
-	if m.hasCount {
-		q := st.Muted.Render(fmt.Sprintf("%s in queue", groupDigits(m.counts.Queue)))
-		if m.counts.Queue > 0 {
-			q = st.Review.Render(fmt.Sprintf("%s in queue", groupDigits(m.counts.Queue)))
-		}
-		right = st.Muted.Render(groupDigits(m.counts.Finished)+" finished · ") + q
-	}
-	if m.loading() {
-		right = st.Accent.Render(m.spin.Frames[m.frame%len(m.spin.Frames)]) + " " + right
-	}
-	return joinEnds(left, right, c.Width)
-}
-
-func (m *Model) tabsView() string {
-	st := m.c.Styles
-	var parts []string
-	for i, t := range m.tabs {
-		label := fmt.Sprintf("%d %s", i+1, t.Title())
-		if i == 1 && m.hasCount && m.counts.Queue > 0 {
-			label += fmt.Sprintf(" (%d)", m.counts.Queue)
-		}
-		// Brackets mark the active tab without colour too (NO_COLOR).
-		if i == m.active {
-			parts = append(parts, "["+st.ActiveTab.Render(label)+"]")
-		} else {
-			parts = append(parts, " "+st.Tab.Render(label)+" ")
-		}
-	}
-	line := strings.Join(parts, st.Muted.Render(" │ "))
-	if n := len(m.stack); n > 0 {
-		line += st.Muted.Render("  › ") + st.Bold.Render(m.stack[n-1].Title())
-	}
-	return widget.Fit(line, m.c.Width, false)
-}
-
-func (m *Model) statusView() string {
-	st := m.c.Styles
-	if m.status.text == "" {
-		return ""
-	}
-	if m.status.err {
-		return st.StatusErr.Render(widget.Fit("✗ "+m.status.text, m.c.Width, false))
-	}
-	return st.StatusInfo.Render(widget.Fit(m.status.text, m.c.Width, false))
-}
-
-// helpView is the focused view's short help, truncated to fit, then the
-// keys that work everywhere (not while typing: they would be typed).
-func (m *Model) helpView() string {
-	short, _ := m.focused().Help()
-	if m.focused().Capturing() {
-		return m.shortHelp(short, m.c.Width)
-	}
-	k := m.c.Keys
-	global := m.shortHelp([]key.Binding{k.Help, k.Quit}, m.c.Width)
-	return m.shortHelp(short, m.c.Width-lipgloss.Width(global)-3) + m.c.Styles.Muted.Render(" • ") + global
-}
-
-// shortHelp writes as many bindings as fit in width, then an ellipsis.
-func (m *Model) shortHelp(bs []key.Binding, width int) string {
-	for n := len(bs); n > 0; n-- {
-		s := m.help.ShortHelpView(bs[:n])
-		if n < len(bs) {
-			s += m.c.Styles.Muted.Render(" …")
-		}
-		if lipgloss.Width(s) <= width {
-			return s
-		}
-	}
-	return ""
-}
-
-func (m *Model) fullHelpView() string {
-	_, full := m.focused().Help()
-	k := m.c.Keys
-	groups := append(full, []key.Binding{k.Tab1, k.Tab2, k.Tab3, k.Tab4},
-		[]key.Binding{k.NextTab, k.PrevTab, k.SwitchApp, k.Help, k.Quit})
-	st := m.c.Styles
-	// Columns of bindings, wrapped onto more rows when the screen is narrow.
-	var rows []string
-	var row []string
-	width := 0
-	for _, g := range groups {
-		col := st.R.NewStyle().PaddingRight(4).Render(m.help.FullHelpView([][]key.Binding{g}))
-		w := lipgloss.Width(col)
-		if width+w > m.c.Width && len(row) > 0 {
-			rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
-			row, width = nil, 0
-		}
-		row = append(row, col)
-		width += w
-	}
-	if len(row) > 0 {
-		rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
-	}
-	return st.Section.Render("Keys — "+m.focused().Title()) + "\n\n" + strings.Join(rows, "\n\n") +
-		"\n\n" + st.Muted.Render("press any key to close")
 }
 
 // fitBlock makes s exactly h lines of at most w cells.

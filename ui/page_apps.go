@@ -82,7 +82,7 @@ func (p *appsPage) Update(msg tea.Msg) tea.Cmd {
 		k := p.c.Keys
 		switch {
 		case key.Matches(msg, k.Back):
-			return cmdOf(popMsg{})
+			return p.c.pop()
 		case p.list == nil:
 		case key.Matches(msg, k.Up):
 			p.list.Up()
@@ -94,7 +94,7 @@ func (p *appsPage) Update(msg tea.Msg) tea.Cmd {
 				return nil
 			}
 			if p.apps[i].ID == p.c.App.ID {
-				return cmdOf(popMsg{})
+				return p.c.pop()
 			}
 			return cmdOf(switchAppMsg{p.apps[i]})
 		}

@@ -171,7 +171,7 @@ func (t *auditTab) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Open):
 		if len(t.rows) > 0 {
 			e := t.rows[t.table.Cursor()]
-			return cmdOf(pushMsg{newTextPage(t.c, fmt.Sprintf("Event %d", e.Seq), eventText(t.c, e))})
+			return t.c.push(newTextPage(t.c, fmt.Sprintf("Event %d", e.Seq), eventText(t.c, e)))
 		}
 	case key.Matches(msg, k.Filter):
 		t.filtering = true

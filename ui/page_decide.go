@@ -97,7 +97,7 @@ func (p *decidePage) Update(msg tea.Msg) tea.Cmd {
 			return cmdOf(statusMsg{text: p.err, err: true})
 		}
 		p.finished = true
-		return tea.Batch(cmdOf(popMsg{}), cmdOf(changedMsg{}),
+		return tea.Batch(p.c.pop(), cmdOf(changedMsg{}),
 			status(fmt.Sprintf("Session #%d is now %s.", msg.sess.Number, msg.sess.Status)))
 	case tea.KeyMsg:
 		if p.busy || p.finished {
@@ -115,7 +115,7 @@ func (p *decidePage) handleFormKey(msg tea.KeyMsg) tea.Cmd {
 	k := p.c.Keys
 	switch msg.String() {
 	case "esc":
-		return cmdOf(popMsg{})
+		return p.c.pop()
 	case "enter":
 		return p.submit()
 	case "tab", "shift+tab":

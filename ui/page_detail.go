@@ -127,7 +127,7 @@ func (p *detailPage) handleKey(msg tea.KeyMsg) tea.Cmd {
 	s := p.current()
 	switch {
 	case key.Matches(msg, k.Back):
-		return cmdOf(popMsg{})
+		return p.c.pop()
 	case key.Matches(msg, k.Up):
 		p.vp.LineUp(1)
 	case key.Matches(msg, k.Down):
@@ -148,7 +148,7 @@ func (p *detailPage) handleKey(msg tea.KeyMsg) tea.Cmd {
 		if s.Status.Phase() != domain.PhaseInReview {
 			return cmdOf(statusMsg{text: fmt.Sprintf("Session #%d is %s: only sessions in review are decided here.", s.Number, s.Status), err: true})
 		}
-		return cmdOf(pushMsg{newDecidePage(p.c, s, key.Matches(msg, k.Decline))})
+		return p.c.push(newDecidePage(p.c, s, key.Matches(msg, k.Decline)))
 	}
 	return nil
 }

@@ -156,7 +156,7 @@ func (p *importPage) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case importToken:
 		switch msg.String() {
 		case "esc":
-			return cmdOf(popMsg{})
+			return p.c.pop()
 		case "enter":
 			return p.peek()
 		}
@@ -191,7 +191,7 @@ func (p *importPage) handleKey(msg tea.KeyMsg) tea.Cmd {
 		}
 	case importDone:
 		if key.Matches(msg, k.Back) || key.Matches(msg, k.Open) {
-			return cmdOf(popMsg{})
+			return p.c.pop()
 		}
 	}
 	return nil

@@ -169,14 +169,14 @@ func (t *queueTab) handleKey(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.Open):
 		if s, ok := t.selected(); ok {
-			return cmdOf(pushMsg{newDetailPage(t.c, s)})
+			return t.c.push(newDetailPage(t.c, s))
 		}
 	case key.Matches(msg, k.Approve), key.Matches(msg, k.Decline):
 		if s, ok := t.selected(); ok {
-			return cmdOf(pushMsg{newDecidePage(t.c, s, key.Matches(msg, k.Decline))})
+			return t.c.push(newDecidePage(t.c, s, key.Matches(msg, k.Decline)))
 		}
 	case key.Matches(msg, k.Import):
-		return cmdOf(pushMsg{newImportPage(t.c)})
+		return t.c.push(newImportPage(t.c))
 	case key.Matches(msg, k.Filter):
 		t.filtering = true
 		t.input.SetValue(t.filter)

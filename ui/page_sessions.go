@@ -258,7 +258,7 @@ func (t *sessionsTab) handleKey(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.Open):
 		if s, ok := t.selected(); ok {
-			return cmdOf(pushMsg{newDetailPage(t.c, s)})
+			return t.c.push(newDetailPage(t.c, s))
 		}
 	case key.Matches(msg, k.Share):
 		if s, ok := t.selected(); ok {
@@ -364,5 +364,5 @@ func shareSession(c *Common, s domain.Session) tea.Cmd {
 	if !s.Status.Finished() {
 		return cmdOf(statusMsg{text: fmt.Sprintf("Only finished sessions can be shared (this one is %s).", s.Status), err: true})
 	}
-	return cmdOf(pushMsg{newSharePage(c, s)})
+	return c.push(newSharePage(c, s))
 }

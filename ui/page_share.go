@@ -210,7 +210,7 @@ func (p *sharePage) handleKey(msg tea.KeyMsg) tea.Cmd {
 			return copyToClipboard(p.c.Out, p.minted.Token, "Share token copied to the clipboard (OSC 52).")
 		}
 		if key.Matches(msg, k.Open) {
-			return cmdOf(popMsg{})
+			return p.c.pop()
 		}
 	}
 	return nil
@@ -267,7 +267,7 @@ func (p *sharePage) back() tea.Cmd {
 		p.step = shareTTL
 	case shareBusy:
 	default:
-		return cmdOf(popMsg{})
+		return p.c.pop()
 	}
 	return nil
 }

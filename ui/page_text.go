@@ -42,7 +42,7 @@ func (p *textPage) Update(msg tea.Msg) tea.Cmd {
 	k := p.c.Keys
 	switch {
 	case key.Matches(km, k.Back), key.Matches(km, k.Open):
-		return cmdOf(popMsg{})
+		return p.c.pop()
 	case key.Matches(km, k.Up):
 		p.vp.LineUp(1)
 	case key.Matches(km, k.Down):

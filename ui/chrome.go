@@ -1,0 +1,121 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/lipgloss"
+
+	"handoff/ui/widget"
+)
+
+// The chrome around the focused view: header, tab bar, status line, help.
+
+func (m *Model) headerView() string {
+	st, c := m.c.Styles, m.c
+	name := c.App.Name
+	if name == "" {
+		name = c.App.ID.String()[:8] + "…"
+	}
+	left := st.Title.Render("handoff") + st.Muted.Render(" │ ") + st.Header.Render(name) +
+		st.Muted.Render(" │ analyst ") + st.Accent.Render(c.Caller.Analyst)
+	right := ""
+	if m.hasCount {
+		q := st.Muted.Render(fmt.Sprintf("%s in queue", groupDigits(m.counts.Queue)))
+		if m.counts.Queue > 0 {
+			q = st.Review.Render(fmt.Sprintf("%s in queue", groupDigits(m.counts.Queue)))
+		}
+		right = st.Muted.Render(groupDigits(m.counts.Finished)+" finished · ") + q
+	}
+	if m.loading() {
+		right = st.Accent.Render(m.spin.Frames[m.frame%len(m.spin.Frames)]) + " " + right
+	}
+	return joinEnds(left, right, c.Width)
+}
+
+func (m *Model) tabsView() string {
+	st := m.c.Styles
+	var parts []string
+	for i, t := range m.tabs {
+		label := fmt.Sprintf("%d %s", i+1, t.Title())
+		if i == 1 && m.hasCount && m.counts.Queue > 0 {
+			label += fmt.Sprintf(" (%d)", m.counts.Queue)
+		}
+		// Brackets mark the active tab without colour too (NO_COLOR).
+		if i == m.active {
+			parts = append(parts, "["+st.ActiveTab.Render(label)+"]")
+		} else {
+			parts = append(parts, " "+st.Tab.Render(label)+" ")
+		}
+	}
+	line := strings.Join(parts, st.Muted.Render(" │ "))
+	if n := len(m.stack); n > 0 {
+		line += st.Muted.Render("  › ") + st.Bold.Render(m.stack[n-1].Title())
+	}
+	return widget.Fit(line, m.c.Width, false)
+}
+
+func (m *Model) statusView() string {
+	st := m.c.Styles
+	if m.status.text == "" {
+		return ""
+	}
+	if m.status.err {
+		return st.StatusErr.Render(widget.Fit("✗ "+m.status.text, m.c.Width, false))
+	}
+	return st.StatusInfo.Render(widget.Fit(m.status.text, m.c.Width, false))
+}
+
+// helpView is the focused view's short help, truncated to fit, then the
+// keys that work everywhere (not while typing: they would be typed).
+func (m *Model) helpView() string {
+	short, _ := m.focused().Help()
+	if m.focused().Capturing() {
+		return m.shortHelp(short, m.c.Width)
+	}
+	k := m.c.Keys
+	global := m.shortHelp([]key.Binding{k.Help, k.Quit}, m.c.Width)
+	return m.shortHelp(short, m.c.Width-lipgloss.Width(global)-3) + m.c.Styles.Muted.Render(" • ") + global
+}
+
+// shortHelp writes as many bindings as fit in width, then an ellipsis.
+func (m *Model) shortHelp(bs []key.Binding, width int) string {
+	for n := len(bs); n > 0; n-- {
+		s := m.help.ShortHelpView(bs[:n])
+		if n < len(bs) {
+			s += m.c.Styles.Muted.Render(" …")
+		}
+		if lipgloss.Width(s) <= width {
+			return s
+		}
+	}
+	return ""
+}
+
+func (m *Model) fullHelpView() string {
+	_, full := m.focused().Help()
+	k := m.c.Keys
+	groups := append(full, []key.Binding{k.Tab1, k.Tab2, k.Tab3, k.Tab4},
+		[]key.Binding{k.NextTab, k.PrevTab, k.SwitchApp, k.Help, k.Quit})
+	st := m.c.Styles
+	// Columns of bindings, wrapped onto more rows when the screen is narrow.
+	var rows []string
+	var row []string
+	width := 0
+	for _, g := range groups {
+		col := st.R.NewStyle().PaddingRight(4).Render(m.help.FullHelpView([][]key.Binding{g}))
+		w := lipgloss.Width(col)
+		if width+w > m.c.Width && len(row) > 0 {
+			rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
+			row, width = nil, 0
+		}
+		row = append(row, col)
+		width += w
+	}
+	if len(row) > 0 {
+		rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
+	}
+	return st.Section.Render("Keys — "+m.focused().Title()) + "\n\n" + strings.Join(rows, "\n\n") +
+		"\n\n" + st.Muted.Render("press any key to close")
+}
