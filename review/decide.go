@@ -14,9 +14,21 @@ import (
 const MaxComment = 2000
 
 // Decide sets a finished session to Approved or Declined (in its kind's
-// casing), the use case behind PATCH /v3/session/{id}/update-status/ and the
-// analyst's a/d keys. Setting the status it already has changes nothing.
+// casing), the use case behind PATCH /v3/session/{id}/update-status/.
+// Setting the status it already has changes nothing. An analyst cannot
+// decide a case another analyst has claimed.
 func (s *Service) Decide(ctx context.Context, caller domain.Caller, sessionID uuid.UUID, newStatus, comment string) (domain.Session, error) {
+	return s.decide(ctx, caller, sessionID, newStatus, comment, false)
+}
+
+// DecideCase is an analyst's decision on a case from the imports queue: the
+// case must still be In Review, so of two analysts deciding at once exactly
+// one wins; the analyst's claim on it is released.
+func (s *Service) DecideCase(ctx context.Context, caller domain.Caller, sessionID uuid.UUID, newStatus, comment string) (domain.Session, error) {
+	return s.decide(ctx, caller, sessionID, newStatus, comment, true)
+}
+
+func (s *Service) decide(ctx context.Context, caller domain.Caller, sessionID uuid.UUID, newStatus, comment string, queued bool) (domain.Session, error) {
 	if err := caller.Require(domain.PrivWriteSessions); err != nil {
 		return domain.Session{}, err
 	}
@@ -36,12 +48,23 @@ func (s *Service) Decide(ctx context.Context, caller domain.Caller, sessionID uu
 		if !sess.Status.Finished() {
 			return domain.Invalidf("Only finished sessions can be decided (this one is %s).", sess.Status)
 		}
+		if queued && sess.Status.Phase() != domain.PhaseInReview {
+			return domain.Conflictf("This case was already decided: it is %s.", sess.Status)
+		}
+		if caller.Analyst != "" {
+			if err := s.checkClaim(ctx, tx, caller, sessionID); err != nil {
+				return err
+			}
+		}
 		to := domain.StatusOf(sess.Kind, phase)
 		if to == sess.Status {
 			return nil
 		}
 		from := sess.Status
 		sess.Status = to
+		if err := announce(ctx, tx, Change{App: caller.ApplicationID, What: ChangeSessionDecided, Session: &sessionID, By: caller.Actor()}); err != nil {
+			return err
+		}
 		if err := store.SetSessionStatus(ctx, tx, caller.ApplicationID, sessionID, to, s.now()); err != nil {
 			return err
 		}
@@ -53,4 +76,22 @@ func (s *Service) Decide(ctx context.Context, caller domain.Caller, sessionID uu
 			Details: mustJSON(map[string]any{"from": from, "to": to, "comment": comment})})
 	})
 	return sess, err
+}
+
+// checkClaim refuses an analyst's decision on a case someone else holds a
+// live claim on, and releases the analyst's own claim.
+func (s *Service) checkClaim(ctx context.Context, tx *store.Tx, caller domain.Caller, id uuid.UUID) error {
+	c, err := store.ClaimOf(ctx, tx, caller.ApplicationID, id)
+	switch {
+	case domain.IsCode(err, domain.CodeNotFound):
+		return nil
+	case err != nil:
+		return err
+	case c.Analyst != caller.Analyst && c.ExpiresAt.After(s.now()):
+		return domain.Conflictf("This case is claimed by %s; only they can decide it now.", c.Analyst)
+	}
+	if _, err := store.ReleaseClaim(ctx, tx, caller.ApplicationID, id, caller.Analyst); err != nil {
+		return err
+	}
+	return announce(ctx, tx, Change{App: caller.ApplicationID, What: ChangeClaimReleased, Session: &id, By: caller.Actor()})
 }

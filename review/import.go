@@ -79,6 +79,11 @@ func (s *Service) Import(ctx context.Context, caller domain.Caller, req ImportRe
 		}
 		sess.Status = domain.ImportedStatus(src.Session.Status, sess.Kind, req.TrustReview)
 		sess.Checks = src.Session.Checks
+		if err := announce(ctx, tx,
+			Change{App: caller.ApplicationID, What: ChangeSessionImported, Session: &sess.ID, By: caller.Actor()},
+			Change{App: claims.FromApplicationID, What: ChangeTokenImported, Session: &claims.SessionID, By: caller.Actor()}); err != nil {
+			return err
+		}
 		if req.VendorData != "" {
 			if _, err := store.EnsureEntity(ctx, tx, caller.ApplicationID, sess.Kind, req.VendorData); err != nil {
 				return err

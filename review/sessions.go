@@ -34,6 +34,9 @@ func (s *Service) DeleteSession(ctx context.Context, caller domain.Caller, id uu
 		if err := s.emitSessionDeleted(ctx, tx, sess); err != nil {
 			return err
 		}
+		if err := announce(ctx, tx, Change{App: caller.ApplicationID, What: ChangeSessionDeleted, Session: &id, By: caller.Actor()}); err != nil {
+			return err
+		}
 		return store.AppendAudit(ctx, tx, caller.ApplicationID, domain.AuditEvent{At: s.now(), Actor: caller.Actor(),
 			Action: domain.ActionSessionDeleted, SessionID: &id, Details: mustJSON(map[string]any{"status": sess.Status})})
 	})

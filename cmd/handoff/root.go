@@ -46,7 +46,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.AddCommand(a.dbCmd(), a.migrateCmd(), a.appCmd(), a.sessionCmd(), a.serveCmd(), a.keysCmd(),
-		a.auditCmd(), a.demoCmd(), a.tuiCmd())
+		a.auditCmd(), a.demoCmd(), a.tuiCmd(), a.analystCmd())
 	root.AddCommand(a.webhookCmd())
 	if err := root.ExecuteContext(ctx); err != nil {
 		fmt.Fprintln(stderr, "handoff:", userMessage(err))

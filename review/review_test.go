@@ -1,0 +1,205 @@
+package review_test
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"handoff/domain"
+	"handoff/review"
+	"handoff/store/pgtest"
+)
+
+type fixture struct {
+	svc    *review.Service
+	x, y   uuid.UUID
+	queued []uuid.UUID // imported sessions in Y waiting In Review
+}
+
+// newFixture makes two applications and n imported cases in Y's queue.
+func newFixture(t *testing.T, n int, opts ...review.Option) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	db := pgtest.DB(t)
+	f := &fixture{svc: review.New(db, opts...)}
+	t.Cleanup(f.svc.Close)
+	mk := func(name, wf string) uuid.UUID {
+		a, err := f.svc.CreateApplication(ctx, "test", review.NewApplication{Name: name,
+			Workflows: []domain.Workflow{{ID: wf, Kind: domain.KindUser}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a.Application.ID
+	}
+	f.x, f.y = mk("X", "wf_x"), mk("Y", "wf_y")
+	var srcs []domain.Session
+	if err := f.svc.Generate(ctx, review.GenerateOptions{App: f.x, Count: n, Kind: domain.KindUser, Phase: domain.PhaseApproved,
+		Seed: 1, Actor: "test"}, func(s domain.Session) { srcs = append(srcs, s) }); err != nil {
+		t.Fatal(err)
+	}
+	for _, src := range srcs {
+		m, err := f.svc.Share(ctx, review.Analyst(f.x, "minter"), src.ID, f.y, 600)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := f.svc.Import(ctx, review.Analyst(f.y, "importer"), review.ImportRequest{ShareToken: m.Token, WorkflowID: "wf_y"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.queued = append(f.queued, s.ID)
+	}
+	return f
+}
+
+func TestClaimIsExclusive(t *testing.T) {
+	f := newFixture(t, 1)
+	ctx := context.Background()
+	alice, bob := review.Analyst(f.y, "alice"), review.Analyst(f.y, "bob")
+	id := f.queued[0]
+	if _, err := f.svc.Claim(ctx, alice, id); err != nil {
+		t.Fatal(err)
+	}
+	_, err := f.svc.Claim(ctx, bob, id)
+	if !domain.IsCode(err, domain.CodeConflict) || !strings.Contains(err.Error(), "alice") {
+		t.Fatalf("bob's claim: %v; want a conflict naming alice", err)
+	}
+	if _, err := f.svc.DecideCase(ctx, bob, id, "Approved", ""); !domain.IsCode(err, domain.CodeConflict) {
+		t.Fatalf("bob decided alice's case: %v", err)
+	}
+	if _, err := f.svc.Claim(ctx, alice, id); err != nil {
+		t.Fatalf("alice renewing her claim: %v", err)
+	}
+	if err := f.svc.Release(ctx, alice, id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.Claim(ctx, bob, id); err != nil {
+		t.Fatalf("bob after alice left: %v", err)
+	}
+	s, err := f.svc.DecideCase(ctx, bob, id, "Declined", "reason: other — test")
+	if err != nil || s.Status != "Declined" {
+		t.Fatalf("bob's decision: %v %v", s.Status, err)
+	}
+	claims, _ := f.svc.Claims(ctx, bob)
+	if len(claims) != 0 {
+		t.Fatalf("claim not released after the decision: %v", claims)
+	}
+	if _, err := f.svc.DecideCase(ctx, alice, id, "Approved", ""); !domain.IsCode(err, domain.CodeConflict) {
+		t.Fatalf("a second decision on a decided case: %v", err)
+	}
+}
+
+func TestClaimsExpire(t *testing.T) {
+	now := time.Now()
+	var mu sync.Mutex
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	f := newFixture(t, 1, review.WithClock(clock), review.WithClaimTTL(time.Minute))
+	ctx := context.Background()
+	if _, err := f.svc.Claim(ctx, review.Analyst(f.y, "alice"), f.queued[0]); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	now = now.Add(61 * time.Second)
+	mu.Unlock()
+	if _, err := f.svc.Claim(ctx, review.Analyst(f.y, "bob"), f.queued[0]); err != nil {
+		t.Fatalf("an expired claim still holds: %v", err)
+	}
+}
+
+// Analysts racing for the next case never get the same one, and racing
+// decisions on one case have exactly one winner.
+func TestRacingAnalysts(t *testing.T) {
+	f := newFixture(t, 5)
+	ctx := context.Background()
+	const analysts = 12
+	got := make([]uuid.UUID, analysts)
+	var wg sync.WaitGroup
+	for i := 0; i < analysts; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			s, _, err := f.svc.ClaimNext(ctx, review.Analyst(f.y, "analyst-"+string(rune('a'+i))))
+			if err == nil {
+				got[i] = s.ID
+			} else if !domain.IsCode(err, domain.CodeNotFound) {
+				t.Error(err)
+			}
+		}(i)
+	}
+	wg.Wait()
+	seen := map[uuid.UUID]bool{}
+	for _, id := range got {
+		if id == uuid.Nil {
+			continue
+		}
+		if seen[id] {
+			t.Fatalf("two analysts claimed %s", id)
+		}
+		seen[id] = true
+	}
+	if len(seen) != 5 {
+		t.Fatalf("%d cases claimed, want all 5", len(seen))
+	}
+
+	// Release everything, then race decisions on one case.
+	for i := 0; i < analysts; i++ {
+		f.svc.ReleaseAll(ctx, review.Analyst(f.y, "analyst-"+string(rune('a'+i))))
+	}
+	wins := make(chan string, analysts)
+	for i := 0; i < analysts; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			verdict := []string{"Approved", "Declined"}[i%2]
+			if _, err := f.svc.DecideCase(ctx, review.Analyst(f.y, "analyst-"+string(rune('a'+i))), f.queued[0], verdict, ""); err == nil {
+				wins <- verdict
+			}
+		}(i)
+	}
+	wg.Wait()
+	close(wins)
+	if len(wins) != 1 {
+		t.Fatalf("%d decisions won, want exactly 1", len(wins))
+	}
+}
+
+// Changes reach subscribers of another service (another process) on the
+// same database, and a rolled-back use case announces nothing.
+func TestChangesReachOtherProcesses(t *testing.T) {
+	f := newFixture(t, 2)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	other := review.New(f.svc.DB())
+	defer other.Close()
+	changes, err := other.Subscribe(ctx, f.y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	xChanges, err := other.Subscribe(ctx, f.x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A refused decision announces nothing.
+	if _, err := f.svc.Decide(ctx, review.Analyst(f.y, "alice"), f.queued[0], "In Review", ""); err == nil {
+		t.Fatal("In Review accepted as a decision")
+	}
+	if _, err := f.svc.Decide(ctx, review.Analyst(f.y, "alice"), f.queued[1], "Approved", "ok"); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case c := <-changes:
+		if c.What != review.ChangeSessionDecided || c.Session == nil || *c.Session != f.queued[1] || c.App != f.y {
+			t.Fatalf("first change %+v; want the decision on %s", c, f.queued[1])
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("no change arrived")
+	}
+	select {
+	case c := <-xChanges:
+		t.Fatalf("X's subscriber heard Y's change %+v", c)
+	case <-time.After(200 * time.Millisecond):
+	}
+}
