@@ -6,60 +6,131 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"handoff/api"
+	"handoff/domain"
 	"handoff/review"
+	"handoff/store/localpg"
+	"handoff/ui/sshd"
 )
 
 func (a *app) serveCmd() *cobra.Command {
-	var httpAddr string
+	var httpAddr, sshAddr, hostKey string
+	var idle time.Duration
 	var allowPrivate bool
 	var deliverWorkers int
 	cmd := &cobra.Command{
 		Use:   "serve",
-		Short: "Serve the REST API",
+		Short: "Serve the REST API (--http) and the workstation over SSH (--ssh)",
 		Args:  cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			if httpAddr == "" {
-				return fmt.Errorf("nothing to serve: give --http ADDR")
+			if httpAddr == "" && sshAddr == "" {
+				return domain.Invalidf("nothing to serve: give --http ADDR, --ssh ADDR, or both")
 			}
 			svc, err := a.open()
 			if err != nil {
 				return err
 			}
+			defer svc.Close()
 			svc.SetPrivateWebhooks(allowPrivate)
-			ln, err := net.Listen("tcp", httpAddr)
-			if err != nil {
-				return fmt.Errorf("listening on %s: %w", httpAddr, err)
+
+			var servers []server
+			if httpAddr != "" {
+				srv, err := a.httpServer(svc, httpAddr)
+				if err != nil {
+					return err
+				}
+				servers = append(servers, srv)
 			}
-			srv := &http.Server{Handler: api.New(svc, a.log), ReadHeaderTimeout: 10 * time.Second,
-				ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second}
-			fmt.Fprintf(a.stdout, "handoff API listening on http://%s\n", ln.Addr())
-			errc := make(chan error, 1)
-			go func() { errc <- srv.Serve(ln) }()
+			if sshAddr != "" {
+				srv, err := a.sshServer(svc, sshAddr, hostKey, idle)
+				if err != nil {
+					return err
+				}
+				servers = append(servers, srv)
+			}
+			errc := make(chan error, len(servers))
+			for _, srv := range servers {
+				go func() { errc <- srv.serve() }()
+			}
 			stopDeliverer := startDeliverer(a.ctx, svc, deliverWorkers)
 			defer stopDeliverer()
+			var runErr error
 			select {
-			case err := <-errc:
-				return err
+			case runErr = <-errc:
 			case <-a.ctx.Done():
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
-			if err := srv.Shutdown(ctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-				return err
+			for _, srv := range servers {
+				if err := srv.shutdown(ctx); err != nil && runErr == nil {
+					runErr = err
+				}
 			}
-			return nil
+			return runErr
 		},
 	}
 	cmd.Flags().StringVar(&httpAddr, "http", "", "address for the REST API, e.g. 127.0.0.1:8080")
+	cmd.Flags().StringVar(&sshAddr, "ssh", "", "address for the workstation over SSH, e.g. 127.0.0.1:23234")
+	cmd.Flags().StringVar(&hostKey, "host-key", "", "SSH host key file, created on first start (default: in handoff's data folder)")
+	cmd.Flags().DurationVar(&idle, "idle-timeout", 30*time.Minute, "close SSH connections without traffic for this long (0: never)")
 	cmd.Flags().BoolVar(&allowPrivate, "allow-private-webhooks", false,
 		"let webhook destinations be loopback, private or link-local addresses (local development only)")
 	cmd.Flags().IntVar(&deliverWorkers, "deliver-workers", 8, "concurrent webhook deliveries from this process (0: deliver none)")
 	return cmd
+}
+
+// server is one listener of serve: the API or SSH.
+type server struct {
+	serve    func() error
+	shutdown func(context.Context) error
+}
+
+func (a *app) httpServer(svc *review.Service, addr string) (server, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return server{}, fmt.Errorf("listening on %s: %w", addr, err)
+	}
+	srv := &http.Server{Handler: api.New(svc, a.log), ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second}
+	fmt.Fprintf(a.stdout, "handoff API listening on http://%s\n", ln.Addr())
+	return server{
+		serve: func() error {
+			if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+				return err
+			}
+			return nil
+		},
+		shutdown: srv.Shutdown,
+	}, nil
+}
+
+func (a *app) sshServer(svc *review.Service, addr, hostKey string, idle time.Duration) (server, error) {
+	if hostKey == "" {
+		dir, err := localpg.DefaultDir()
+		if err != nil {
+			return server{}, err
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return server{}, err
+		}
+		hostKey = filepath.Join(dir, "ssh_host_ed25519")
+	}
+	srv, err := sshd.New(svc, sshd.Config{Addr: addr, HostKeyPath: hostKey, IdleTimeout: idle, Logger: a.log})
+	if err != nil {
+		return server{}, err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return server{}, fmt.Errorf("listening on %s: %w", addr, err)
+	}
+	fmt.Fprintf(a.stdout, "handoff SSH listening on %s\n", ln.Addr())
+	return server{serve: func() error { return srv.Serve(ln) }, shutdown: srv.Shutdown}, nil
 }
 
 // startDeliverer runs the webhook deliverer until stop is called (workers

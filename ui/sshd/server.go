@@ -1,0 +1,190 @@
+// Package sshd serves the review workstation over SSH: one Bubble Tea
+// program per connection, each with its own renderer and colour profile,
+// for analysts who authenticate with a registered public key.
+package sshd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"strings"
+	"sync"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/ssh"
+	"github.com/charmbracelet/wish"
+	bm "github.com/charmbracelet/wish/bubbletea"
+	"github.com/muesli/termenv"
+	gossh "golang.org/x/crypto/ssh"
+
+	"handoff/domain"
+	"handoff/review"
+	"handoff/ui"
+)
+
+// Config configures the SSH server.
+type Config struct {
+	Addr        string        // e.g. 127.0.0.1:23234
+	HostKeyPath string        // generated on first start, then reused
+	IdleTimeout time.Duration // close connections with no traffic this long; 0 never
+	Logger      *slog.Logger
+}
+
+// Server is the workstation's SSH server.
+type Server struct {
+	svc *review.Service
+	log *slog.Logger
+	srv *ssh.Server
+
+	mu       sync.Mutex
+	programs map[*tea.Program]struct{}
+	closing  bool
+}
+
+type analystKey struct{}
+
+// New builds the server; Serve starts it.
+func New(svc *review.Service, cfg Config) (*Server, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	s := &Server{svc: svc, log: cfg.Logger, programs: map[*tea.Program]struct{}{}}
+	opts := []ssh.Option{
+		wish.WithAddress(cfg.Addr),
+		wish.WithHostKeyPath(cfg.HostKeyPath),
+		wish.WithPublicKeyAuth(s.authenticate),
+		wish.WithMiddleware(bm.MiddlewareWithProgramHandler(s.program, termenv.ANSI256)),
+	}
+	if cfg.IdleTimeout > 0 {
+		opts = append(opts, wish.WithIdleTimeout(cfg.IdleTimeout))
+	}
+	srv, err := wish.NewServer(opts...)
+	if err != nil {
+		return nil, fmt.Errorf("ssh server: %w", err)
+	}
+	s.srv = srv
+	return s, nil
+}
+
+// authenticate admits a key registered for a live analyst whose name is the
+// SSH user name. Everyone else is refused before any screen is drawn.
+func (s *Server) authenticate(ctx ssh.Context, key ssh.PublicKey) bool {
+	fp := gossh.FingerprintSHA256(key)
+	info, err := s.svc.AnalystByKey(ctx, fp)
+	if err != nil {
+		if !domain.IsCode(err, domain.CodeUnauthorized) {
+			s.log.Error("ssh: looking up a key", "err", err)
+		}
+		s.log.Info("ssh: refused key", "user", ctx.User(), "fingerprint", fp, "remote", ctx.RemoteAddr().String())
+		return false
+	}
+	if !strings.EqualFold(info.Name, ctx.User()) || len(info.Apps) == 0 {
+		s.log.Info("ssh: key does not belong to user", "user", ctx.User(), "fingerprint", fp)
+		return false
+	}
+	ctx.SetValue(analystKey{}, info)
+	return true
+}
+
+// program makes one workstation for one connection. The first command
+// argument, if any, picks the application (`ssh -t alice@host "Harbor Pay"`).
+func (s *Server) program(sess ssh.Session) *tea.Program {
+	info, ok := sess.Context().Value(analystKey{}).(review.AnalystInfo)
+	if !ok {
+		wish.Fatalln(sess, "not authenticated")
+		return nil
+	}
+	if _, _, hasPTY := sess.Pty(); !hasPTY {
+		wish.Fatalln(sess, "handoff is a terminal workstation: connect with a terminal (ssh -t).")
+		return nil
+	}
+	ctx := sess.Context()
+	app := info.Apps[0]
+	if args := sess.Command(); len(args) > 0 {
+		a, err := s.svc.Application(ctx, strings.Join(args, " "))
+		if err != nil || !info.CanWorkFor(a.ID) {
+			wish.Fatalf(sess, "You are not registered for application %q. Yours: %s\n", strings.Join(args, " "), strings.Join(info.AppNames, ", "))
+			return nil
+		}
+		app = a.ID
+	}
+	caller := review.Analyst(app, info.Name)
+	out := sessionOutput(sess)
+	model := ui.New(ctx, s.svc, caller, ui.Options{
+		Renderer: bm.MakeRenderer(sess),
+		Output:   out,
+		Logger:   s.log.With("analyst", info.Name, "remote", sess.RemoteAddr().String()),
+		Apps:     info.Apps,
+	})
+	p := tea.NewProgram(model, append(bm.MakeOptions(sess), tea.WithAltScreen(), tea.WithContext(ctx))...)
+	s.mu.Lock()
+	if s.closing {
+		s.mu.Unlock()
+		wish.Fatalln(sess, "handoff is shutting down.")
+		return nil
+	}
+	s.programs[p] = struct{}{}
+	s.mu.Unlock()
+	s.log.Info("ssh: analyst connected", "analyst", info.Name, "remote", sess.RemoteAddr().String())
+	go func() {
+		<-ctx.Done()
+		s.disconnected(p, info)
+	}()
+	return p
+}
+
+// disconnected forgets the program and releases every claim the analyst
+// holds, so a dropped connection leaves no case locked.
+func (s *Server) disconnected(p *tea.Program, info review.AnalystInfo) {
+	s.mu.Lock()
+	delete(s.programs, p)
+	s.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for _, app := range info.Apps {
+		if err := s.svc.ReleaseAll(ctx, review.Analyst(app, info.Name)); err != nil {
+			s.log.Error("ssh: releasing claims", "analyst", info.Name, "err", err)
+		}
+	}
+	s.log.Info("ssh: analyst disconnected", "analyst", info.Name)
+}
+
+// Serve accepts connections on ln until Shutdown.
+func (s *Server) Serve(ln net.Listener) error {
+	err := s.srv.Serve(ln)
+	if errors.Is(err, ssh.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// Sessions is the number of open workstations.
+func (s *Server) Sessions() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.programs)
+}
+
+// Shutdown tells every open workstation that the server is going away,
+// ends the programs (releasing their claims), then closes the connections.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	s.closing = true
+	progs := make([]*tea.Program, 0, len(s.programs))
+	for p := range s.programs {
+		progs = append(progs, p)
+	}
+	s.mu.Unlock()
+	for _, p := range progs {
+		p.Send(ui.ShutdownMsg{})
+	}
+	// Give the programs a moment to show the notice and quit.
+	deadline := time.Now().Add(2 * time.Second)
+	for s.Sessions() > 0 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	return s.srv.Shutdown(ctx)
+}
