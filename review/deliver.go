@@ -27,7 +27,7 @@ import (
 // DeliverConfig tunes a Deliverer; zero fields take the defaults.
 type DeliverConfig struct {
 	Workers        int           // concurrent sends in this process (8)
-	PerDestination int           // concurrent sends to one destination from this process (2)
+	PerDestination int           // concurrent sends to one destination from this process (4)
 	Poll           time.Duration // how often to look for due deliveries between notifications (500 ms)
 	Timeout        time.Duration // per request, connection to last body byte (10 s)
 	// ClaimTTL is how long a claimed delivery is reserved for its
@@ -49,7 +49,7 @@ func (c DeliverConfig) withDefaults() DeliverConfig {
 		c.Workers = 8
 	}
 	if c.PerDestination <= 0 {
-		c.PerDestination = 2
+		c.PerDestination = 4
 	}
 	def(&c.Poll, 500*time.Millisecond)
 	def(&c.Timeout, 10*time.Second)
@@ -69,7 +69,7 @@ func (c DeliverConfig) withDefaults() DeliverConfig {
 //
 // Retries wait about as long as the delivery has been failing so far (at
 // least RetryBase, at most RetryMax, ±25% jitter), so the waits grow
-// exponentially — roughly 10 s, 20 s, 40 s, ... then hourly — until
+// exponentially — roughly 10 s, 10 s, 20 s, 40 s, ... then hourly — until
 // RetryFor has passed since the event was queued, when the delivery is
 // marked failed.
 type Deliverer struct {

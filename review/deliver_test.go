@@ -32,13 +32,13 @@ var fastRetries = DeliverConfig{Poll: 50 * time.Millisecond, RetryBase: 20 * tim
 	RetryMax: 100 * time.Millisecond, RetryFor: time.Minute}
 
 type hookEnv struct {
-	t   *testing.T
+	t   testing.TB
 	svc *Service
 	db  *store.DB
 	app uuid.UUID
 }
 
-func newHookEnv(t *testing.T) *hookEnv {
+func newHookEnv(t testing.TB) *hookEnv {
 	t.Helper()
 	db := pgtest.DB(t)
 	svc := New(db, WithPrivateWebhooks(true), WithLogger(slog.New(slog.NewTextHandler(testWriter{t}, nil))))
@@ -117,7 +117,7 @@ func (e *hookEnv) eventIDs() []string {
 	return ids
 }
 
-func waitFor(t *testing.T, what string, within time.Duration, cond func() bool) {
+func waitFor(t testing.TB, what string, within time.Duration, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(within)
 	for !cond() {
@@ -144,7 +144,7 @@ type delivery struct {
 	event  map[string]any
 }
 
-func newReceiver(t *testing.T) *receiver {
+func newReceiver(t testing.TB) *receiver {
 	rc := &receiver{inflight: map[string]int{}}
 	rc.Server = httptest.NewServer(rc)
 	t.Cleanup(rc.Close)
@@ -495,6 +495,8 @@ func TestTwoDeliverersNeverSendOneEventAtOnce(t *testing.T) {
 			t.Errorf("event %s delivered %d times", id, n)
 		}
 	}
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
 	if rc.maxPar != 1 {
 		t.Errorf("one event was being sent %d times at once", rc.maxPar)
 	}
@@ -607,6 +609,6 @@ func TestDisabledOrDeletedDestination(t *testing.T) {
 	}
 }
 
-type testWriter struct{ t *testing.T }
+type testWriter struct{ t testing.TB }
 
 func (w testWriter) Write(b []byte) (int, error) { w.t.Log(string(b)); return len(b), nil }
