@@ -124,6 +124,12 @@ func (c *Cluster) Start(ctx context.Context) error {
 		return err
 	}
 	defer unlock()
+	if c.runs != nil {
+		// Every time: a home folder's mode may have been tightened since.
+		if err := c.runs.reach(c.cfg.Dir); err != nil {
+			return err
+		}
+	}
 	if c.running(ctx) {
 		return nil
 	}
@@ -185,9 +191,6 @@ func (c *Cluster) initdb(ctx context.Context) error {
 	}
 	defer os.Remove(tmpPw)
 	if c.runs != nil {
-		if err := c.runs.reach(c.cfg.Dir); err != nil {
-			return err
-		}
 		for _, p := range []string{c.pgData(), tmpPw} {
 			if err := os.Chown(p, c.runs.uid, c.runs.gid); err != nil {
 				return err
