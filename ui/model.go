@@ -63,8 +63,10 @@ type (
 		err error
 	}
 	countsMsg struct {
-		counts review.Counts
-		err    error
+		counts   review.Counts
+		err      error
+		took     time.Duration
+		periodic bool // from the periodic refresh, which schedules the next
 	}
 	refreshCountsMsg struct{}
 	spinMsg          struct{}
@@ -86,23 +88,32 @@ func newModel(c *Common) *Model {
 // Init loads the application, the header counts and the first tab.
 func (m *Model) Init() tea.Cmd {
 	c := m.c
-	cmds := []tea.Cmd{m.loadCounts(), m.tabs[m.active].Activate(), m.startSpinner()}
+	cmds := []tea.Cmd{m.loadCounts(true), m.tabs[m.active].Activate(), m.startSpinner()}
 	if c.App.Name == "" {
 		cmds = append(cmds, c.run(func(ctx context.Context) tea.Msg {
 			app, err := c.Svc.Application(ctx, c.Caller.ApplicationID.String())
 			return appLoadedMsg{app, err}
 		}))
 	}
-	cmds = append(cmds, c.tick(30*time.Second, refreshCountsMsg{}))
 	return tea.Batch(cmds...)
 }
 
-func (m *Model) loadCounts() tea.Cmd {
+func (m *Model) loadCounts(periodic bool) tea.Cmd {
 	c := m.c
 	return c.run(func(ctx context.Context) tea.Msg {
+		start := time.Now()
 		n, err := c.Svc.Counts(ctx, c.Caller)
-		return countsMsg{n, err}
+		return countsMsg{counts: n, err: err, took: time.Since(start), periodic: periodic}
 	})
+}
+
+// countsEvery is how long the header waits before counting again: 30
+// seconds, or longer when counting is slow (a million sessions take about
+// a third of a second), so that many open programs spend at most a few
+// thousandths of a core each on their headers. Changes made here recount
+// at once.
+func countsEvery(took time.Duration) time.Duration {
+	return max(30*time.Second, 300*took)
 }
 
 // Update routes a message: keys to the focused view, results to whoever
@@ -188,7 +199,7 @@ func (m *Model) handleMsg(msg tea.Msg) tea.Cmd {
 	case popMsg:
 		return m.close()
 	case changedMsg:
-		return tea.Batch(m.loadCounts(), m.broadcast(msg))
+		return tea.Batch(m.loadCounts(false), m.broadcast(msg))
 	case appLoadedMsg:
 		if msg.err != nil {
 			return m.c.failure("loading the application", msg.err)
@@ -196,13 +207,17 @@ func (m *Model) handleMsg(msg tea.Msg) tea.Cmd {
 		m.c.App = msg.app
 		return nil
 	case countsMsg:
+		var next tea.Cmd
+		if msg.periodic {
+			next = m.c.tick(countsEvery(msg.took), refreshCountsMsg{})
+		}
 		if msg.err != nil {
-			return m.c.failure("counting sessions", msg.err)
+			return tea.Batch(next, m.c.failure("counting sessions", msg.err))
 		}
 		m.counts, m.hasCount = msg.counts, true
-		return nil
+		return next
 	case refreshCountsMsg:
-		return tea.Batch(m.loadCounts(), m.c.tick(30*time.Second, refreshCountsMsg{}))
+		return m.loadCounts(true)
 	case spinMsg:
 		m.frame++
 		if m.loading() {

@@ -4,6 +4,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -70,5 +71,11 @@ func TestResize(t *testing.T) {
 	}
 	if h.model().c.Width != 80 || h.sessions().table.PageSize() != 24-chromeLines-2 {
 		t.Fatalf("sizes follow the terminal: page %d", h.sessions().table.PageSize())
+	}
+}
+
+func TestCountsEvery(t *testing.T) {
+	if countsEvery(time.Millisecond) != 30*time.Second || countsEvery(337*time.Millisecond) != 101100*time.Millisecond {
+		t.Fatal("the header recounts every 30 s, less often when counting is slow")
 	}
 }
