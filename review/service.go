@@ -6,6 +6,7 @@ package review
 
 import (
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"handoff/store"
@@ -20,6 +21,9 @@ type Service struct {
 	callers  *callerCache
 	hub      hub
 	claimTTL time.Duration
+	// privateWebhooks lets destinations be private, loopback or link-local
+	// addresses (local development and tests only).
+	privateWebhooks atomic.Bool
 }
 
 // Option configures a Service.

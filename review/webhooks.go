@@ -6,8 +6,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/netip"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -21,12 +19,6 @@ import (
 // of the changes they report, and the deliveries listing. Sending is in
 // deliver.go.
 
-// privateWebhooks holds, per Service, whether webhook destinations may be
-// private, loopback or link-local addresses. It sits beside the Service
-// instead of in it so that webhooks stay in their own files; it is a
-// candidate to become a Service field.
-var privateWebhooks sync.Map // *Service → *atomic.Bool
-
 // WithPrivateWebhooks lets destinations point at private, loopback and
 // link-local addresses (local development and tests). Off by default, so
 // the webhook sender cannot be used to reach internal services.
@@ -35,15 +27,9 @@ func WithPrivateWebhooks(allow bool) Option {
 }
 
 // SetPrivateWebhooks is WithPrivateWebhooks for a Service already built.
-func (s *Service) SetPrivateWebhooks(allow bool) {
-	v, _ := privateWebhooks.LoadOrStore(s, new(atomic.Bool))
-	v.(*atomic.Bool).Store(allow)
-}
+func (s *Service) SetPrivateWebhooks(allow bool) { s.privateWebhooks.Store(allow) }
 
-func (s *Service) privateWebhooksAllowed() bool {
-	v, ok := privateWebhooks.Load(s)
-	return ok && v.(*atomic.Bool).Load()
-}
+func (s *Service) privateWebhooksAllowed() bool { return s.privateWebhooks.Load() }
 
 // requireEither accepts a caller holding either privilege: destinations are
 // managed with the webhook privileges, or with the session ones that every
