@@ -15,9 +15,11 @@ build:
 	$(GO) build -o $(BIN) ./cmd/handoff
 
 # Builds, starts the embedded PostgreSQL, migrates, creates the demo
-# scenario (idempotently) and prints what it made.
+# scenario (idempotently), prints what it made, and opens the workstation
+# when run from a terminal (never in CI, where it would wait for keys).
 demo: postgres build
 	./$(BIN) demo
+	@if [ -t 0 ] && [ -t 1 ]; then ./$(BIN) tui; else echo "Open the workstation with: ./$(BIN) tui"; fi
 
 test: postgres
 	$(GO) vet ./...
@@ -28,6 +30,8 @@ fuzz: postgres
 	$(GO) test ./domain -run '^$$' -fuzz FuzzParseShareToken -fuzztime 30s
 	$(GO) test ./api -run '^$$' -fuzz FuzzDecodeImport -fuzztime 30s
 
+# Load generator (mint and import against `handoff serve`, and pgbench with
+# the same SQL), then the TUI, SSH and webhook benchmarks; see docs/BENCHMARKS.md.
 bench: postgres build
 	$(GO) run ./cmd/loadgen -bin ./$(BIN)
 
