@@ -78,7 +78,6 @@ func (s *Service) Import(ctx context.Context, caller domain.Caller, req ImportRe
 			return err
 		}
 		sess.Status = domain.ImportedStatus(src.Session.Status, sess.Kind, req.TrustReview)
-		sess.Checks = src.Session.Checks
 		if err := announce(ctx, tx,
 			Change{App: caller.ApplicationID, What: ChangeSessionImported, Session: &sess.ID, By: caller.Actor()},
 			Change{App: claims.FromApplicationID, What: ChangeTokenImported, Session: &claims.SessionID, By: caller.Actor()}); err != nil {
@@ -100,7 +99,7 @@ func (s *Service) Import(ctx context.Context, caller domain.Caller, req ImportRe
 			return err
 		}
 		sess.Number = res[caller.ApplicationID].FirstNumber
-		if err := store.InsertSession(ctx, tx, sess); err != nil {
+		if err := store.InsertClone(ctx, tx, &sess); err != nil {
 			return err
 		}
 		link := mustJSON(map[string]any{

@@ -125,14 +125,15 @@ type Source struct {
 }
 
 // ImportSource loads, in one round trip, the live session a token was
-// minted for and the token's record. Not found when either is gone.
+// minted for (without its payload, which InsertClone copies inside the
+// database) and the token's record. Not found when either is gone.
 func ImportSource(ctx context.Context, q Queryer, app, session, token uuid.UUID) (Source, error) {
 	var r struct {
 		sessionRow
 		MintedBy string `db:"minted_by"`
 	}
 	err := q.GetContext(ctx, &r, `SELECT s.application_id, s.session_id, s.session_number, s.session_kind, s.status,
-			s.workflow_id, s.vendor_data, s.shared_from_session, s.checks, s.created_at, s.expires_at, t.minted_by
+			s.workflow_id, s.vendor_data, s.shared_from_session, '{}'::jsonb AS checks, s.created_at, s.expires_at, t.minted_by
 		FROM sessions s
 		JOIN share_tokens t ON t.application_id = s.application_id AND t.token_id = $3 AND t.session_id = s.session_id
 		JOIN applications a ON a.application_id = s.application_id AND a.deleted_at IS NULL

@@ -17,20 +17,30 @@ var stderr io.Writer = os.Stderr
 
 // importSQL is what one import does in PostgreSQL, statement for statement
 // (review.Import and the store functions it calls): claim the token, read
-// the source session with its token record, find the workflow, make sure of
-// the entity, lock and advance both counters rows, insert the clone (its
-// payload sent back from the client), and append one chained audit event in
-// each application. The sub-selects stand in for values the Go side
-// computes between statements.
+// the source session with its token record, find the workflow, queue a
+// webhook if one is due (the outbox statement), announce the change
+// (NOTIFY), make sure of the entity, lock and advance both counters rows,
+// insert the clone (its payload copied inside the database and returned),
+// and append one chained audit event in each application. The sub-selects
+// stand in for values the Go side computes between statements.
 const importSQL = `\set n random(1, :nsessions)
 BEGIN;
 INSERT INTO imports (application_id, token_id, session_id, source_application_id, source_session_id, imported_by, created_at)
   VALUES (:y, gen_random_uuid(), gen_random_uuid(), :x, gen_random_uuid(), 'api_key-bench', now()) ON CONFLICT (application_id, token_id) DO NOTHING;
-SELECT s.session_id AS sid, s.checks AS chk, coalesce(t.token_id, gen_random_uuid()) AS tid FROM sessions s
+SELECT s.session_id AS sid, coalesce(t.token_id, gen_random_uuid()) AS tid FROM sessions s
   LEFT JOIN share_tokens t ON t.application_id = s.application_id AND t.session_id = s.session_id AND t.token_id = (SELECT gen_random_uuid())
   JOIN applications a ON a.application_id = s.application_id AND a.deleted_at IS NULL
   WHERE s.application_id = :x AND s.session_number = :n AND s.deleted_at IS NULL LIMIT 1 \gset
 SELECT workflow_id, kind FROM workflows WHERE application_id = :y AND workflow_id = 'wf_partner_kyc';
+WITH dest AS (SELECT destination_id FROM webhook_destinations
+    WHERE application_id = :y AND deleted_at IS NULL AND enabled AND 'status.updated' = ANY (subscribed_events)),
+  ev AS (INSERT INTO webhook_events (application_id, event_id, webhook_type, session_id, payload, created_at)
+    SELECT :y, gen_random_uuid(), 'status.updated', :sid, '{"webhook_type":"status.updated"}'::json, now() WHERE EXISTS (SELECT 1 FROM dest)
+    RETURNING application_id, event_id),
+  del AS (INSERT INTO webhook_deliveries (application_id, event_id, destination_id, queued_at, next_attempt_at)
+    SELECT ev.application_id, ev.event_id, dest.destination_id, now(), now() FROM ev, dest RETURNING 1)
+  SELECT (SELECT count(*) FROM del);
+SELECT pg_notify('handoff_changes', p) FROM unnest(ARRAY['{"what":"session.imported"}', '{"what":"token.imported"}']) AS p;
 INSERT INTO entities (application_id, kind, vendor_data, entity_id) VALUES (:y, 'user', 'bench-user', gen_random_uuid()) ON CONFLICT DO NOTHING;
 WITH req AS (SELECT * FROM unnest(ARRAY[:y, :x]::uuid[], ARRAY[1, 0]::bigint[], ARRAY[1, 1]::bigint[]) AS r(application_id, sessions, events)),
   locked AS (SELECT c.application_id FROM app_counters c JOIN req USING (application_id) ORDER BY c.application_id FOR UPDATE OF c),
@@ -39,9 +49,11 @@ WITH req AS (SELECT * FROM unnest(ARRAY[:y, :x]::uuid[], ARRAY[1, 0]::bigint[], 
     RETURNING c.last_session_number, c.audit_seq, c.audit_head)
   SELECT (array_agg(audit_head))[1] AS head FROM u \gset
 INSERT INTO sessions (application_id, session_id, session_number, session_kind, status, workflow_id, vendor_data,
-  shared_from_session, shared_from_application, import_token_id, checks, created_at, updated_at)
-  VALUES (:y, gen_random_uuid(), (SELECT last_session_number FROM app_counters WHERE application_id = :y), 'user', 'In Review',
-  'wf_partner_kyc', 'bench-user', :sid, :x, :tid, :chk, now(), now());
+    shared_from_session, shared_from_application, import_token_id, checks, created_at, updated_at)
+  SELECT :y, gen_random_uuid(), (SELECT last_session_number FROM app_counters WHERE application_id = :y), 'user', 'In Review',
+    'wf_partner_kyc', 'bench-user', src.session_id, src.application_id, :tid, src.checks, now(), now()
+  FROM sessions src WHERE src.application_id = :x AND src.session_id = :sid
+  RETURNING checks;
 WITH ins AS (INSERT INTO audit_events (application_id, seq, at, actor, action, session_id, details, prev_hash, hash) VALUES
     (:y, (SELECT audit_seq FROM app_counters WHERE application_id = :y), now(), 'api_key-bench', 'session.imported', :sid, '{"token_id":"bench"}', :head, sha256(:head::bytea)),
     (:x, (SELECT audit_seq FROM app_counters WHERE application_id = :x), now(), 'api_key-bench', 'share_token.imported', :sid, '{"token_id":"bench"}', :head, sha256(:head::bytea)))
