@@ -3,7 +3,6 @@ package api
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -17,8 +16,11 @@ import (
 // MaxBody bounds every request body.
 const MaxBody = 1 << 20
 
-// errTooLarge is answered with 413.
-var errTooLarge = errors.New("request body too large")
+// errTooLarge is answered with 413, errMediaType with 415.
+var (
+	errTooLarge  = errors.New("request body too large")
+	errMediaType = errors.New("unsupported media type")
+)
 
 // decodeBody reads a JSON object into dst. Unknown fields are ignored, as
 // Didit's back end does; a wrong type names the field.
@@ -26,7 +28,7 @@ func decodeBody(w http.ResponseWriter, r *http.Request, dst any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil || mt != "application/json" {
-			return &domain.Error{Code: domain.CodeInvalid, Message: fmt.Sprintf("Unsupported media type %q in request; send application/json.", ct)}
+			return errMediaType
 		}
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -174,6 +175,18 @@ func TestLimits(t *testing.T) {
 	expectDetail(t, w.importAs(w.y, big), 413, "over 1 MiB")
 	r := w.do("POST", "/v3/session/import-shared/", "", big)
 	expectDetail(t, r, 401, "auth before body")
+
+	req, _ := http.NewRequest("POST", w.url+"/v3/session/import-shared/", strings.NewReader("share_token=x"))
+	req.Header.Set("x-api-key", w.y.key)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusUnsupportedMediaType {
+		t.Fatalf("form body: %d, want 415", res.StatusCode)
+	}
 }
 
 // 64 partners' retries racing with one token: one wins, the rest are told

@@ -7,6 +7,7 @@ import (
 	"context"
 	_ "embed"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
@@ -90,6 +91,9 @@ func (s *Server) authed(h handler) http.HandlerFunc {
 		switch {
 		case err == errTooLarge:
 			writeJSON(w, http.StatusRequestEntityTooLarge, detail("Request body is larger than 1 MiB."))
+		case err == errMediaType:
+			writeJSON(w, http.StatusUnsupportedMediaType,
+				detail(fmt.Sprintf("Unsupported media type %q in request; send application/json.", r.Header.Get("Content-Type"))))
 		case err != nil:
 			s.writeError(w, r, err)
 		}
