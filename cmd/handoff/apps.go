@@ -3,7 +3,10 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"text/tabwriter"
+
+	"github.com/google/uuid"
 
 	"github.com/spf13/cobra"
 
@@ -132,7 +135,61 @@ func (a *app) keyCmd() *cobra.Command {
 	create.Flags().StringVar(&appRef, "app", "", "application id or name")
 	create.Flags().StringVar(&privs, "privileges", "", "comma-separated privileges (default write:sessions,read:sessions)")
 	create.Flags().BoolVar(&asJSON, "json", false, "print JSON")
-	cmd.AddCommand(create)
+
+	list := &cobra.Command{
+		Use: "list", Short: "List an application's API keys (prefixes only: keys are stored hashed)", Args: cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			svc, err := a.open()
+			if err != nil {
+				return err
+			}
+			ap, err := a.findApp(svc, appRef)
+			if err != nil {
+				return err
+			}
+			keys, err := svc.APIKeys(a.ctx, ap.ID)
+			if err != nil {
+				return err
+			}
+			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "KEY ID\tPREFIX\tPRIVILEGES\tCREATED\tSTATE")
+			for _, k := range keys {
+				state := "active"
+				if k.RevokedAt != nil {
+					state = "revoked " + k.RevokedAt.Format("2006-01-02 15:04")
+				}
+				fmt.Fprintf(tw, "%s\t%s…\t%s\t%s\t%s\n", k.ID, k.Prefix, strings.Join(k.Privileges, ","),
+					k.CreatedAt.Format("2006-01-02 15:04"), state)
+			}
+			return tw.Flush()
+		},
+	}
+	list.Flags().StringVar(&appRef, "app", "", "application id or name")
+
+	revoke := &cobra.Command{
+		Use: "revoke KEY_ID", Short: "Revoke an API key (every handoff process stops accepting it within 5 s)", Args: cobra.ExactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			id, err := uuid.Parse(args[0])
+			if err != nil {
+				return domain.Invalidf("%q is not a key id (see `handoff app key list`)", args[0])
+			}
+			svc, err := a.open()
+			if err != nil {
+				return err
+			}
+			ap, err := a.findApp(svc, appRef)
+			if err != nil {
+				return err
+			}
+			if err := svc.RevokeAPIKey(a.ctx, cliActor, ap.ID, id); err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "key %s revoked\n", id)
+			return nil
+		},
+	}
+	revoke.Flags().StringVar(&appRef, "app", "", "application id or name")
+	cmd.AddCommand(create, list, revoke)
 	return cmd
 }
 

@@ -95,6 +95,21 @@ func TestAppCreateAndBadInput(t *testing.T) {
 	if code, _, errs := run(t, "app", "key", "create", "--app", created.ApplicationID); code != 0 {
 		t.Fatalf("key create by id: %s", errs)
 	}
+	_, out, _ = run(t, "app", "key", "list", "--app", "Service X")
+	if !strings.Contains(out, created.APIKey[:9]) || strings.Contains(out, created.APIKey) || strings.Count(out, "active") != 2 {
+		t.Fatalf("key list shows the prefix, never the key, and both keys active:\n%s", out)
+	}
+	var keyID string
+	db.Get(&keyID, `SELECT key_id FROM api_keys WHERE key_hash = sha256($1::bytea)`, created.APIKey)
+	if code, _, errs := run(t, "app", "key", "revoke", "--app", "Service X", "not-an-id"); code == 0 || !strings.Contains(errs, "not a key id") {
+		t.Fatalf("revoke garbage: %d %s", code, errs)
+	}
+	if code, _, errs := run(t, "app", "key", "revoke", "--app", "Service X", keyID); code != 0 {
+		t.Fatalf("revoke: %s", errs)
+	}
+	if _, out, _ = run(t, "app", "key", "list", "--app", "Service X"); !strings.Contains(out, "revoked") {
+		t.Fatalf("revoked key not shown as revoked:\n%s", out)
+	}
 }
 
 func TestUnreachableDatabaseURL(t *testing.T) {
