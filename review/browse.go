@@ -36,25 +36,6 @@ func (s *Service) FinishedSessions(ctx context.Context, caller domain.Caller, q 
 		SessionFilter: store.SessionFilter{Search: q.Search, Phase: q.Phase, Kind: q.Kind}, Before: q.Before, Limit: q.Limit})
 }
 
-// Counts are the live numbers in the workstation's header.
-type Counts struct {
-	Finished int64
-	Queue    int64
-}
-
-// Counts returns the caller's finished-session and queue counts.
-func (s *Service) Counts(ctx context.Context, caller domain.Caller) (Counts, error) {
-	if err := caller.Require(domain.PrivReadSessions); err != nil {
-		return Counts{}, err
-	}
-	f, err := store.CountFinished(ctx, s.db, caller.ApplicationID, store.SessionFilter{})
-	if err != nil {
-		return Counts{}, err
-	}
-	q, err := store.CountQueue(ctx, s.db, caller.ApplicationID)
-	return Counts{Finished: f, Queue: q}, err
-}
-
 // Queue returns the imported sessions waiting In Review, oldest first.
 func (s *Service) Queue(ctx context.Context, caller domain.Caller, limit int) ([]domain.Session, error) {
 	if err := caller.Require(domain.PrivReadSessions); err != nil {

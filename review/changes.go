@@ -50,10 +50,11 @@ func announce(ctx context.Context, q store.Queryer, changes ...Change) error {
 // hub shares one LISTEN connection among all subscribers of a process:
 // fifty open screens cost one database connection, not fifty.
 type hub struct {
-	mu      sync.Mutex
-	subs    map[chan Change]uuid.UUID
-	started bool
-	stop    context.CancelFunc
+	mu       sync.Mutex
+	subs     map[chan Change]uuid.UUID
+	started  bool
+	stop     context.CancelFunc
+	onChange func(Change) // runs before subscribers hear of a change
 }
 
 // Subscribe returns the changes of app (and connection events) until ctx
@@ -71,6 +72,7 @@ func (s *Service) Subscribe(ctx context.Context, app uuid.UUID) (<-chan Change, 
 			return nil, err
 		}
 		h.started, h.stop, h.subs = true, cancel, map[chan Change]uuid.UUID{}
+		h.onChange = func(c Change) { s.counts.invalidate(c.App) }
 		go h.run(payloads, events)
 	}
 	ch := make(chan Change, 16)
@@ -109,6 +111,7 @@ func (h *hub) run(payloads <-chan string, events <-chan store.ListenerEvent) {
 func (h *hub) send(c Change) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	h.onChange(c)
 	for ch, app := range h.subs {
 		if c.App != uuid.Nil && c.App != app && c.What != ChangeApplications {
 			continue
@@ -118,6 +121,13 @@ func (h *hub) send(c Change) {
 		default: // full: the pending changes already make it reload
 		}
 	}
+}
+
+// listening reports whether this process hears changes.
+func (s *Service) listening() bool {
+	s.hub.mu.Lock()
+	defer s.hub.mu.Unlock()
+	return s.hub.started
 }
 
 // Close stops the shared listener.

@@ -182,6 +182,11 @@ func TestChangesReachOtherProcesses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	reader := review.Analyst(f.y, "reader")
+	before, err := other.Counts(ctx, reader)
+	if err != nil || before.Queue != 2 {
+		t.Fatalf("counts before: %+v %v", before, err)
+	}
 	// A refused decision announces nothing.
 	if _, err := f.svc.Decide(ctx, review.Analyst(f.y, "alice"), f.queued[0], "In Review", ""); err == nil {
 		t.Fatal("In Review accepted as a decision")
@@ -196,6 +201,10 @@ func TestChangesReachOtherProcesses(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("no change arrived")
+	}
+	// The shared header counts were dropped when the change was heard.
+	if after, err := other.Counts(ctx, reader); err != nil || after.Queue != 1 {
+		t.Fatalf("counts after the decision: %+v %v; want queue 1", after, err)
 	}
 	select {
 	case c := <-xChanges:

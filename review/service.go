@@ -20,6 +20,7 @@ type Service struct {
 	keys     *keyring
 	callers  *callerCache
 	hub      hub
+	counts   countCache
 	claimTTL time.Duration
 	// privateWebhooks lets destinations be private, loopback or link-local
 	// addresses (local development and tests only).
