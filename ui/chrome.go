@@ -6,6 +6,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"handoff/ui/widget"
 )
@@ -31,14 +32,28 @@ func (m *Model) headerView() string {
 	if m.loading() {
 		right = st.Accent.Render(m.spin.Frames[m.frame%len(m.spin.Frames)]) + " " + right
 	}
+	if m.reconnecting {
+		right = st.Warning.Render("reconnecting…") + st.Muted.Render(" · ") + right
+	}
 	return joinEnds(left, right, c.Width)
 }
 
 func (m *Model) tabsView() string {
+	line := m.tabsLine(false)
+	if ansi.StringWidth(line) > m.c.Width {
+		line = m.tabsLine(true) // only the active tab named
+	}
+	return widget.Fit(line, m.c.Width, false)
+}
+
+func (m *Model) tabsLine(compact bool) string {
 	st := m.c.Styles
 	var parts []string
 	for i, t := range m.tabs {
 		label := fmt.Sprintf("%d %s", i+1, t.Title())
+		if compact && i != m.active {
+			label = fmt.Sprint(i + 1)
+		}
 		if i == 1 && m.hasCount && m.counts.Queue > 0 {
 			label += fmt.Sprintf(" (%d)", m.counts.Queue)
 		}
@@ -53,7 +68,7 @@ func (m *Model) tabsView() string {
 	if n := len(m.stack); n > 0 {
 		line += st.Muted.Render("  › ") + st.Bold.Render(m.stack[n-1].Title())
 	}
-	return widget.Fit(line, m.c.Width, false)
+	return line
 }
 
 func (m *Model) statusView() string {
@@ -96,7 +111,7 @@ func (m *Model) shortHelp(bs []key.Binding, width int) string {
 func (m *Model) fullHelpView() string {
 	_, full := m.focused().Help()
 	k := m.c.Keys
-	groups := append(full, []key.Binding{k.Tab1, k.Tab2, k.Tab3, k.Tab4},
+	groups := append(full, []key.Binding{k.Tab1, k.Tab2, k.Tab3, k.Tab4, k.Tab5},
 		[]key.Binding{k.NextTab, k.PrevTab, k.SwitchApp, k.Help, k.Quit})
 	st := m.c.Styles
 	// Columns of bindings, wrapped onto more rows when the screen is narrow.

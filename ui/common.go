@@ -44,15 +44,19 @@ type Options struct {
 	// Apps limits the applications the analyst may switch to (A); nil
 	// offers every application.
 	Apps []uuid.UUID
-	// Static turns off timers (spinner frames, the token countdown and the
-	// periodic header refresh), so tests drive time themselves.
+	// Static turns off timers (spinner frames, the token countdown, claim
+	// renewals, the safety refresh) and the background wait for live
+	// changes, so tests drive time and changes themselves.
 	Static bool
 }
 
 // Common is the per-program bundle every page is built with: the review
 // service and the analyst acting, the application, styles, keys, the
-// current size and the terminal output. One per program, never shared.
+// current size and the terminal output. One per workspace (a program, and
+// again after each application switch), never shared.
 type Common struct {
+	// Ctx ends when the program quits or switches application: it ends the
+	// workspace's live subscription and its calls in flight.
 	Ctx    context.Context
 	Svc    *review.Service
 	Caller domain.Caller
@@ -67,8 +71,10 @@ type Common struct {
 
 	Width, Height int
 
-	opts Options
-	nav  []navOp // views to open or close, applied by the root after the current update
+	opts   Options
+	parent context.Context // the program's context, for the next workspace
+	cancel context.CancelFunc
+	nav    []navOp // views to open or close, applied by the root after the current update
 }
 
 // navOp opens a view (p) or closes the top one (p == nil).
@@ -107,9 +113,10 @@ func newCommon(ctx context.Context, svc *review.Service, caller domain.Caller, a
 	if opts.Theme != nil {
 		theme = *opts.Theme
 	}
-	return &Common{Ctx: ctx, Svc: svc, Caller: caller, App: app, Styles: NewStyles(opts.Renderer, theme),
+	wctx, cancel := context.WithCancel(ctx)
+	return &Common{Ctx: wctx, Svc: svc, Caller: caller, App: app, Styles: NewStyles(opts.Renderer, theme),
 		Keys: DefaultKeyMap(), Out: opts.Output, Now: opts.Now, Loc: opts.Location, Log: opts.Logger,
-		Static: opts.Static, Width: 80, Height: 24, opts: opts}
+		Static: opts.Static, Width: 80, Height: 24, opts: opts, parent: ctx, cancel: cancel}
 }
 
 // asyncMsg carries the result of a call made off the update loop, tagged
@@ -131,6 +138,21 @@ func (c *Common) tick(d time.Duration, msg tea.Msg) tea.Cmd {
 		return nil
 	}
 	return tea.Tick(d, func(time.Time) tea.Msg { return asyncMsg{c: c, msg: msg} })
+}
+
+// later delivers msg after d; a static program gets it at once (for one-off
+// delays such as coalescing, which tests must not wait for).
+func (c *Common) later(d time.Duration, msg tea.Msg) tea.Cmd {
+	if c.Static {
+		return cmdOf(asyncMsg{c: c, msg: msg})
+	}
+	return c.tick(d, msg)
+}
+
+// detached is a context for clean-up calls (releasing claims) that must
+// run even when the workspace's context has just ended.
+func (c *Common) detached() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(c.Ctx), 5*time.Second)
 }
 
 // Messages between pages and the root model.
@@ -155,6 +177,10 @@ type (
 // and quits.
 type ShutdownMsg struct{}
 
+// IdleMsg tells the program that nobody has typed in it for After: it says
+// so, releases the analyst's claims and quits.
+type IdleMsg struct{ After time.Duration }
+
 func cmdOf(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
 
 func status(text string) tea.Cmd { return cmdOf(statusMsg{text: text}) }
@@ -175,7 +201,9 @@ func (c *Common) explain(what string, err error) string {
 	if errors.As(err, &de) {
 		return de.Error()
 	}
-	c.Log.Error(what, "err", err, "app", c.App.ID, "analyst", c.Caller.Analyst)
+	if !errors.Is(err, context.Canceled) {
+		c.Log.Error(what, "err", err, "app", c.App.ID, "analyst", c.Caller.Analyst)
+	}
 	var ne net.Error
 	var oe *net.OpError
 	switch {

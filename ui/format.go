@@ -31,6 +31,9 @@ func (c *Common) newInput(prompt, placeholder string, limit int) textinput.Model
 // stamp is a time as the workstation shows it: "2026-01-02 15:04".
 func (c *Common) stamp(t time.Time) string { return t.In(c.Loc).Format("2006-01-02 15:04") }
 
+// clock is a time of day: "15:04".
+func (c *Common) clock(t time.Time) string { return t.In(c.Loc).Format("15:04") }
+
 // short is a compact time: "01-02 15:04".
 func (c *Common) short(t time.Time) string { return t.In(c.Loc).Format("01-02 15:04") }
 

@@ -12,6 +12,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/google/uuid"
 
 	"handoff/domain"
 	"handoff/review"
@@ -57,6 +58,7 @@ func newWorld(t testing.TB) *world {
 	t.Helper()
 	w := &world{t: t, clock: &clock{now: t0}}
 	w.svc = review.New(pgtest.DB(t), review.WithClock(w.clock.Now), review.WithLogger(quietLogger()))
+	t.Cleanup(w.svc.Close)
 	w.x = w.app("Service X", "wf_x_kyc", "wf_x_kyb")
 	w.y = w.app("Service Y", "wf_partner_kyc", "wf_partner_kyb")
 	return w
@@ -115,9 +117,17 @@ func (w *world) open(app domain.Application, analyst string, width, height int) 
 // logger are the harness's.
 func (w *world) openWith(app domain.Application, analyst string, width, height int, opts Options) *harness {
 	w.t.Helper()
+	return w.openOn(w.svc, app, analyst, width, height, opts)
+}
+
+// openOn opens a static program on svc (another process's service, say).
+func (w *world) openOn(svc *review.Service, app domain.Application, analyst string, width, height int, opts Options) *harness {
+	w.t.Helper()
 	h := &harness{t: w.t, w: w, out: &bytes.Buffer{}, clock: &clock{now: t0}}
 	opts.Output, opts.Now, opts.Location, opts.Logger, opts.Static = h.out, h.clock.Now, time.UTC, quietLogger(), true
-	h.m = New(context.Background(), w.svc, review.Analyst(app.ID, analyst), opts)
+	ctx, cancel := context.WithCancel(context.Background())
+	w.t.Cleanup(cancel)
+	h.m = New(ctx, svc, review.Analyst(app.ID, analyst), opts)
 	h.run(h.m.Init())
 	h.send(tea.WindowSizeMsg{Width: width, Height: height})
 	return h
@@ -209,3 +219,48 @@ func (h *harness) queue() *queueTab       { return h.model().tabs[1].(*queueTab)
 func (h *harness) top() page { return h.model().focused() }
 
 func ansiStrip(s string) string { return ansi.Strip(s) }
+
+// awaitChange hands the program the live changes its subscription brings
+// (a static program does not wait for them itself) until one matches, and
+// fails after a few seconds without it.
+func (h *harness) awaitChange(what string, match func(review.Change) bool) review.Change {
+	h.t.Helper()
+	deadline := time.After(5 * time.Second)
+	for {
+		m := h.model()
+		if m.changes == nil {
+			h.t.Fatal("the program has no live subscription")
+		}
+		select {
+		case c := <-m.changes:
+			h.send(asyncMsg{c: m.c, msg: changeMsg{c}})
+			if match == nil || match(c) {
+				return c
+			}
+		case <-deadline:
+			h.t.Fatalf("no live change %s arrived", what)
+			return review.Change{}
+		}
+	}
+}
+
+// changeOf matches a change by what happened (and to which session).
+func changeOf(what string, session *uuid.UUID) func(review.Change) bool {
+	return func(c review.Change) bool {
+		return c.What == what && (session == nil || (c.Session != nil && *c.Session == *session))
+	}
+}
+
+// claimsIn lists who holds which case in app.
+func (w *world) claimsIn(app domain.Application) map[uuid.UUID]string {
+	w.t.Helper()
+	cs, err := w.svc.Claims(context.Background(), review.Analyst(app.ID, "check"))
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	out := map[uuid.UUID]string{}
+	for id, c := range cs {
+		out[id] = c.Analyst
+	}
+	return out
+}

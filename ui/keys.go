@@ -7,13 +7,13 @@ import "github.com/charmbracelet/bubbles/key"
 type KeyMap struct {
 	// Everywhere.
 	Quit, Help, NextTab, PrevTab, SwitchApp key.Binding
-	Tab1, Tab2, Tab3, Tab4                  key.Binding
+	Tab1, Tab2, Tab3, Tab4, Tab5            key.Binding
 	// Lists and scrolling views.
 	Up, Down, Top, Bottom, PageUp, PageDown key.Binding
 	Open, Back, Filter, Refresh             key.Binding
 	// Page actions.
 	Share, Import, Approve, Decline, Copy key.Binding
-	Status, Kind                          key.Binding
+	Next, Status, Kind, Failed            key.Binding
 	// Dialogs.
 	Confirm, Cancel, Submit, NextField, Toggle key.Binding
 }
@@ -33,6 +33,7 @@ func DefaultKeyMap() *KeyMap {
 		Tab2:      b([]string{"2"}, "2", "imports queue"),
 		Tab3:      b([]string{"3"}, "3", "tokens"),
 		Tab4:      b([]string{"4"}, "4", "audit"),
+		Tab5:      b([]string{"5"}, "5", "webhooks"),
 
 		Up:       b([]string{"up", "k"}, "↑/k", "up"),
 		Down:     b([]string{"down", "j"}, "↓/j", "down"),
@@ -50,8 +51,10 @@ func DefaultKeyMap() *KeyMap {
 		Approve: b([]string{"a"}, "a", "approve"),
 		Decline: b([]string{"d"}, "d", "decline"),
 		Copy:    b([]string{"c"}, "c", "copy token"),
+		Next:    b([]string{"n"}, "n", "next case"),
 		Status:  b([]string{"f"}, "f", "status filter"),
 		Kind:    b([]string{"t"}, "t", "kind filter"),
+		Failed:  b([]string{"f"}, "f", "failed only"),
 
 		Confirm:   b([]string{"y", "enter"}, "y/enter", "confirm"),
 		Cancel:    b([]string{"n", "esc"}, "n/esc", "cancel"),

@@ -33,12 +33,23 @@ type page interface {
 	Loading() bool
 }
 
+// awaiter is a page that cannot act on keys yet: it has nothing to act on
+// until its first answer comes (a list not yet loaded, the next case not
+// yet found). The root holds keys typed meanwhile and hands them over when
+// it can, so that keys typed ahead are not lost.
+type awaiter interface {
+	awaitingData() bool
+}
+
 // tab is a page that lives in the tab bar.
 type tab interface {
 	page
 	// Activate is called when the tab is shown; it loads what is missing
 	// or stale.
 	Activate() tea.Cmd
+	// Refresh follows changes made anywhere: a shown tab reloads what
+	// they affect in place, a hidden one remembers to when shown.
+	Refresh(set *changeSet, shown bool) tea.Cmd
 }
 
 // Model is the workstation for one analyst in one application.
@@ -55,6 +66,17 @@ type Model struct {
 	spin     spinner.Spinner
 	frame    int
 	spinning bool
+	held     []tea.KeyMsg // typed while the focused view awaited its data
+
+	// Live updates (live.go).
+	changes      <-chan review.Change
+	pending      changeSet
+	flushing     bool // a flush is scheduled
+	reconnecting bool // the database connection that brings changes is down
+	// Header counts: one at a time, rate-limited by what they cost.
+	counting, countOwed, countTimer bool
+	lastCount                       time.Time
+	countTook                       time.Duration
 }
 
 type (
@@ -63,13 +85,11 @@ type (
 		err error
 	}
 	countsMsg struct {
-		counts   review.Counts
-		err      error
-		took     time.Duration
-		periodic bool // from the periodic refresh, which schedules the next
+		counts review.Counts
+		err    error
+		took   time.Duration
 	}
-	refreshCountsMsg struct{}
-	spinMsg          struct{}
+	spinMsg struct{}
 )
 
 // New returns the workstation for caller (an analyst: review.Analyst) in
@@ -81,14 +101,16 @@ func New(ctx context.Context, svc *review.Service, caller domain.Caller, opts Op
 func newModel(c *Common) *Model {
 	m := &Model{c: c, help: help.New(), spin: spinner.MiniDot}
 	m.help.Styles = c.Styles.Help
-	m.tabs = []tab{newSessionsTab(c), newQueueTab(c), newTokensTab(c), newAuditTab(c)}
+	m.tabs = []tab{newSessionsTab(c), newQueueTab(c), newTokensTab(c), newAuditTab(c), newWebhooksTab(c)}
 	return m
 }
 
-// Init loads the application, the header counts and the first tab.
+// Init loads the application, the header counts and the first tab, and
+// subscribes to the application's changes.
 func (m *Model) Init() tea.Cmd {
 	c := m.c
-	cmds := []tea.Cmd{m.loadCounts(true), m.tabs[m.active].Activate(), m.startSpinner()}
+	cmds := []tea.Cmd{m.subscribe(), m.loadCounts(), m.tabs[m.active].Activate(), m.startSpinner(),
+		c.tick(safetyEvery(0), safetyMsg{})}
 	if c.App.Name == "" {
 		cmds = append(cmds, c.run(func(ctx context.Context) tea.Msg {
 			app, err := c.Svc.Application(ctx, c.Caller.ApplicationID.String())
@@ -98,22 +120,14 @@ func (m *Model) Init() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-func (m *Model) loadCounts(periodic bool) tea.Cmd {
+func (m *Model) loadCounts() tea.Cmd {
 	c := m.c
+	m.counting, m.lastCount = true, time.Now()
 	return c.run(func(ctx context.Context) tea.Msg {
 		start := time.Now()
 		n, err := c.Svc.Counts(ctx, c.Caller)
-		return countsMsg{counts: n, err: err, took: time.Since(start), periodic: periodic}
+		return countsMsg{counts: n, err: err, took: time.Since(start)}
 	})
-}
-
-// countsEvery is how long the header waits before counting again: 30
-// seconds, or longer when counting is slow (a million sessions take about
-// a third of a second), so that many open programs spend at most a few
-// thousandths of a core each on their headers. Changes made here recount
-// at once.
-func countsEvery(took time.Duration) time.Duration {
-	return max(30*time.Second, 300*took)
 }
 
 // Update routes a message: keys to the focused view, results to whoever
@@ -130,6 +144,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.resize(msg.Width, msg.Height)
 		return m, nil
 	case tea.KeyMsg:
+		if msg.String() != "ctrl+c" && m.awaiting() && len(m.held) < maxHeldKeys {
+			m.held = append(m.held, msg)
+			return m, nil
+		}
 		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && !m.focused().Capturing() {
 			return m.splitKeys(msg)
 		}
@@ -139,10 +157,35 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.switchApp(msg.app)
 	case ShutdownMsg:
 		m.status = statusMsg{text: "The server is shutting down; your work is saved. Goodbye.", err: true}
-		return m, tea.Quit
+		return m, m.quit()
+	case IdleMsg:
+		m.status = statusMsg{text: "Closed after " + ttlLabel(int(msg.After.Seconds())) + " without a key; your cases are released. Goodbye.", err: true}
+		return m, m.quit()
 	}
 	cmd := m.handleMsg(msg)
-	return m, tea.Batch(cmd, m.navigate(), m.startSpinner())
+	nav := m.navigate()
+	return m, tea.Batch(cmd, nav, m.replayHeld(), m.startSpinner())
+}
+
+// maxHeldKeys bounds the keys held for a view that awaits its data.
+const maxHeldKeys = 64
+
+func (m *Model) awaiting() bool {
+	a, ok := m.focused().(awaiter)
+	return ok && a.awaitingData()
+}
+
+// replayHeld hands held keys on, in order, once the focused view can take
+// them (a key may open a view that awaits again: the rest wait for it).
+func (m *Model) replayHeld() tea.Cmd {
+	var cmds []tea.Cmd
+	for len(m.held) > 0 && !m.awaiting() {
+		k := m.held[0]
+		m.held = m.held[1:]
+		_, cmd := m.Update(k)
+		cmds = append(cmds, cmd)
+	}
+	return tea.Batch(cmds...)
 }
 
 // splitKeys handles keys that arrived together (typed ahead, or over a
@@ -199,7 +242,11 @@ func (m *Model) handleMsg(msg tea.Msg) tea.Cmd {
 	case popMsg:
 		return m.close()
 	case changedMsg:
-		return tea.Batch(m.loadCounts(false), m.broadcast(msg))
+		return tea.Batch(m.recount(), m.broadcast(msg))
+	case claimMsg:
+		return msg.cl.handle(msg)
+	case renewMsg:
+		return msg.cl.handle(msg)
 	case appLoadedMsg:
 		if msg.err != nil {
 			return m.c.failure("loading the application", msg.err)
@@ -207,23 +254,30 @@ func (m *Model) handleMsg(msg tea.Msg) tea.Cmd {
 		m.c.App = msg.app
 		return nil
 	case countsMsg:
-		var next tea.Cmd
-		if msg.periodic {
-			next = m.c.tick(countsEvery(msg.took), refreshCountsMsg{})
-		}
+		m.counting, m.countTook = false, msg.took
+		next := m.settleCounts()
 		if msg.err != nil {
 			return tea.Batch(next, m.c.failure("counting sessions", msg.err))
 		}
 		m.counts, m.hasCount = msg.counts, true
 		return next
-	case refreshCountsMsg:
-		return m.loadCounts(true)
 	case spinMsg:
 		m.frame++
 		if m.loading() {
 			return m.c.tick(m.spin.FPS, spinMsg{})
 		}
 		m.spinning = false
+		return nil
+	}
+	if cmd, ok := m.handleLive(msg); ok {
+		return cmd
+	}
+	if _, ok := msg.(webhooksPollMsg); ok {
+		// Deliveries are polled only while their tab shows; showing it
+		// again starts a new chain.
+		if t := m.tabs[m.active]; len(m.stack) == 0 {
+			return t.Update(msg)
+		}
 		return nil
 	}
 	return m.broadcast(msg)
@@ -261,7 +315,7 @@ func (m *Model) focused() page {
 func (m *Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	k := m.c.Keys
 	if msg.String() == "ctrl+c" {
-		return m, tea.Quit
+		return m, m.quit()
 	}
 	top := m.focused()
 	if top.Capturing() {
@@ -273,7 +327,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	}
 	switch {
 	case key.Matches(msg, k.Quit):
-		return m, tea.Quit
+		return m, m.quit()
 	case key.Matches(msg, k.Help):
 		m.fullHelp = true
 		return m, nil
@@ -290,6 +344,8 @@ func (m *Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			return m, m.showTab(2)
 		case key.Matches(msg, k.Tab4):
 			return m, m.showTab(3)
+		case key.Matches(msg, k.Tab5):
+			return m, m.showTab(4)
 		case key.Matches(msg, k.NextTab):
 			return m, m.showTab((m.active + 1) % len(m.tabs))
 		case key.Matches(msg, k.PrevTab):
@@ -304,12 +360,38 @@ func (m *Model) showTab(i int) tea.Cmd {
 	return tea.Batch(m.tabs[i].Activate(), m.startSpinner())
 }
 
+// switchApp leaves this workspace (its subscription ends, the analyst's
+// claims in it are released) for a new one in app.
 func (m *Model) switchApp(app domain.Application) (tea.Model, tea.Cmd) {
 	c := m.c
-	next := newModel(newCommon(c.Ctx, c.Svc, review.Analyst(app.ID, c.Caller.Analyst), app, c.opts))
+	next := newModel(newCommon(c.parent, c.Svc, review.Analyst(app.ID, c.Caller.Analyst), app, c.opts))
 	next.resize(c.Width, c.Height)
 	next.status = statusMsg{text: "Now working in " + app.Name + " as " + c.Caller.Analyst}
-	return next, next.Init()
+	return next, tea.Batch(m.leave(), next.Init())
+}
+
+// leave ends the workspace: its calls in flight and its subscription stop,
+// and the claims the analyst holds in it are released.
+func (m *Model) leave() tea.Cmd {
+	c := m.c
+	c.cancel()
+	return func() tea.Msg {
+		ctx, cancel := c.detached()
+		defer cancel()
+		if err := c.Svc.ReleaseAll(ctx, c.Caller); err != nil {
+			c.Log.Error("releasing claims", "err", err, "app", c.App.ID, "analyst", c.Caller.Analyst)
+		}
+		return nil
+	}
+}
+
+// quit releases the analyst's claims, then ends the program.
+func (m *Model) quit() tea.Cmd {
+	leave := m.leave()
+	return func() tea.Msg {
+		leave()
+		return tea.Quit()
+	}
 }
 
 // Layout: header, tab bar, body, status line, help line.

@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"handoff/domain"
+	"handoff/review"
 	"handoff/ui/widget"
 )
 
@@ -30,10 +31,12 @@ type appsMsg struct {
 
 func newAppsPage(c *Common) *appsPage { return &appsPage{c: c} }
 
-func (p *appsPage) Title() string    { return "Switch application" }
-func (p *appsPage) Capturing() bool  { return false }
-func (p *appsPage) Loading() bool    { return p.loading }
-func (p *appsPage) SetSize(w, h int) { p.w, p.h = w, h }
+func (p *appsPage) Title() string   { return "Switch application" }
+func (p *appsPage) Capturing() bool { return false }
+
+func (p *appsPage) awaitingData() bool { return p.loading && p.list == nil }
+func (p *appsPage) Loading() bool      { return p.loading }
+func (p *appsPage) SetSize(w, h int)   { p.w, p.h = w, h }
 
 func (p *appsPage) Init() tea.Cmd {
 	p.loading = true
@@ -42,6 +45,14 @@ func (p *appsPage) Init() tea.Cmd {
 		apps, err := c.Svc.Applications(ctx)
 		return appsMsg{page: p, apps: apps, err: err}
 	})
+}
+
+// Refresh lists the applications again when they changed.
+func (p *appsPage) Refresh(set *changeSet) tea.Cmd {
+	if !set.any(review.ChangeApplications) {
+		return nil
+	}
+	return p.Init()
 }
 
 func (p *appsPage) Help() ([]key.Binding, [][]key.Binding) {

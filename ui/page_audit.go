@@ -22,29 +22,34 @@ const auditPageSize = 100
 // auditTab lists this application's audit events, newest first, paged by
 // sequence number, with the result of verifying the hash chain on top.
 type auditTab struct {
-	c         *Common
-	table     *widget.Table
-	rows      []domain.AuditEvent
-	search    string
-	input     textinput.Model
-	filtering bool
-	loading   bool
-	verifying bool
-	done      bool
-	loaded    bool
-	stale     bool
-	gen       int
-	chain     *review.ChainReport
-	chainErr  error
-	w, h      int
+	c          *Common
+	table      *widget.Table
+	rows       []domain.AuditEvent
+	search     string
+	input      textinput.Model
+	filtering  bool
+	loading    bool
+	refreshing bool // a live refresh is in flight
+	fetching   int64
+	verifying  bool
+	done       bool
+	loaded     bool
+	ready      bool
+	stale      bool
+	gen        int
+	verifyGen  int
+	chain      *review.ChainReport
+	chainErr   error
+	w, h       int
 }
 
 type (
 	auditMsg struct {
-		gen    int
-		before int64
-		rows   []domain.AuditEvent
-		err    error
+		gen     int
+		before  int64
+		rows    []domain.AuditEvent
+		err     error
+		refresh int // a live refresh of the newest events, this many at most
 	}
 	chainMsg struct {
 		gen    int
@@ -71,11 +76,78 @@ func (t *auditTab) Capturing() bool { return t.filtering }
 func (t *auditTab) Loading() bool   { return t.loading || t.verifying }
 func (t *auditTab) Init() tea.Cmd   { return t.Activate() }
 
+func (t *auditTab) awaitingData() bool { return t.loading && !t.ready }
+
 func (t *auditTab) Activate() tea.Cmd {
-	if !t.loaded || t.stale {
+	switch {
+	case !t.loaded:
 		return t.reload()
+	case t.stale:
+		return tea.Batch(t.refresh(), t.verify())
 	}
 	return nil
+}
+
+// Refresh reads the newest events again when the application's data
+// changed. The chain is verified again when the tab is next shown or on r,
+// not on every change: verifying reads every event.
+func (t *auditTab) Refresh(set *changeSet, shown bool) tea.Cmd {
+	if !t.loaded || !set.any(auditChanges...) {
+		return nil
+	}
+	if !shown {
+		t.stale = true
+		return nil
+	}
+	return t.refresh()
+}
+
+// refresh reads the newest events again, as many as are loaded (up to
+// refreshRows), keeping the cursor on its event and the older ones loaded.
+func (t *auditTab) refresh() tea.Cmd {
+	if t.loading && t.fetching == 0 {
+		return nil // the first page is on its way, fresh
+	}
+	t.gen++
+	t.stale, t.refreshing, t.loading = false, true, false
+	n := min(max(len(t.rows), auditPageSize), refreshRows)
+	c, gen, search := t.c, t.gen, t.search
+	return c.run(func(ctx context.Context) tea.Msg {
+		rows, err := c.Svc.Audit(ctx, c.Caller.ApplicationID, review.AuditQuery{Search: search, Limit: n})
+		return auditMsg{gen: gen, rows: rows, err: err, refresh: n}
+	})
+}
+
+func (t *auditTab) handleRefresh(msg auditMsg) tea.Cmd {
+	t.refreshing = false
+	if msg.err != nil {
+		return t.c.failure("refreshing the audit trail", msg.err)
+	}
+	rows := msg.rows
+	if len(rows) < msg.refresh {
+		t.done = true
+	} else if len(rows) > 0 {
+		last, kept := rows[len(rows)-1].Seq, 0
+		for _, e := range t.rows {
+			if e.Seq < last {
+				rows = append(rows, e)
+				kept++
+			}
+		}
+		if kept == 0 {
+			t.done = false
+		}
+	}
+	from := t.table.Cursor()
+	to := from
+	if from < len(t.rows) {
+		seq := t.rows[from].Seq
+		to = indexOf(rows, func(e domain.AuditEvent) bool { return e.Seq == seq }, from)
+	}
+	t.rows = rows
+	t.table.SetRows(t.tableRows(rows))
+	t.table.Follow(from, to)
+	return t.more()
 }
 
 func (t *auditTab) SetSize(w, h int) {
@@ -96,17 +168,22 @@ func (t *auditTab) Help() ([]key.Binding, [][]key.Binding) {
 // reload reads the newest page and verifies the chain again.
 func (t *auditTab) reload() tea.Cmd {
 	t.gen++
-	t.loaded, t.stale, t.done, t.verifying = true, false, false, true
-	c, gen := t.c, t.gen
-	verify := c.run(func(ctx context.Context) tea.Msg {
+	t.loaded, t.stale, t.done, t.refreshing = true, false, false, false
+	return tea.Batch(t.fetch(0), t.verify())
+}
+
+func (t *auditTab) verify() tea.Cmd {
+	t.verifying = true
+	t.verifyGen++
+	c, gen := t.c, t.verifyGen
+	return c.run(func(ctx context.Context) tea.Msg {
 		r, err := c.Svc.VerifyAudit(ctx, c.Caller.ApplicationID)
 		return chainMsg{gen: gen, report: r, err: err}
 	})
-	return tea.Batch(t.fetch(0), verify)
 }
 
 func (t *auditTab) fetch(before int64) tea.Cmd {
-	t.loading = true
+	t.loading, t.fetching = true, before
 	c, gen, search := t.c, t.gen, t.search
 	return c.run(func(ctx context.Context) tea.Msg {
 		rows, err := c.Svc.Audit(ctx, c.Caller.ApplicationID, review.AuditQuery{Search: search, BeforeSeq: before, Limit: auditPageSize})
@@ -115,7 +192,7 @@ func (t *auditTab) fetch(before int64) tea.Cmd {
 }
 
 func (t *auditTab) more() tea.Cmd {
-	if t.loading || t.done || len(t.rows) == 0 || t.table.Cursor() < len(t.rows)-prefetchRows {
+	if t.loading || t.refreshing || t.done || len(t.rows) == 0 || t.table.Cursor() < len(t.rows)-prefetchRows {
 		return nil
 	}
 	return t.fetch(t.rows[len(t.rows)-1].Seq)
@@ -126,6 +203,10 @@ func (t *auditTab) Update(msg tea.Msg) tea.Cmd {
 	case auditMsg:
 		if msg.gen != t.gen {
 			return nil
+		}
+		t.ready = true
+		if msg.refresh > 0 {
+			return t.handleRefresh(msg)
 		}
 		t.loading = false
 		if msg.err != nil {
@@ -140,7 +221,7 @@ func (t *auditTab) Update(msg tea.Msg) tea.Cmd {
 		t.done = len(msg.rows) < auditPageSize
 		return t.more()
 	case chainMsg:
-		if msg.gen != t.gen {
+		if msg.gen != t.verifyGen {
 			return nil
 		}
 		t.verifying = false

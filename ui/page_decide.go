@@ -20,10 +20,15 @@ var DeclineReasons = []string{"document_forged", "sanctions_match", "identity_mi
 
 // decidePage approves or declines one case in review. A decline needs a
 // reason code and a note; both ask for confirmation. The decision goes
-// through review.Decide, the use case behind PATCH update-status.
+// through review.DecideCase: the case must still be in review and nobody
+// else may hold it, so of two analysts deciding at once exactly one wins.
+// Opened from the open case it works under the case's claim; opened from
+// the queue it claims the case itself while it is open.
 type decidePage struct {
 	c        *Common
 	sess     domain.Session
+	claim    *caseClaim
+	ownClaim bool // taken by this dialog: released when it closes
 	decline  bool
 	reasons  *widget.List
 	note     textinput.Model
@@ -42,7 +47,16 @@ type decidedMsg struct {
 }
 
 func newDecidePage(c *Common, s domain.Session, decline bool) *decidePage {
-	p := &decidePage{c: c, sess: s, decline: decline, reasons: widget.NewList(DeclineReasons, -1)}
+	return newDecidePageWith(c, s, decline, nil)
+}
+
+// newDecidePageWith decides under claim, the open case's; nil claims the
+// case for as long as the dialog is open.
+func newDecidePageWith(c *Common, s domain.Session, decline bool, claim *caseClaim) *decidePage {
+	p := &decidePage{c: c, sess: s, decline: decline, reasons: widget.NewList(DeclineReasons, -1), claim: claim}
+	if claim == nil {
+		p.claim, p.ownClaim = newCaseClaim(c, s.ID), true
+	}
 	placeholder := "optional note for the audit trail"
 	if decline {
 		placeholder = "why, in words (required)"
@@ -65,7 +79,53 @@ func (p *decidePage) verb() string {
 func (p *decidePage) Title() string   { return fmt.Sprintf("%s #%d", p.verb(), p.sess.Number) }
 func (p *decidePage) Capturing() bool { return p.onNote && !p.confirm }
 func (p *decidePage) Loading() bool   { return p.busy }
-func (p *decidePage) Init() tea.Cmd   { return nil }
+func (p *decidePage) Init() tea.Cmd {
+	if p.ownClaim {
+		return p.claim.take()
+	}
+	return nil
+}
+
+// close leaves the dialog, releasing a claim it took.
+func (p *decidePage) close() tea.Cmd {
+	if p.ownClaim {
+		return tea.Batch(p.claim.release(), p.c.pop())
+	}
+	return p.c.pop()
+}
+
+// Refresh warns when someone else decided or claimed the case meanwhile;
+// the dialog stays open, and the service would refuse the decision.
+func (p *decidePage) Refresh(set *changeSet) tea.Cmd {
+	if p.finished || p.busy {
+		return nil
+	}
+	me := p.c.Caller.Actor()
+	for _, ch := range set.about(p.sess.ID) {
+		if ch.By == me {
+			continue
+		}
+		switch ch.What {
+		case review.ChangeSessionDecided:
+			p.err = fmt.Sprintf("%s has just decided this case; it is no longer in review.", actorName(ch.By))
+			p.confirm = false
+			return nil
+		case review.ChangeClaimTaken, review.ChangeClaimReleased:
+			if p.ownClaim {
+				return p.claim.follow([]review.Change{ch})
+			}
+		}
+	}
+	return nil
+}
+
+// actorName is an audit actor as a person: "analyst:alice" is alice.
+func actorName(actor string) string {
+	if name, ok := strings.CutPrefix(actor, "analyst:"); ok {
+		return name
+	}
+	return actor
+}
 func (p *decidePage) SetSize(w, h int) {
 	p.w, p.h = w, h
 	p.note.Width = widget.InnerWidth(w) - 8
@@ -96,6 +156,7 @@ func (p *decidePage) Update(msg tea.Msg) tea.Cmd {
 			p.err = p.c.explain("deciding", msg.err)
 			return cmdOf(statusMsg{text: p.err, err: true})
 		}
+		p.claim.decided()
 		p.finished = true
 		return tea.Batch(p.c.pop(), cmdOf(changedMsg{}),
 			status(fmt.Sprintf("Session #%d is now %s.", msg.sess.Number, msg.sess.Status)))
@@ -115,7 +176,7 @@ func (p *decidePage) handleFormKey(msg tea.KeyMsg) tea.Cmd {
 	k := p.c.Keys
 	switch msg.String() {
 	case "esc":
-		return p.c.pop()
+		return p.close()
 	case "enter":
 		return p.submit()
 	case "tab", "shift+tab":
@@ -151,6 +212,10 @@ func (p *decidePage) handleFormKey(msg tea.KeyMsg) tea.Cmd {
 
 // submit checks the form and asks for confirmation.
 func (p *decidePage) submit() tea.Cmd {
+	if p.claim.otherHolder() != "" {
+		p.err = p.claim.refusal
+		return nil
+	}
 	if p.decline {
 		if _, _, ok := p.reasons.Chosen(); !ok {
 			p.err = "A decline needs a reason: choose a reason code (↑/↓ or 1-5)."
@@ -202,7 +267,7 @@ func (p *decidePage) decide() tea.Cmd {
 		status = "Declined"
 	}
 	return c.run(func(ctx context.Context) tea.Msg {
-		s, err := c.Svc.Decide(ctx, c.Caller, id, status, comment)
+		s, err := c.Svc.DecideCase(ctx, c.Caller, id, status, comment)
 		return decidedMsg{page: p, sess: s, err: err}
 	})
 }
@@ -212,6 +277,9 @@ func (p *decidePage) View() string {
 	k := p.c.Keys
 	inner := widget.InnerWidth(p.w)
 	d := widget.Dialog{Title: p.verb() + " session " + sessionLabel(p.sess), Error: p.err}
+	if d.Error == "" && p.ownClaim && !p.claim.held && p.claim.refusal != "" {
+		d.Error = p.claim.refusal // claimed by someone else, or no longer in review
+	}
 	if p.confirm || p.busy {
 		d.Body = fmt.Sprintf("%s session #%d (%s)?\n\nAudit comment:\n%s", p.verb(), p.sess.Number, p.sess.Status,
 			st.Accent.Render(widget.Wrap(p.comment(), inner)))

@@ -15,7 +15,9 @@ import (
 )
 
 // detailPage is one session opened: provenance first for imported ones,
-// then a summary of every warning, then every check family.
+// then a summary of every warning, then every check family. A case in
+// review is claimed while it is open (claim), so that nobody else decides
+// it meanwhile; `n` opens the next unclaimed case instead (next).
 type detailPage struct {
 	c       *Common
 	summary domain.Session // the row it was opened from
@@ -24,8 +26,18 @@ type detailPage struct {
 	provErr error
 	err     error
 	loading bool
+	claim   *caseClaim  // nil for sessions not in review
+	next    bool        // looking for the next unclaimed case
+	prev    *detailPage // the case n was pressed on: held until the next is claimed
 	vp      viewport.Model
 	w, h    int
+}
+
+type nextCaseMsg struct {
+	page *detailPage
+	sess domain.Session
+	info review.ClaimInfo
+	err  error
 }
 
 type detailMsg struct {
@@ -37,15 +49,52 @@ type detailMsg struct {
 }
 
 func newDetailPage(c *Common, s domain.Session) *detailPage {
-	return &detailPage{c: c, summary: s, vp: viewport.New(80, 20)}
+	p := &detailPage{c: c, summary: s, vp: viewport.New(80, 20)}
+	if s.Status.Phase() == domain.PhaseInReview {
+		p.claim = newCaseClaim(c, s.ID)
+		p.claim.changed = p.render
+	}
+	return p
+}
+
+// newNextCasePage opens the oldest case in the queue nobody holds,
+// claiming it (review.ClaimNext). prev, the case the analyst moves on
+// from, keeps its claim until then (so the next case is another one), and
+// is shown again when no case is free.
+func newNextCasePage(c *Common, prev *detailPage) *detailPage {
+	return &detailPage{c: c, next: true, prev: prev, vp: viewport.New(80, 20)}
 }
 
 func (p *detailPage) Title() string {
+	if p.next {
+		return "Next case"
+	}
 	return fmt.Sprintf("Session #%d", p.summary.Number)
 }
 func (p *detailPage) Capturing() bool { return false }
-func (p *detailPage) Loading() bool   { return p.loading }
-func (p *detailPage) Init() tea.Cmd   { return p.load() }
+
+// awaitingData: keys typed after n wait for the case it finds.
+func (p *detailPage) awaitingData() bool { return p.next }
+func (p *detailPage) Loading() bool      { return p.loading }
+
+func (p *detailPage) Init() tea.Cmd {
+	if p.next {
+		return p.claimNext()
+	}
+	if p.claim != nil {
+		return tea.Batch(p.load(), p.claim.take())
+	}
+	return p.load()
+}
+
+func (p *detailPage) claimNext() tea.Cmd {
+	p.loading = true
+	c := p.c
+	return c.run(func(ctx context.Context) tea.Msg {
+		s, info, err := c.Svc.ClaimNext(ctx, c.Caller)
+		return nextCaseMsg{page: p, sess: s, info: info, err: err}
+	})
+}
 
 func (p *detailPage) load() tea.Cmd {
 	p.loading = true
@@ -82,7 +131,8 @@ func (p *detailPage) Help() ([]key.Binding, [][]key.Binding) {
 	if p.current().Status.Phase() == domain.PhaseInReview {
 		acts = append(acts, k.Approve, k.Decline)
 	}
-	short := append(acts, k.Back, k.Down, k.PageDown)
+	short := append(acts, k.Back, k.Down, k.PageDown, k.Next)
+	acts = append(acts, k.Next)
 	return short, [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown}, append([]key.Binding{k.Back, k.Refresh}, acts...)}
 }
 
@@ -96,6 +146,33 @@ func (p *detailPage) current() domain.Session {
 
 func (p *detailPage) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
+	case nextCaseMsg:
+		if msg.page != p {
+			return nil
+		}
+		p.loading = false
+		prev := p.prev
+		p.prev = nil
+		if msg.err != nil {
+			text := p.c.explain("finding the next case", msg.err)
+			if domain.IsCode(msg.err, domain.CodeNotFound) {
+				text = "No unclaimed case is waiting in the queue."
+			}
+			cmds := []tea.Cmd{p.c.pop(), cmdOf(statusMsg{text: text, err: true})}
+			if prev != nil { // back to the case n was pressed on, still held
+				cmds = append(cmds, p.c.push(prev), prev.claim.take())
+			}
+			return tea.Batch(cmds...)
+		}
+		p.next, p.summary = false, msg.sess
+		p.claim = newCaseClaim(p.c, msg.sess.ID)
+		p.claim.changed = p.render
+		var release tea.Cmd
+		if prev != nil {
+			release = prev.claim.release()
+		}
+		return tea.Batch(release, p.claim.heldBy(msg.info), p.load(),
+			status(fmt.Sprintf("Case #%d is yours while it is open.", msg.sess.Number)))
 	case detailMsg:
 		if msg.id != p.summary.ID {
 			return nil
@@ -115,6 +192,9 @@ func (p *detailPage) Update(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 	case changedMsg:
+		if p.next {
+			return nil
+		}
 		return p.load()
 	case tea.KeyMsg:
 		return p.handleKey(msg)
@@ -122,12 +202,34 @@ func (p *detailPage) Update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
+// Refresh reloads the case when it changed anywhere, and follows its claim.
+func (p *detailPage) Refresh(set *changeSet) tea.Cmd {
+	if p.next {
+		return nil
+	}
+	changes := set.about(p.summary.ID)
+	if !set.all && len(changes) == 0 {
+		return nil
+	}
+	cmds := []tea.Cmd{p.load()}
+	if p.claim != nil && p.current().Status.Phase() == domain.PhaseInReview {
+		if set.all {
+			cmds = append(cmds, p.claim.take())
+		} else {
+			cmds = append(cmds, p.claim.follow(changes))
+		}
+	}
+	return tea.Batch(cmds...)
+}
+
 func (p *detailPage) handleKey(msg tea.KeyMsg) tea.Cmd {
 	k := p.c.Keys
 	s := p.current()
 	switch {
 	case key.Matches(msg, k.Back):
-		return p.c.pop()
+		return tea.Batch(p.claim.release(), p.c.pop())
+	case key.Matches(msg, k.Next):
+		return tea.Batch(p.c.pop(), p.c.push(newNextCasePage(p.c, p)))
 	case key.Matches(msg, k.Up):
 		p.vp.LineUp(1)
 	case key.Matches(msg, k.Down):
@@ -148,7 +250,10 @@ func (p *detailPage) handleKey(msg tea.KeyMsg) tea.Cmd {
 		if s.Status.Phase() != domain.PhaseInReview {
 			return cmdOf(statusMsg{text: fmt.Sprintf("Session #%d is %s: only sessions in review are decided here.", s.Number, s.Status), err: true})
 		}
-		return p.c.push(newDecidePage(p.c, s, key.Matches(msg, k.Decline)))
+		if p.claim.otherHolder() != "" {
+			return cmdOf(statusMsg{text: p.claim.refusal, err: true})
+		}
+		return p.c.push(newDecidePageWith(p.c, s, key.Matches(msg, k.Decline), p.claim))
 	}
 	return nil
 }
@@ -172,6 +277,9 @@ func (p *detailPage) content() string {
 	r.kv(2, "vendor_data", orDash(s.VendorData), st.Plain)
 	r.kv(2, "workflow_id", s.WorkflowID, st.Plain)
 	r.kv(2, "created", p.c.stamp(s.CreatedAt), st.Plain)
+	if p.claim != nil && s.Status.Phase() == domain.PhaseInReview {
+		p.claimLine(r)
+	}
 	r.line(0, "")
 	if s.Imported() {
 		p.provenance(r, s)
@@ -230,6 +338,21 @@ func (p *detailPage) provenance(r *checkRenderer, s domain.Session) {
 	r.line(0, "")
 }
 
+// claimLine says who holds the case.
+func (p *detailPage) claimLine(r *checkRenderer) {
+	st, cl := p.c.Styles, p.claim
+	switch {
+	case cl.held:
+		r.kv(2, "claim", "yours while the case is open (until "+p.c.clock(cl.until)+", renewed)", st.OK)
+	case cl.holder != "":
+		r.kv(2, "claim", "⚠ claimed by "+clean(cl.holder)+" until "+p.c.clock(cl.until)+": only they can decide it now", st.Warning)
+	case cl.refusal != "":
+		r.kv(2, "claim", cl.refusal, st.Error)
+	default:
+		r.kv(2, "claim", "claiming…", st.Muted)
+	}
+}
+
 func orDash(s string) string {
 	if s == "" {
 		return "—"
@@ -237,4 +360,9 @@ func orDash(s string) string {
 	return s
 }
 
-func (p *detailPage) View() string { return p.vp.View() }
+func (p *detailPage) View() string {
+	if p.next {
+		return p.c.Styles.Muted.Render("Finding the oldest case nobody holds…")
+	}
+	return p.vp.View()
+}

@@ -10,8 +10,10 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/google/uuid"
 
 	"handoff/domain"
+	"handoff/review"
 	"handoff/ui/widget"
 )
 
@@ -19,25 +21,29 @@ import (
 // this is a staffing problem, and the header shows the true count.
 const queueLimit = 500
 
-// queueTab lists imported sessions waiting In Review, oldest first.
+// queueTab lists imported sessions waiting In Review, oldest first, with
+// who holds each (review.Claims).
 type queueTab struct {
 	c         *Common
 	table     *widget.Table
 	all       []domain.Session
 	rows      []domain.Session // all, narrowed by the filter
+	claims    map[uuid.UUID]review.ClaimInfo
 	filter    string
 	input     textinput.Model
 	filtering bool
 	loading   bool
 	loaded    bool
+	ready     bool // the first answer came
 	gen       int
 	w, h      int
 }
 
 type queueMsg struct {
-	gen  int
-	rows []domain.Session
-	err  error
+	gen    int
+	rows   []domain.Session
+	claims map[uuid.UUID]review.ClaimInfo
+	err    error
 }
 
 func newQueueTab(c *Common) *queueTab {
@@ -45,10 +51,11 @@ func newQueueTab(c *Common) *queueTab {
 	t.table = widget.NewTable([]widget.Column{
 		{Title: "#", Width: 7, Right: true},
 		{Title: "kind", Width: 4},
-		{Title: "status", Width: 11},
 		{Title: "vendor_data", Width: 12, Flex: 1},
+		{Title: "claim", Width: 16},
 		{Title: "imported", Width: 16},
 		{Title: "waiting", Width: 8, Right: true},
+		{Title: "status", Width: 11}, // the first to go on a narrow screen
 	}, c.Styles.Table)
 	t.table.Empty = "the queue is empty: nothing imported is waiting for review"
 	return t
@@ -59,9 +66,19 @@ func (t *queueTab) Capturing() bool { return t.filtering }
 func (t *queueTab) Loading() bool   { return t.loading }
 func (t *queueTab) Init() tea.Cmd   { return t.Activate() }
 
+func (t *queueTab) awaitingData() bool { return t.loading && !t.ready }
+
 // Activate reloads every time the tab is shown: the queue is what the
 // analyst works from, so it is always fresh.
-func (t *queueTab) Activate() tea.Cmd { return t.reload() }
+func (t *queueTab) Activate() tea.Cmd { return t.load(true) }
+
+// Refresh reloads the shown queue, quietly, when cases or claims changed.
+func (t *queueTab) Refresh(set *changeSet, shown bool) tea.Cmd {
+	if !shown || !t.loaded || !set.any(queueChanges...) {
+		return nil
+	}
+	return t.load(false)
+}
 
 func (t *queueTab) SetSize(w, h int) {
 	t.w, t.h = w, h
@@ -74,9 +91,9 @@ func (t *queueTab) Help() ([]key.Binding, [][]key.Binding) {
 	if t.filtering {
 		return filterHelp()
 	}
-	return []key.Binding{k.Open, k.Approve, k.Decline, k.Import, k.Filter},
+	return []key.Binding{k.Open, k.Next, k.Approve, k.Decline, k.Import, k.Filter},
 		[][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown},
-			{k.Open, k.Approve, k.Decline, k.Import, k.Refresh}, {k.Filter, k.Back}}
+			{k.Open, k.Next, k.Approve, k.Decline, k.Import, k.Refresh}, {k.Filter, k.Back}}
 }
 
 func filterHelp() ([]key.Binding, [][]key.Binding) {
@@ -85,13 +102,21 @@ func filterHelp() ([]key.Binding, [][]key.Binding) {
 	return []key.Binding{apply, cancel}, [][]key.Binding{{apply, cancel}}
 }
 
-func (t *queueTab) reload() tea.Cmd {
+func (t *queueTab) reload() tea.Cmd { return t.load(true) }
+
+// load reads the queue and its claims; spin shows the spinner (a reload
+// the analyst asked for, not a live refresh).
+func (t *queueTab) load(spin bool) tea.Cmd {
 	t.gen++
-	t.loading, t.loaded = true, true
+	t.loading, t.loaded = t.loading || spin, true
 	c, gen := t.c, t.gen
 	return c.run(func(ctx context.Context) tea.Msg {
 		rows, err := c.Svc.Queue(ctx, c.Caller, queueLimit)
-		return queueMsg{gen: gen, rows: rows, err: err}
+		if err != nil {
+			return queueMsg{gen: gen, err: err}
+		}
+		claims, err := c.Svc.Claims(ctx, c.Caller)
+		return queueMsg{gen: gen, rows: rows, claims: claims, err: err}
 	})
 }
 
@@ -101,11 +126,11 @@ func (t *queueTab) Update(msg tea.Msg) tea.Cmd {
 		if msg.gen != t.gen {
 			return nil
 		}
-		t.loading = false
+		t.loading, t.ready = false, true
 		if msg.err != nil {
 			return t.c.failure("loading the queue", msg.err)
 		}
-		t.all = msg.rows
+		t.all, t.claims = msg.rows, msg.claims
 		t.apply()
 		return nil
 	case changedMsg:
@@ -122,7 +147,8 @@ func (t *queueTab) Update(msg tea.Msg) tea.Cmd {
 // apply narrows the held queue by the filter, keeping the cursor's case.
 func (t *queueTab) apply() {
 	var keep domain.Session
-	cursor := t.table.Cursor() // where the cursor stays when its case left
+	from := t.table.Cursor()
+	cursor := from // where the cursor stays when its case left
 	if len(t.rows) > 0 {
 		keep = t.rows[cursor]
 	}
@@ -145,13 +171,37 @@ func (t *queueTab) apply() {
 		if wait > 24*time.Hour {
 			waitStyle = st.Warning
 		}
+		claim, claimStyle, vendorStyle := t.claimLabel(s.ID)
 		rows[i] = widget.Row{
-			Cells:  []string{fmt.Sprint(s.Number), s.Kind.Label(), string(s.Status), s.VendorData, t.c.stamp(s.CreatedAt), age(wait)},
-			Styles: []lipgloss.Style{st.Plain, st.Muted, st.ForStatus(s.Status), st.Plain, st.Muted, waitStyle},
+			Cells:  []string{fmt.Sprint(s.Number), s.Kind.Label(), s.VendorData, claim, t.c.stamp(s.CreatedAt), age(wait), string(s.Status)},
+			Styles: []lipgloss.Style{st.Plain, st.Muted, vendorStyle, claimStyle, st.Muted, waitStyle, st.ForStatus(s.Status)},
 		}
 	}
 	t.table.SetRows(rows)
-	t.table.SetCursor(cursor)
+	t.table.Follow(from, cursor)
+}
+
+// claimLabel says who holds a case: nobody, the analyst, or someone else
+// (whose cases are muted: they are not this analyst's to decide).
+func (t *queueTab) claimLabel(id uuid.UUID) (string, lipgloss.Style, lipgloss.Style) {
+	st := t.c.Styles
+	cl, ok := t.claims[id]
+	switch {
+	case !ok:
+		return "", st.Muted, st.Plain
+	case cl.Analyst == t.c.Caller.Analyst:
+		return "yours", st.OK, st.Plain
+	}
+	return "claimed by " + clean(cl.Analyst), st.Warning, st.Muted
+}
+
+// heldByOther is the claim another analyst holds on the case, if any.
+func (t *queueTab) heldByOther(id uuid.UUID) (review.ClaimInfo, bool) {
+	cl, ok := t.claims[id]
+	if !ok || cl.Analyst == t.c.Caller.Analyst || !cl.ExpiresAt.After(t.c.Now()) {
+		return review.ClaimInfo{}, false
+	}
+	return cl, true
 }
 
 func (t *queueTab) selected() (domain.Session, bool) {
@@ -171,10 +221,18 @@ func (t *queueTab) handleKey(msg tea.KeyMsg) tea.Cmd {
 		if s, ok := t.selected(); ok {
 			return t.c.push(newDetailPage(t.c, s))
 		}
+	case key.Matches(msg, k.Next):
+		return t.c.push(newNextCasePage(t.c, nil))
 	case key.Matches(msg, k.Approve), key.Matches(msg, k.Decline):
-		if s, ok := t.selected(); ok {
-			return t.c.push(newDecidePage(t.c, s, key.Matches(msg, k.Decline)))
+		s, ok := t.selected()
+		if !ok {
+			return nil
 		}
+		if cl, other := t.heldByOther(s.ID); other {
+			return cmdOf(statusMsg{text: fmt.Sprintf("Case #%d is claimed by %s until %s; only they can decide it now.",
+				s.Number, clean(cl.Analyst), t.c.clock(cl.ExpiresAt)), err: true})
+		}
+		return t.c.push(newDecidePage(t.c, s, key.Matches(msg, k.Decline)))
 	case key.Matches(msg, k.Import):
 		return t.c.push(newImportPage(t.c))
 	case key.Matches(msg, k.Filter):
@@ -216,7 +274,7 @@ func (t *queueTab) View() string {
 		info = t.input.View()
 	} else {
 		left := st.Section.Render("Waiting for review") + st.Muted.Render(" · oldest first · "+plural(len(t.rows), "case"))
-		right := st.Muted.Render("i import a token")
+		right := st.Muted.Render("n next unclaimed · i import a token")
 		if t.filter != "" {
 			right = st.Muted.Render("filter ") + st.Accent.Render(t.filter) + st.Muted.Render(" (esc clears)")
 		}

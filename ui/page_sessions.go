@@ -23,6 +23,10 @@ const (
 	// prefetchRows: the next page is asked for when the cursor comes this
 	// close to the last row held.
 	prefetchRows = 30
+	// refreshRows bounds what a live refresh reads again: the newest rows,
+	// up to as many as were loaded. Rows further down are kept as they
+	// were (new sessions arrive on top).
+	refreshRows = 500
 )
 
 // sessionFilter narrows the Sessions tab. Written as text it is the
@@ -100,26 +104,30 @@ func parseFilter(s string) (sessionFilter, error) {
 }
 
 type sessionsTab struct {
-	c         *Common
-	table     *widget.Table
-	rows      []domain.Session
-	filter    sessionFilter
-	input     textinput.Model
-	filtering bool
-	inputErr  string
-	loading   bool
-	loaded    bool // the first page has been asked for
-	stale     bool // data changed elsewhere: reload when shown
-	done      bool // the last page has been read
-	gen       int  // bumps on every reload, so late pages are dropped
-	w, h      int
+	c          *Common
+	table      *widget.Table
+	rows       []domain.Session
+	filter     sessionFilter
+	input      textinput.Model
+	filtering  bool
+	inputErr   string
+	loading    bool
+	refreshing bool  // a live refresh is in flight
+	fetching   int64 // the page being read: rows before this number (0: the first)
+	loaded     bool  // the first page has been asked for
+	ready      bool  // the first answer came
+	stale      bool  // data changed elsewhere: refresh when shown
+	done       bool  // the last page has been read
+	gen        int   // bumps on every reload, so late pages are dropped
+	w, h       int
 }
 
 type sessionsMsg struct {
-	gen    int
-	before int64
-	rows   []domain.Session
-	err    error
+	gen     int
+	before  int64
+	rows    []domain.Session
+	err     error
+	refresh int // a live refresh of the newest rows, read this many at most
 }
 
 func newSessionsTab(c *Common) *sessionsTab {
@@ -141,11 +149,45 @@ func (t *sessionsTab) Capturing() bool { return t.filtering }
 func (t *sessionsTab) Loading() bool   { return t.loading }
 func (t *sessionsTab) Init() tea.Cmd   { return t.Activate() }
 
+func (t *sessionsTab) awaitingData() bool { return t.loading && !t.ready }
+
 func (t *sessionsTab) Activate() tea.Cmd {
-	if !t.loaded || t.stale {
+	switch {
+	case !t.loaded:
 		return t.reload()
+	case t.stale:
+		return t.refresh()
 	}
 	return nil
+}
+
+func (t *sessionsTab) Refresh(set *changeSet, shown bool) tea.Cmd {
+	if !t.loaded || !set.any(sessionChanges...) {
+		return nil
+	}
+	if !shown {
+		t.stale = true
+		return nil
+	}
+	return t.refresh()
+}
+
+// refresh reads the newest rows again, as many as are loaded (up to
+// refreshRows), without moving the analyst: the cursor stays on its
+// session and the rows further down stay loaded.
+func (t *sessionsTab) refresh() tea.Cmd {
+	if t.loading && t.fetching == 0 {
+		return nil // the first page is on its way, fresh
+	}
+	t.gen++ // a page in flight is dropped; it is asked for again after
+	t.stale, t.refreshing, t.loading = false, true, false
+	n := min(max(len(t.rows), sessionsPageSize), refreshRows)
+	c, gen, f := t.c, t.gen, t.filter
+	return c.run(func(ctx context.Context) tea.Msg {
+		rows, err := c.Svc.FinishedSessions(ctx, c.Caller, review.SessionQuery{Search: f.search, Phase: f.phase,
+			Kind: f.kind, Limit: n})
+		return sessionsMsg{gen: gen, rows: rows, err: err, refresh: n}
+	})
 }
 
 func (t *sessionsTab) SetSize(w, h int) {
@@ -170,12 +212,12 @@ func (t *sessionsTab) Help() ([]key.Binding, [][]key.Binding) {
 // reload starts again from the newest session with the current filter.
 func (t *sessionsTab) reload() tea.Cmd {
 	t.gen++
-	t.loaded, t.stale, t.done = true, false, false
+	t.loaded, t.stale, t.done, t.refreshing = true, false, false, false
 	return t.fetch(0)
 }
 
 func (t *sessionsTab) fetch(before int64) tea.Cmd {
-	t.loading = true
+	t.loading, t.fetching = true, before
 	c, gen, f := t.c, t.gen, t.filter
 	return c.run(func(ctx context.Context) tea.Msg {
 		rows, err := c.Svc.FinishedSessions(ctx, c.Caller, review.SessionQuery{Search: f.search, Phase: f.phase,
@@ -186,7 +228,7 @@ func (t *sessionsTab) fetch(before int64) tea.Cmd {
 
 // more asks for the next page when the cursor nears the end of what is held.
 func (t *sessionsTab) more() tea.Cmd {
-	if t.loading || t.done || len(t.rows) == 0 || t.table.Cursor() < len(t.rows)-prefetchRows {
+	if t.loading || t.refreshing || t.done || len(t.rows) == 0 || t.table.Cursor() < len(t.rows)-prefetchRows {
 		return nil
 	}
 	return t.fetch(t.rows[len(t.rows)-1].Number)
@@ -212,6 +254,10 @@ func (t *sessionsTab) handleRows(msg sessionsMsg) tea.Cmd {
 	if msg.gen != t.gen {
 		return nil
 	}
+	t.ready = true
+	if msg.refresh > 0 {
+		return t.handleRefresh(msg)
+	}
 	t.loading = false
 	if msg.err != nil {
 		return t.c.failure("loading sessions", msg.err)
@@ -225,6 +271,50 @@ func (t *sessionsTab) handleRows(msg sessionsMsg) tea.Cmd {
 	t.table.AppendRows(t.tableRows(msg.rows))
 	t.done = len(msg.rows) < sessionsPageSize
 	return t.more()
+}
+
+// handleRefresh puts the newest rows in place of the old ones, keeps the
+// rows below them, and the cursor on the session it was on.
+func (t *sessionsTab) handleRefresh(msg sessionsMsg) tea.Cmd {
+	t.refreshing = false
+	if msg.err != nil {
+		return t.c.failure("refreshing sessions", msg.err)
+	}
+	rows := msg.rows
+	if len(rows) < msg.refresh {
+		t.done = true // the newest rows are all the rows
+	} else if len(rows) > 0 {
+		last := rows[len(rows)-1].Number
+		kept := 0
+		for _, r := range t.rows {
+			if r.Number < last {
+				rows = append(rows, r)
+				kept++
+			}
+		}
+		if kept == 0 {
+			t.done = false
+		}
+	}
+	from := t.table.Cursor()
+	to := from
+	if sel, ok := t.selected(); ok {
+		to = indexOf(rows, func(s domain.Session) bool { return s.ID == sel.ID }, from)
+	}
+	t.rows = rows
+	t.table.SetRows(t.tableRows(rows))
+	t.table.Follow(from, to)
+	return t.more()
+}
+
+// indexOf is the index of the first element that matches, else def.
+func indexOf[T any](xs []T, match func(T) bool, def int) int {
+	for i, x := range xs {
+		if match(x) {
+			return i
+		}
+	}
+	return def
 }
 
 func (t *sessionsTab) tableRows(rows []domain.Session) []widget.Row {

@@ -89,6 +89,9 @@ func presetLabels() []string {
 func (p *sharePage) Title() string   { return "Share #" + strconv.FormatInt(p.sess.Number, 10) }
 func (p *sharePage) Capturing() bool { return p.step == shareCustom }
 func (p *sharePage) Loading() bool   { return p.loading }
+
+// awaitingData: keys typed ahead wait for the partners, or for the token.
+func (p *sharePage) awaitingData() bool { return p.loading }
 func (p *sharePage) SetSize(w, h int) {
 	p.w, p.h = w, h
 	p.custom.Width = widget.InnerWidth(w) - 12

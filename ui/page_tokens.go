@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/google/uuid"
 
 	"handoff/review"
 	"handoff/ui/widget"
@@ -26,6 +27,7 @@ type tokensTab struct {
 	input     textinput.Model
 	filtering bool
 	loading   bool
+	ready     bool
 	gen       int
 	w, h      int
 }
@@ -56,6 +58,17 @@ func (t *tokensTab) Loading() bool     { return t.loading }
 func (t *tokensTab) Init() tea.Cmd     { return t.Activate() }
 func (t *tokensTab) Activate() tea.Cmd { return t.reload() }
 
+func (t *tokensTab) awaitingData() bool { return t.loading && !t.ready }
+
+// Refresh reloads the shown list, quietly, when tokens were minted or
+// imported.
+func (t *tokensTab) Refresh(set *changeSet, shown bool) tea.Cmd {
+	if !shown || !set.any(tokenChanges...) {
+		return nil
+	}
+	return t.load(false)
+}
+
 func (t *tokensTab) SetSize(w, h int) {
 	t.w, t.h = w, h
 	t.table.SetSize(w, h-1)
@@ -71,9 +84,11 @@ func (t *tokensTab) Help() ([]key.Binding, [][]key.Binding) {
 		[][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown}, {k.Filter, k.Back, k.Refresh}}
 }
 
-func (t *tokensTab) reload() tea.Cmd {
+func (t *tokensTab) reload() tea.Cmd { return t.load(true) }
+
+func (t *tokensTab) load(spin bool) tea.Cmd {
 	t.gen++
-	t.loading = true
+	t.loading = t.loading || spin
 	c, gen := t.c, t.gen
 	return c.run(func(ctx context.Context) tea.Msg {
 		rows, err := c.Svc.Tokens(ctx, c.Caller, tokensLimit)
@@ -87,7 +102,7 @@ func (t *tokensTab) Update(msg tea.Msg) tea.Cmd {
 		if msg.gen != t.gen {
 			return nil
 		}
-		t.loading = false
+		t.loading, t.ready = false, true
 		if msg.err != nil {
 			return t.c.failure("loading tokens", msg.err)
 		}
@@ -138,9 +153,15 @@ func (t *tokensTab) handleKey(msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
+// apply narrows the held tokens by the filter, keeping the cursor's token.
 func (t *tokensTab) apply() {
 	st, now := t.c.Styles, t.c.Now()
 	f := strings.ToLower(t.filter)
+	from := t.table.Cursor()
+	var keep uuid.UUID
+	if from < len(t.rows) {
+		keep = t.rows[from].TokenID
+	}
 	t.rows = t.rows[:0]
 	for _, r := range t.all {
 		hay := strings.ToLower(r.Partner + " " + r.MintedBy + " " + string(r.State))
@@ -168,6 +189,7 @@ func (t *tokensTab) apply() {
 		}
 	}
 	t.table.SetRows(rows)
+	t.table.Follow(from, indexOf(t.rows, func(r review.TokenInfo) bool { return r.TokenID == keep }, from))
 }
 
 func (t *tokensTab) View() string {

@@ -74,8 +74,8 @@ func TestResize(t *testing.T) {
 	}
 }
 
-func TestCountsEvery(t *testing.T) {
-	if countsEvery(time.Millisecond) != 30*time.Second || countsEvery(337*time.Millisecond) != 101100*time.Millisecond {
-		t.Fatal("the header recounts every 30 s, less often when counting is slow")
+func TestSafetyEvery(t *testing.T) {
+	if safetyEvery(time.Millisecond) != 5*time.Minute || safetyEvery(1337*time.Millisecond) != 401100*time.Millisecond {
+		t.Fatal("the safety refresh runs every 5 minutes, less often when counting is slow")
 	}
 }

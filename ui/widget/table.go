@@ -82,6 +82,17 @@ func (t *Table) SetCursor(i int) {
 	t.clamp()
 }
 
+// Follow puts the cursor on row to after the rows were replaced, when it
+// was on row from before: the row the analyst had selected stays selected
+// and, unless the view was at the top (where new rows should show), on the
+// same screen line.
+func (t *Table) Follow(from, to int) {
+	if t.offset > 0 {
+		t.offset += to - from
+	}
+	t.SetCursor(to)
+}
+
 // Move moves the cursor by n rows (negative: up).
 func (t *Table) Move(n int) { t.SetCursor(t.cursor + n) }
 
