@@ -12,8 +12,26 @@ import (
 )
 
 // The chrome around the focused view: header, tab bar, status line, help.
+// A program draws after every message, and most messages change none of
+// these lines, so each is kept until what it shows changes.
+
+// lineCache keeps one drawn line for the inputs it was drawn from.
+type lineCache struct{ key, line string }
+
+func (lc *lineCache) get(key string, draw func() string) string {
+	if lc.key != key || lc.line == "" {
+		lc.key, lc.line = key, draw()
+	}
+	return lc.line
+}
 
 func (m *Model) headerView() string {
+	c := m.c
+	key := fmt.Sprint(c.App.Name, "\x00", c.Width, m.hasCount, m.counts, m.loading(), m.frame, m.reconnecting)
+	return m.cache.header.get(key, m.drawHeader)
+}
+
+func (m *Model) drawHeader() string {
 	st, c := m.c.Styles, m.c
 	name := c.App.Name
 	if name == "" {
@@ -39,6 +57,14 @@ func (m *Model) headerView() string {
 }
 
 func (m *Model) tabsView() string {
+	key := fmt.Sprint(m.active, m.c.Width, m.hasCount, m.counts.Queue, len(m.stack))
+	if n := len(m.stack); n > 0 {
+		key += m.stack[n-1].Title()
+	}
+	return m.cache.tabs.get(key, m.drawTabs)
+}
+
+func (m *Model) drawTabs() string {
 	line := m.tabsLine(false)
 	if ansi.StringWidth(line) > m.c.Width {
 		line = m.tabsLine(true) // only the active tab named
@@ -86,6 +112,15 @@ func (m *Model) statusView() string {
 // keys that work everywhere (not while typing: they would be typed).
 func (m *Model) helpView() string {
 	short, _ := m.focused().Help()
+	var sig strings.Builder
+	fmt.Fprint(&sig, m.c.Width, m.focused().Capturing())
+	for _, b := range short {
+		sig.WriteString("\x00" + b.Help().Key + "\x01" + b.Help().Desc)
+	}
+	return m.cache.help.get(sig.String(), func() string { return m.drawHelp(short) })
+}
+
+func (m *Model) drawHelp(short []key.Binding) string {
 	if m.focused().Capturing() {
 		return m.shortHelp(short, m.c.Width)
 	}

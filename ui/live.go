@@ -19,8 +19,12 @@ import (
 // keeping the cursor and any open dialog.
 
 const (
-	// coalesce is how long changes are gathered before views reload.
+	// coalesce is the shortest time between two reloads: changes arriving
+	// meanwhile are gathered into the next one.
 	coalesce = 200 * time.Millisecond
+	// gather is how long a first change after a quiet spell waits for the
+	// ones that come with it (a decision also releases its claim).
+	gather = 20 * time.Millisecond
 	// resubscribeEvery is how soon a failed subscription is tried again.
 	resubscribeEvery = 5 * time.Second
 )
@@ -141,7 +145,7 @@ func (m *Model) handleLive(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 		}
 		return tea.Batch(next, m.scheduleFlush()), true
 	case flushMsg:
-		m.flushing = false
+		m.flushing, m.lastFlush = false, time.Now()
 		return m.flush(), true
 	case recountMsg:
 		m.countTimer = false
@@ -158,7 +162,7 @@ func (m *Model) scheduleFlush() tea.Cmd {
 		return nil
 	}
 	m.flushing = true
-	return m.c.later(coalesce, flushMsg{})
+	return m.c.later(max(gather, time.Until(m.lastFlush.Add(coalesce))), flushMsg{})
 }
 
 // flush hands the gathered changes to every view. The focused tab reloads

@@ -67,11 +67,13 @@ type Model struct {
 	frame    int
 	spinning bool
 	held     []tea.KeyMsg // typed while the focused view awaited its data
+	cache    struct{ header, tabs, help lineCache }
 
 	// Live updates (live.go).
 	changes      <-chan review.Change
 	pending      changeSet
 	flushing     bool // a flush is scheduled
+	lastFlush    time.Time
 	reconnecting bool // the database connection that brings changes is down
 	// Header counts: one at a time, rate-limited by what they cost.
 	counting, countOwed, countTimer bool
@@ -134,8 +136,10 @@ func (m *Model) loadCounts() tea.Cmd {
 // asked, and the root's own messages here.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if a, ok := msg.(asyncMsg); ok {
-		if a.c != m.c {
-			return m, nil // an answer for the workspace we switched away from
+		if a.c != m.c || a.c.Ctx.Err() != nil {
+			// An answer for the workspace we switched away from, or for
+			// one that is ending (its calls were cancelled).
+			return m, nil
 		}
 		msg = a.msg
 	}

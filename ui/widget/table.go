@@ -45,6 +45,10 @@ type Table struct {
 	height int
 	st     TableStyles
 	Empty  string // shown when there are no rows
+	// view is the last drawing, kept until something it shows changes: a
+	// program draws after every message, most of which leave tables alone.
+	view  string
+	fresh bool
 }
 
 // NewTable returns an empty table.
@@ -104,6 +108,7 @@ func (t *Table) Top()    { t.SetCursor(0) }
 func (t *Table) Bottom() { t.SetCursor(len(t.rows) - 1) }
 
 func (t *Table) clamp() {
+	t.fresh = false
 	if t.cursor >= len(t.rows) {
 		t.cursor = len(t.rows) - 1
 	}
@@ -175,6 +180,13 @@ func (t *Table) widths() []int {
 
 // View draws the header and the visible rows, exactly height lines.
 func (t *Table) View() string {
+	if !t.fresh {
+		t.view, t.fresh = t.draw(), true
+	}
+	return t.view
+}
+
+func (t *Table) draw() string {
 	ws := t.widths()
 	var b strings.Builder
 	hdr := make([]string, 0, len(t.cols))
