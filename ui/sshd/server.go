@@ -27,21 +27,26 @@ import (
 
 // Config configures the SSH server.
 type Config struct {
-	Addr        string        // e.g. 127.0.0.1:23234
-	HostKeyPath string        // generated on first start, then reused
-	IdleTimeout time.Duration // close connections with no traffic this long; 0 never
+	Addr        string // e.g. 127.0.0.1:23234
+	HostKeyPath string // generated on first start, then reused
+	// IdleTimeout closes a workstation after this long without a keystroke
+	// (live screen updates do not count), and connections without any
+	// traffic; 0 never.
+	IdleTimeout time.Duration
 	Logger      *slog.Logger
 }
 
 // Server is the workstation's SSH server.
 type Server struct {
-	svc *review.Service
-	log *slog.Logger
-	srv *ssh.Server
+	svc  *review.Service
+	log  *slog.Logger
+	srv  *ssh.Server
+	idle time.Duration
 
 	mu       sync.Mutex
-	programs map[*tea.Program]struct{}
+	programs map[ssh.Session]*tea.Program
 	closing  bool
+	drained  chan struct{} // closed when the last program ends during shutdown
 }
 
 type analystKey struct{}
@@ -51,15 +56,18 @@ func New(svc *review.Service, cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	s := &Server{svc: svc, log: cfg.Logger, programs: map[*tea.Program]struct{}{}}
+	s := &Server{svc: svc, log: cfg.Logger, idle: cfg.IdleTimeout, programs: map[ssh.Session]*tea.Program{}}
 	opts := []ssh.Option{
 		wish.WithAddress(cfg.Addr),
 		wish.WithHostKeyPath(cfg.HostKeyPath),
 		wish.WithPublicKeyAuth(s.authenticate),
-		wish.WithMiddleware(bm.MiddlewareWithProgramHandler(s.program, termenv.ANSI256)),
+		// The last middleware runs first: track sees the program end.
+		wish.WithMiddleware(bm.MiddlewareWithProgramHandler(s.program, termenv.ANSI256), s.track),
 	}
 	if cfg.IdleTimeout > 0 {
-		opts = append(opts, wish.WithIdleTimeout(cfg.IdleTimeout))
+		// Connections with no traffic at all; workstations are closed
+		// sooner, by closeWhenIdle, which counts keystrokes only.
+		opts = append(opts, wish.WithIdleTimeout(cfg.IdleTimeout+time.Minute))
 	}
 	srv, err := wish.NewServer(opts...)
 	if err != nil {
@@ -119,37 +127,72 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 		Logger:   s.log.With("analyst", info.Name, "remote", sess.RemoteAddr().String()),
 		Apps:     info.Apps,
 	})
-	p := tea.NewProgram(model, append(bm.MakeOptions(sess), tea.WithAltScreen(), tea.WithContext(ctx))...)
+	// No tea.WithContext: the middleware quits the program when the
+	// connection ends, cleanly (a killed program is logged as an error).
+	in := newKeyClock(sessionInput(sess))
+	p := tea.NewProgram(model, append(bm.MakeOptions(sess), tea.WithInput(in), tea.WithAltScreen())...)
 	s.mu.Lock()
 	if s.closing {
 		s.mu.Unlock()
 		wish.Fatalln(sess, "handoff is shutting down.")
 		return nil
 	}
-	s.programs[p] = struct{}{}
+	s.programs[sess] = p
 	s.mu.Unlock()
+	if s.idle > 0 {
+		go s.closeWhenIdle(ctx, p, in)
+	}
 	s.log.Info("ssh: analyst connected", "analyst", info.Name, "remote", sess.RemoteAddr().String())
-	go func() {
-		<-ctx.Done()
-		s.disconnected(p, info)
-	}()
 	return p
 }
 
-// disconnected forgets the program and releases every claim the analyst
-// holds, so a dropped connection leaves no case locked.
-func (s *Server) disconnected(p *tea.Program, info review.AnalystInfo) {
-	s.mu.Lock()
-	delete(s.programs, p)
-	s.mu.Unlock()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	for _, app := range info.Apps {
-		if err := s.svc.ReleaseAll(ctx, review.Analyst(app, info.Name)); err != nil {
-			s.log.Error("ssh: releasing claims", "analyst", info.Name, "err", err)
+// closeWhenIdle ends a workstation nobody has typed in for the idle
+// timeout: screens that update live would otherwise keep a forgotten
+// connection, and its claims, forever.
+func (s *Server) closeWhenIdle(ctx context.Context, p *tea.Program, in *keyClock) {
+	check := time.NewTicker(min(s.idle/4, time.Minute))
+	defer check.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-check.C:
+			if in.idleFor() >= s.idle {
+				p.Send(ui.IdleMsg{After: s.idle})
+				return
+			}
 		}
 	}
-	s.log.Info("ssh: analyst disconnected", "analyst", info.Name)
+}
+
+// track runs around each session's program: when it ends (the analyst
+// quit, the connection dropped, the server shut down) the program is
+// forgotten and every claim the analyst holds is released, so a dropped
+// connection leaves no case locked.
+func (s *Server) track(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		next(sess)
+		s.mu.Lock()
+		_, ran := s.programs[sess]
+		delete(s.programs, sess)
+		if len(s.programs) == 0 && s.drained != nil {
+			close(s.drained)
+			s.drained = nil
+		}
+		s.mu.Unlock()
+		info, ok := sess.Context().Value(analystKey{}).(review.AnalystInfo)
+		if !ran || !ok {
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		for _, app := range info.Apps {
+			if err := s.svc.ReleaseAll(ctx, review.Analyst(app, info.Name)); err != nil {
+				s.log.Error("ssh: releasing claims", "analyst", info.Name, "err", err)
+			}
+		}
+		s.log.Info("ssh: analyst disconnected", "analyst", info.Name)
+	}
 }
 
 // Serve accepts connections on ln until Shutdown.
@@ -169,22 +212,42 @@ func (s *Server) Sessions() int {
 }
 
 // Shutdown tells every open workstation that the server is going away,
-// ends the programs (releasing their claims), then closes the connections.
+// lets the programs say so and end (releasing their claims), then closes
+// the connections, those whose clients keep them open included.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	s.closing = true
 	progs := make([]*tea.Program, 0, len(s.programs))
-	for p := range s.programs {
+	for _, p := range s.programs {
 		progs = append(progs, p)
+	}
+	drained := make(chan struct{})
+	if len(progs) == 0 {
+		close(drained)
+	} else {
+		s.drained = drained
 	}
 	s.mu.Unlock()
 	for _, p := range progs {
 		p.Send(ui.ShutdownMsg{})
 	}
-	// Give the programs a moment to show the notice and quit.
-	deadline := time.Now().Add(2 * time.Second)
-	for s.Sessions() > 0 && time.Now().Before(deadline) {
-		time.Sleep(50 * time.Millisecond)
+	grace := time.NewTimer(5 * time.Second)
+	defer grace.Stop()
+	select {
+	case <-drained:
+	case <-grace.C:
+		s.log.Warn("ssh: programs still running at shutdown", "sessions", s.Sessions())
+	case <-ctx.Done():
 	}
-	return s.srv.Shutdown(ctx)
+	// Clients normally hang up when their session ends; give them a moment,
+	// then close what is left.
+	wait, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	if err := s.srv.Shutdown(wait); err != nil {
+		if cerr := s.srv.Close(); cerr != nil {
+			return cerr
+		}
+		return ctx.Err()
+	}
+	return nil
 }
