@@ -37,7 +37,6 @@ type (
 	changeMsg      struct{ review.Change }
 	flushMsg       struct{}
 	resubscribeMsg struct{}
-	recountMsg     struct{}
 	safetyMsg      struct{}
 )
 
@@ -147,9 +146,6 @@ func (m *Model) handleLive(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 	case flushMsg:
 		m.flushing, m.lastFlush = false, time.Now()
 		return m.flush(), true
-	case recountMsg:
-		m.countTimer = false
-		return m.settleCounts(), true
 	case safetyMsg:
 		m.pending.all = true
 		return tea.Batch(m.flush(), m.c.tick(safetyEvery(m.countTook), safetyMsg{})), true
@@ -194,23 +190,19 @@ type refresher interface {
 	Refresh(set *changeSet) tea.Cmd
 }
 
-// recount reloads the header counts after a change: one count at a time,
-// and no more often than ten times what counting takes (a third of a
-// second with a million sessions), so that many programs on a large
-// application do not keep the database counting.
+// recount reloads the header counts after a change, one count at a time:
+// a change heard while counting is counted again after. The service shares
+// counts among the screens of a process (review.Counts), so fifty screens
+// told of one change count once.
 func (m *Model) recount() tea.Cmd {
 	m.countOwed = true
 	return m.settleCounts()
 }
 
-// settleCounts starts the owed recount when it may run.
+// settleCounts starts the owed recount when none is running.
 func (m *Model) settleCounts() tea.Cmd {
-	if !m.countOwed || m.counting || m.countTimer {
+	if !m.countOwed || m.counting {
 		return nil
-	}
-	if wait := time.Until(m.lastCount.Add(10 * m.countTook)); wait > 0 && !m.c.Static {
-		m.countTimer = true
-		return m.c.tick(wait, recountMsg{})
 	}
 	m.countOwed = false
 	return m.loadCounts()

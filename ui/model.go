@@ -75,10 +75,9 @@ type Model struct {
 	flushing     bool // a flush is scheduled
 	lastFlush    time.Time
 	reconnecting bool // the database connection that brings changes is down
-	// Header counts: one at a time, rate-limited by what they cost.
-	counting, countOwed, countTimer bool
-	lastCount                       time.Time
-	countTook                       time.Duration
+	// Header counts: one at a time (live.go).
+	counting, countOwed bool
+	countTook           time.Duration
 }
 
 type (
@@ -124,7 +123,7 @@ func (m *Model) Init() tea.Cmd {
 
 func (m *Model) loadCounts() tea.Cmd {
 	c := m.c
-	m.counting, m.lastCount = true, time.Now()
+	m.counting = true
 	return c.run(func(ctx context.Context) tea.Msg {
 		start := time.Now()
 		n, err := c.Svc.Counts(ctx, c.Caller)

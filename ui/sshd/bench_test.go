@@ -45,8 +45,10 @@ import (
 //   - cpu-ms/change: the server process's CPU per change (all N screens)
 //   - idle-cpu-%: the server's CPU with N screens open and nothing changing
 //   - heap-MB/session, rss-MB/session: growth from opening the N sessions
+//
+// HANDOFF_LOAD_DEBUG=1 logs every latency, in order.
 func BenchmarkSSHSessions(b *testing.B) {
-	for _, n := range []int{10, 50, 100, 200} {
+	for _, n := range []int{10, 50, 100, 200, 400} {
 		b.Run(fmt.Sprintf("sessions=%d", n), func(b *testing.B) { benchSessions(b, n) })
 	}
 }
@@ -137,6 +139,9 @@ func benchSessions(b *testing.B, n int) {
 	toChild.Close()
 	child.Wait()
 
+	if os.Getenv("HANDOFF_LOAD_DEBUG") != "" {
+		b.Logf("latencies: %v", lat)
+	}
 	slices.Sort(lat)
 	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 	b.ReportMetric(ms(lat[len(lat)/2]), "ms-p50")

@@ -51,6 +51,11 @@ type Server struct {
 
 type analystKey struct{}
 
+// fps is how often a workstation may redraw: 30 frames a second is
+// smooth for a keyboard UI, and half the wake-ups of Bubble Tea's default
+// 60 for each of hundreds of idle screens.
+const fps = 30
+
 // New builds the server; Serve starts it.
 func New(svc *review.Service, cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
@@ -130,7 +135,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	// No tea.WithContext: the middleware quits the program when the
 	// connection ends, cleanly (a killed program is logged as an error).
 	in := newKeyClock(sessionInput(sess))
-	p := tea.NewProgram(model, append(bm.MakeOptions(sess), tea.WithInput(in), tea.WithAltScreen())...)
+	p := tea.NewProgram(model, append(bm.MakeOptions(sess), tea.WithInput(in), tea.WithAltScreen(), tea.WithFPS(fps))...)
 	s.mu.Lock()
 	if s.closing {
 		s.mu.Unlock()
