@@ -136,6 +136,9 @@ func (m *Model) handleLive(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 			m.reconnecting = true
 			return next, true
 		case review.ChangeResync:
+			if m.reconnecting || m.status.err {
+				m.status = statusMsg{text: "Connected to the database again; everything shown was reloaded."}
+			}
 			m.reconnecting = false
 			m.pending.all = true
 		default:

@@ -264,6 +264,7 @@ func TestReconnectingAndResync(t *testing.T) {
 	if strings.Contains(h.view(), "reconnecting") {
 		t.Fatal("the notice goes when the connection is back")
 	}
+	h.expectView("Connected to the database again")
 	if len(h.sessions().rows) != 5 {
 		t.Fatalf("a resync reloads: %d rows", len(h.sessions().rows))
 	}

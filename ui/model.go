@@ -41,6 +41,11 @@ type awaiter interface {
 	awaitingData() bool
 }
 
+// shownOnly marks a tab's own timer message (polling deliveries, ageing
+// the queue): it reaches only the tab shown, so a hidden tab's chain of
+// timers stops, and showing the tab starts a new one.
+type shownOnly interface{ shownOnly() }
+
 // tab is a page that lives in the tab bar.
 type tab interface {
 	page
@@ -275,11 +280,9 @@ func (m *Model) handleMsg(msg tea.Msg) tea.Cmd {
 	if cmd, ok := m.handleLive(msg); ok {
 		return cmd
 	}
-	if _, ok := msg.(webhooksPollMsg); ok {
-		// Deliveries are polled only while their tab shows; showing it
-		// again starts a new chain.
-		if t := m.tabs[m.active]; len(m.stack) == 0 {
-			return t.Update(msg)
+	if _, ok := msg.(shownOnly); ok {
+		if len(m.stack) == 0 {
+			return m.tabs[m.active].Update(msg)
 		}
 		return nil
 	}

@@ -36,8 +36,17 @@ type queueTab struct {
 	loaded    bool
 	ready     bool // the first answer came
 	gen       int
+	ages      int // the chain of queueAgeMsg that counts
 	w, h      int
 }
+
+// queueAgeMsg redraws the waiting times while the queue shows.
+type queueAgeMsg struct{ n int }
+
+func (queueAgeMsg) shownOnly() {}
+
+// ageEvery is how often the shown queue's waiting times are redrawn.
+const ageEvery = 30 * time.Second
 
 type queueMsg struct {
 	gen    int
@@ -70,7 +79,10 @@ func (t *queueTab) awaitingData() bool { return t.loading && !t.ready }
 
 // Activate reloads every time the tab is shown: the queue is what the
 // analyst works from, so it is always fresh.
-func (t *queueTab) Activate() tea.Cmd { return t.load(true) }
+func (t *queueTab) Activate() tea.Cmd {
+	t.ages++
+	return tea.Batch(t.load(true), t.c.tick(ageEvery, queueAgeMsg{t.ages}))
+}
 
 // Refresh reloads the shown queue, quietly, when cases or claims changed.
 func (t *queueTab) Refresh(set *changeSet, shown bool) tea.Cmd {
@@ -133,6 +145,12 @@ func (t *queueTab) Update(msg tea.Msg) tea.Cmd {
 		t.all, t.claims = msg.rows, msg.claims
 		t.apply()
 		return nil
+	case queueAgeMsg:
+		if msg.n != t.ages {
+			return nil
+		}
+		t.apply()
+		return t.c.tick(ageEvery, queueAgeMsg{t.ages})
 	case changedMsg:
 		return t.reload()
 	case tea.KeyMsg:

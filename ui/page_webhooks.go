@@ -46,6 +46,8 @@ type (
 	webhooksPollMsg struct{ n int }
 )
 
+func (webhooksPollMsg) shownOnly() {}
+
 func newWebhooksTab(c *Common) *webhooksTab {
 	t := &webhooksTab{c: c}
 	t.table = widget.NewTable([]widget.Column{
@@ -110,8 +112,8 @@ func (t *webhooksTab) Update(msg tea.Msg) tea.Cmd {
 		}
 		t.apply(msg.rows)
 	case webhooksPollMsg:
-		// The root passes it on only while the tab is shown; a chain that
-		// was replaced (the tab shown again) stops.
+		// Only while the tab is shown (shownOnly); a chain that was
+		// replaced (the tab shown again) stops.
 		if msg.n != t.poll {
 			return nil
 		}

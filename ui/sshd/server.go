@@ -45,6 +45,7 @@ type Server struct {
 
 	mu       sync.Mutex
 	programs map[ssh.Session]*tea.Program
+	farewell map[ssh.Session]string // why the server ended a program
 	closing  bool
 	drained  chan struct{} // closed when the last program ends during shutdown
 }
@@ -61,7 +62,8 @@ func New(svc *review.Service, cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	s := &Server{svc: svc, log: cfg.Logger, idle: cfg.IdleTimeout, programs: map[ssh.Session]*tea.Program{}}
+	s := &Server{svc: svc, log: cfg.Logger, idle: cfg.IdleTimeout, programs: map[ssh.Session]*tea.Program{},
+		farewell: map[ssh.Session]string{}}
 	opts := []ssh.Option{
 		wish.WithAddress(cfg.Addr),
 		wish.WithHostKeyPath(cfg.HostKeyPath),
@@ -145,7 +147,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	s.programs[sess] = p
 	s.mu.Unlock()
 	if s.idle > 0 {
-		go s.closeWhenIdle(ctx, p, in)
+		go s.closeWhenIdle(ctx, sess, p, in)
 	}
 	s.log.Info("ssh: analyst connected", "analyst", info.Name, "remote", sess.RemoteAddr().String())
 	return p
@@ -154,7 +156,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 // closeWhenIdle ends a workstation nobody has typed in for the idle
 // timeout: screens that update live would otherwise keep a forgotten
 // connection, and its claims, forever.
-func (s *Server) closeWhenIdle(ctx context.Context, p *tea.Program, in *keyClock) {
+func (s *Server) closeWhenIdle(ctx context.Context, sess ssh.Session, p *tea.Program, in *keyClock) {
 	check := time.NewTicker(min(s.idle/4, time.Minute))
 	defer check.Stop()
 	for {
@@ -163,11 +165,33 @@ func (s *Server) closeWhenIdle(ctx context.Context, p *tea.Program, in *keyClock
 			return
 		case <-check.C:
 			if in.idleFor() >= s.idle {
+				s.mu.Lock()
+				s.farewell[sess] = "handoff closed this workstation after " + words(s.idle) + " without a key; your cases were released."
+				s.mu.Unlock()
 				p.Send(ui.IdleMsg{After: s.idle})
 				return
 			}
 		}
 	}
+}
+
+// words says a duration the way people do: "30 minutes", "2 hours".
+func words(d time.Duration) string {
+	unit := func(n int64, name string) string {
+		if n == 1 {
+			return "1 " + name
+		}
+		return fmt.Sprintf("%d %ss", n, name)
+	}
+	switch {
+	case d >= time.Hour && d%time.Hour == 0:
+		return unit(int64(d/time.Hour), "hour")
+	case d >= time.Minute && d%time.Minute == 0:
+		return unit(int64(d/time.Minute), "minute")
+	case d >= time.Second && d%time.Second == 0:
+		return unit(int64(d/time.Second), "second")
+	}
+	return d.String()
 }
 
 // track runs around each session's program: when it ends (the analyst
@@ -179,12 +203,19 @@ func (s *Server) track(next ssh.Handler) ssh.Handler {
 		next(sess)
 		s.mu.Lock()
 		_, ran := s.programs[sess]
+		bye := s.farewell[sess]
 		delete(s.programs, sess)
+		delete(s.farewell, sess)
 		if len(s.programs) == 0 && s.drained != nil {
 			close(s.drained)
 			s.drained = nil
 		}
 		s.mu.Unlock()
+		if bye != "" {
+			// The program left the alternate screen, and its goodbye with
+			// it: say it again where it stays.
+			wish.Println(sess, bye)
+		}
 		info, ok := sess.Context().Value(analystKey{}).(review.AnalystInfo)
 		if !ran || !ok {
 			return
@@ -223,8 +254,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	s.closing = true
 	progs := make([]*tea.Program, 0, len(s.programs))
-	for _, p := range s.programs {
+	for sess, p := range s.programs {
 		progs = append(progs, p)
+		s.farewell[sess] = "handoff is shutting down; your work is saved and your cases were released."
 	}
 	drained := make(chan struct{})
 	if len(progs) == 0 {

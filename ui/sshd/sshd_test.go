@@ -468,8 +468,13 @@ func TestSSHShutdown(t *testing.T) {
 	}
 	for _, tm := range []*term{a, b} {
 		tm.waitEnded()
-		if !strings.Contains(tm.screen.Ever(), "The server is shutting down") {
-			t.Fatalf("not told:\n%s", tm.screen.Ever())
+		ever := tm.screen.Ever()
+		if !strings.Contains(ever, "The server is shutting down") {
+			t.Fatalf("not told:\n%s", ever)
+		}
+		// ... and told again below the workstation, where it stays.
+		if text := tm.screen.Text(); !strings.Contains(text, "handoff is shutting down; your work is saved") {
+			t.Fatalf("no goodbye left on the terminal:\n%s", text)
 		}
 	}
 	if len(w.claims(w.y)) != 0 {
@@ -516,8 +521,8 @@ func TestSSHIdleTimeout(t *testing.T) {
 	}
 	a.waitFor("1 in queue")
 	a.waitEnded()
-	if ever := a.screen.Ever(); !strings.Contains(ever, "without a key") {
-		t.Fatalf("not told why:\n%s", a.screen.Text())
+	if text := a.screen.Text(); !strings.Contains(text, "closed this workstation after 2 seconds without a key") {
+		t.Fatalf("not told why:\n%s", text)
 	}
 	eventually(t, "claims released", func() bool { return len(w.claims(w.y)) == 0 })
 }
