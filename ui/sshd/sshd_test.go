@@ -415,7 +415,12 @@ func TestSSHRacingForTheNextCase(t *testing.T) {
 		var wg sync.WaitGroup
 		for _, tm := range []*term{a, b} {
 			wg.Add(1)
-			go func() { defer wg.Done(); tm.send("n") }()
+			go func() {
+				defer wg.Done()
+				if _, err := io.WriteString(tm.stdin, "n"); err != nil {
+					t.Error(err)
+				}
+			}()
 		}
 		wg.Wait()
 		a.waitFor("yours while the case is open")
