@@ -78,7 +78,7 @@ func (a *app) serveCmd() *cobra.Command {
 	cmd.Flags().StringVar(&httpAddr, "http", "", "address for the REST API, e.g. 127.0.0.1:8080")
 	cmd.Flags().StringVar(&sshAddr, "ssh", "", "address for the workstation over SSH, e.g. 127.0.0.1:23234")
 	cmd.Flags().StringVar(&hostKey, "host-key", "", "SSH host key file, created on first start (default: in handoff's data folder)")
-	cmd.Flags().DurationVar(&idle, "idle-timeout", 30*time.Minute, "close SSH connections without traffic for this long (0: never)")
+	cmd.Flags().DurationVar(&idle, "idle-timeout", 30*time.Minute, "close SSH connections with no keystroke for this long (0: never)")
 	cmd.Flags().BoolVar(&allowPrivate, "allow-private-webhooks", false,
 		"let webhook destinations be loopback, private or link-local addresses (local development only)")
 	cmd.Flags().IntVar(&deliverWorkers, "deliver-workers", 8, "concurrent webhook deliveries from this process (0: deliver none)")
