@@ -30,11 +30,15 @@ type Reserved struct {
 	Head        []byte    `db:"audit_head"`
 }
 
-// Reserve locks the counters rows of the applications, in id order so two
-// transactions touching the same pair never deadlock, and reserves what
-// each asks for, in one round trip. The locks are what make session numbers
-// gap-free and each audit trail one line: hold them as briefly as possible,
-// so reserve last in a use case.
+// Reserve takes the counters of the applications and reserves what each
+// asks for, in one round trip. The counters are what make session numbers
+// gap-free and each audit trail one line, so transactions that reserve in
+// the same application queue for them until commit: the queue is a
+// transaction-scoped advisory lock per application, taken in a fixed order
+// (so two transactions touching the same pair never deadlock) and granted
+// first come, first served, where waiting on the row itself would let
+// newcomers overtake those already waiting and stretch the tail. Hold them
+// as briefly as possible: reserve last in a use case.
 func Reserve(ctx context.Context, q Queryer, res ...Reservation) (map[uuid.UUID]Reserved, error) {
 	apps := make([]string, len(res))
 	sessions := make([]int64, len(res))
@@ -43,15 +47,16 @@ func Reserve(ctx context.Context, q Queryer, res ...Reservation) (map[uuid.UUID]
 		apps[i], sessions[i], events[i] = r.App.String(), int64(r.Sessions), int64(r.Events)
 	}
 	var rows []Reserved
-	err := q.SelectContext(ctx, &rows, `WITH req AS (
-			SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::bigint[]) AS r(application_id, sessions, events)),
-		locked AS (
-			SELECT c.application_id FROM app_counters c JOIN req USING (application_id)
-			ORDER BY c.application_id FOR UPDATE OF c)
+	err := q.SelectContext(ctx, &rows, `WITH queued AS MATERIALIZED (
+			SELECT count(*) AS n FROM (
+				SELECT pg_advisory_xact_lock(k) FROM (
+					SELECT DISTINCT hashtextextended(a::text, 7301) AS k FROM unnest($1::uuid[]) AS a ORDER BY 1) AS keys) AS l),
+		req AS (
+			SELECT r.* FROM queued, unnest($1::uuid[], $2::bigint[], $3::bigint[]) AS r(application_id, sessions, events))
 		UPDATE app_counters c SET last_session_number = c.last_session_number + req.sessions,
 			audit_seq = c.audit_seq + req.events
-		FROM req, locked
-		WHERE c.application_id = req.application_id AND locked.application_id = c.application_id
+		FROM req
+		WHERE c.application_id = req.application_id
 		RETURNING c.application_id, c.last_session_number - req.sessions + 1 AS first_number,
 			c.audit_seq - req.events AS prev_seq, c.audit_head`, pq.Array(apps), pq.Array(sessions), pq.Array(events))
 	if err != nil {

@@ -19,7 +19,7 @@ var stderr io.Writer = os.Stderr
 // (review.Import and the store functions it calls): claim the token, read
 // the source session with its token record, find the workflow, queue a
 // webhook if one is due (the outbox statement), announce the change
-// (NOTIFY), make sure of the entity, lock and advance both counters rows,
+// (NOTIFY), make sure of the entity, queue for and advance both counters,
 // insert the clone (its payload copied inside the database and returned),
 // and append one chained audit event in each application. The sub-selects
 // stand in for values the Go side computes between statements.
@@ -42,10 +42,11 @@ WITH dest AS (SELECT destination_id FROM webhook_destinations
   SELECT (SELECT count(*) FROM del);
 SELECT pg_notify('handoff_changes', p) FROM unnest(ARRAY['{"what":"session.imported"}', '{"what":"token.imported"}']) AS p;
 INSERT INTO entities (application_id, kind, vendor_data, entity_id) VALUES (:y, 'user', 'bench-user', gen_random_uuid()) ON CONFLICT DO NOTHING;
-WITH req AS (SELECT * FROM unnest(ARRAY[:y, :x]::uuid[], ARRAY[1, 0]::bigint[], ARRAY[1, 1]::bigint[]) AS r(application_id, sessions, events)),
-  locked AS (SELECT c.application_id FROM app_counters c JOIN req USING (application_id) ORDER BY c.application_id FOR UPDATE OF c),
+WITH queued AS MATERIALIZED (SELECT count(*) AS n FROM (SELECT pg_advisory_xact_lock(k) FROM (
+    SELECT DISTINCT hashtextextended(a::text, 7301) AS k FROM unnest(ARRAY[:y, :x]::uuid[]) AS a ORDER BY 1) AS keys) AS l),
+  req AS (SELECT r.* FROM queued, unnest(ARRAY[:y, :x]::uuid[], ARRAY[1, 0]::bigint[], ARRAY[1, 1]::bigint[]) AS r(application_id, sessions, events)),
   u AS (UPDATE app_counters c SET last_session_number = c.last_session_number + req.sessions, audit_seq = c.audit_seq + req.events
-    FROM req, locked WHERE c.application_id = req.application_id AND locked.application_id = c.application_id
+    FROM req WHERE c.application_id = req.application_id
     RETURNING c.last_session_number, c.audit_seq, c.audit_head)
   SELECT (array_agg(audit_head))[1] AS head FROM u \gset
 INSERT INTO sessions (application_id, session_id, session_number, session_kind, status, workflow_id, vendor_data,
