@@ -181,12 +181,21 @@ func ListAudit(ctx context.Context, q Queryer, app uuid.UUID, f AuditFilter) ([]
 // VerifyAudit recomputes app's whole chain in batches and returns the first
 // broken link (nil when it holds) and how many events it checked.
 func VerifyAudit(ctx context.Context, q Queryer, app uuid.UUID) (*domain.ChainBreak, int64, error) {
+	// Read the head first and verify up to it: events appended while this
+	// runs are the next verification's, not "missing" ones.
+	var head struct {
+		Seq  int64  `db:"audit_seq"`
+		Hash []byte `db:"audit_head"`
+	}
+	if err := q.GetContext(ctx, &head, `SELECT audit_seq, audit_head FROM app_counters WHERE application_id = $1`, app); err != nil {
+		return nil, 0, notFound(err, "application not found")
+	}
 	var prev []byte
 	var seq, checked int64
 	for {
 		var rows []auditRow
-		err := q.SelectContext(ctx, &rows, `SELECT `+auditCols+` FROM audit_events WHERE application_id = $1 AND seq > $2
-			ORDER BY seq LIMIT 5000`, app, seq)
+		err := q.SelectContext(ctx, &rows, `SELECT `+auditCols+` FROM audit_events
+			WHERE application_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq LIMIT 5000`, app, seq, head.Seq)
 		if err != nil {
 			return nil, checked, mapErr(err)
 		}
@@ -205,13 +214,6 @@ func VerifyAudit(ctx context.Context, q Queryer, app uuid.UUID) (*domain.ChainBr
 		prev, seq = last.Hash, last.Seq
 	}
 	// The head must match the last event, or events were cut off the end.
-	var head struct {
-		Seq  int64  `db:"audit_seq"`
-		Hash []byte `db:"audit_head"`
-	}
-	if err := q.GetContext(ctx, &head, `SELECT audit_seq, audit_head FROM app_counters WHERE application_id = $1`, app); err != nil {
-		return nil, checked, notFound(err, "application not found")
-	}
 	if head.Seq != seq || string(head.Hash) != string(prev) {
 		return &domain.ChainBreak{Seq: seq + 1, Reason: "events at the end of the trail are missing"}, checked, nil
 	}

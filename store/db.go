@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
@@ -101,6 +102,12 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return mapErr(err)
 	}
+	defer func() {
+		if p := recover(); p != nil {
+			tx.Rollback() // release the locks before the panic goes on
+			panic(p)
+		}
+	}()
 	if err := fn(tx); err != nil {
 		tx.Rollback()
 		return err
@@ -139,21 +146,31 @@ func notFound(err error, msg string) error {
 	return mapErr(err)
 }
 
-// Redact removes the password from a connection URL or key=value string so
-// it can be shown and logged.
+// secretKeys are connection parameters whose values are never shown.
+var secretKeys = map[string]bool{"password": true, "sslpassword": true, "sslkey": true}
+
+// Redact removes passwords from a connection URL or key=value string so it
+// can be shown and logged: the URL's user password, and any password-like
+// parameter in its query or in the key=value form (quoted values included).
 func Redact(dsn string) string {
-	if u, err := url.Parse(dsn); err == nil && u.Scheme != "" && u.User != nil {
-		if _, has := u.User.Password(); has {
-			u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	if u, err := url.Parse(dsn); err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql") {
+		if u.User != nil {
+			if _, has := u.User.Password(); has {
+				u.User = url.UserPassword(u.User.Username(), "xxxxx")
+			}
 		}
+		q := u.Query()
+		for k := range q {
+			if secretKeys[strings.ToLower(k)] {
+				q.Set(k, "xxxxx")
+			}
+		}
+		u.RawQuery = q.Encode()
 		return u.String()
 	}
-	var parts []string
-	for _, f := range strings.Fields(dsn) {
-		if strings.HasPrefix(f, "password=") {
-			f = "password=xxxxx"
-		}
-		parts = append(parts, f)
-	}
-	return strings.Join(parts, " ")
+	return kvSecret.ReplaceAllString(dsn, "${1}xxxxx")
 }
+
+// kvSecret matches a secret key=value pair, the value bare or single-quoted
+// with backslash escapes, as libpq writes them.
+var kvSecret = regexp.MustCompile(`(?i)\b((?:ssl)?password\s*=\s*|sslkey\s*=\s*)(?:'(?:[^'\\]|\\.)*'|\S*)`)

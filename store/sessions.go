@@ -72,13 +72,14 @@ func InsertSession(ctx context.Context, q Queryer, s NewSession) error {
 // InsertClone inserts an imported session whose payload is copied from its
 // source (s.SharedFromApplication, s.SharedFromSession) inside the
 // database, so the payload is neither sent back nor parsed again; it sets
-// s.Checks from the copy.
+// s.Checks from the copy. A source deleted since it was read (the delete
+// held the issuer's counters until it committed) is not found.
 func InsertClone(ctx context.Context, q Queryer, s *NewSession) error {
 	var checks []byte
 	err := q.GetContext(ctx, &checks, `INSERT INTO sessions (application_id, session_id, session_number, session_kind, status,
 		workflow_id, vendor_data, shared_from_session, shared_from_application, import_token_id, checks, created_at, updated_at, expires_at)
 		SELECT $1, $2, $3, $4, $5, $6, $7, src.session_id, src.application_id, $10, src.checks, $11, $11, $12
-		FROM sessions src WHERE src.application_id = $9 AND src.session_id = $8
+		FROM sessions src WHERE src.application_id = $9 AND src.session_id = $8 AND src.deleted_at IS NULL
 		RETURNING checks`,
 		s.ApplicationID, s.ID, s.Number, s.Kind, s.Status, s.WorkflowID, s.VendorData, s.SharedFromSession,
 		s.SharedFromApplication, s.ImportTokenID, s.CreatedAt, s.ExpiresAt)
