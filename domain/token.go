@@ -71,7 +71,9 @@ func ParseShareToken(raw string, keys KeyLookup, now time.Time) (*ShareClaims, e
 	parser := jwt.NewParser(
 		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
 		jwt.WithExpirationRequired(),
-		jwt.WithIssuedAt(),
+		// iat is not checked against this host's clock: several handoff
+		// processes may mint and import, and a second of skew between
+		// them must not refuse a fresh token. exp decides.
 		jwt.WithTimeFunc(func() time.Time { return now }),
 	)
 	_, err := parser.ParseWithClaims(raw, &claims, func(t *jwt.Token) (any, error) {

@@ -103,10 +103,11 @@ func (s *Service) RemoveAnalyst(ctx context.Context, name string) error {
 	return store.RemoveAnalyst(ctx, s.db, a.ID, s.now())
 }
 
-// AnalystByKey identifies an SSH user by their key's fingerprint. Unknown
-// or removed keys are unauthorized.
-func (s *Service) AnalystByKey(ctx context.Context, fingerprint string) (AnalystInfo, error) {
-	a, err := store.AnalystByKey(ctx, s.db, fingerprint)
+// AnalystByKey identifies an SSH user by name and key fingerprint: the key
+// must be registered for that analyst. Unknown or removed analysts and keys
+// are unauthorized.
+func (s *Service) AnalystByKey(ctx context.Context, name, fingerprint string) (AnalystInfo, error) {
+	a, err := store.AnalystByKey(ctx, s.db, name, fingerprint)
 	if domain.IsCode(err, domain.CodeNotFound) {
 		return AnalystInfo{}, domain.Unauthorizedf("This key is not registered for any analyst.")
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"sync"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -54,29 +55,36 @@ type hub struct {
 	subs     map[chan Change]uuid.UUID
 	started  bool
 	stop     context.CancelFunc
-	onChange func(Change) // runs before subscribers hear of a change
+	ready    <-chan struct{} // closed once LISTEN is in place
+	onChange func(Change)    // runs before subscribers hear of a change
 }
 
 // Subscribe returns the changes of app (and connection events) until ctx
-// ends. A subscriber that falls behind loses intermediate changes but never
-// the fact that something changed.
+// ends. A subscriber that falls behind is sent a resync instead of the
+// changes it missed.
 func (s *Service) Subscribe(ctx context.Context, app uuid.UUID) (<-chan Change, error) {
 	h := &s.hub
 	h.mu.Lock()
-	defer h.mu.Unlock()
 	if !h.started {
 		lctx, cancel := context.WithCancel(context.Background())
-		payloads, events, err := s.db.Listen(lctx)
-		if err != nil {
-			cancel()
-			return nil, err
-		}
+		payloads, events, ready := s.db.Listen(lctx)
+		h.ready = ready
 		h.started, h.stop, h.subs = true, cancel, map[chan Change]uuid.UUID{}
 		h.onChange = func(c Change) { s.counts.invalidate(c.App) }
 		go h.run(payloads, events)
 	}
 	ch := make(chan Change, 16)
 	h.subs[ch] = app
+	ready := h.ready
+	h.mu.Unlock()
+	// Changes committed from here on reach ch once LISTEN is in place; wait
+	// a little for it, but never for a database that does not answer (the
+	// subscriber hears "reconnecting" instead).
+	select {
+	case <-ready:
+	case <-ctx.Done():
+	case <-time.After(5 * time.Second):
+	}
 	go func() {
 		<-ctx.Done()
 		h.mu.Lock()
@@ -118,7 +126,18 @@ func (h *hub) send(c Change) {
 		}
 		select {
 		case ch <- c:
-		default: // full: the pending changes already make it reload
+		default:
+			// Full: this subscriber is behind. Replace its oldest change
+			// with a resync, which makes it reload everything, so no
+			// change is lost, only merged.
+			select {
+			case <-ch:
+			default:
+			}
+			select {
+			case ch <- Change{What: ChangeResync}:
+			default:
+			}
 		}
 	}
 }
@@ -130,11 +149,13 @@ func (s *Service) listening() bool {
 	return s.hub.started
 }
 
-// Close stops the shared listener.
+// Close stops the shared listener; a later Subscribe starts a new one.
 func (s *Service) Close() {
 	s.hub.mu.Lock()
 	defer s.hub.mu.Unlock()
 	if s.hub.stop != nil {
 		s.hub.stop()
 	}
+	s.hub.started, s.hub.stop, s.hub.subs = false, nil, nil
+	s.counts.invalidate(uuid.Nil)
 }

@@ -39,9 +39,12 @@ func (s *Service) Claim(ctx context.Context, caller domain.Caller, sessionID uui
 	}
 	var out ClaimInfo
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
-		sess, err := store.GetSession(ctx, tx, caller.ApplicationID, sessionID, false)
+		sess, err := store.GetSession(ctx, tx, caller.ApplicationID, sessionID, true)
 		if err != nil {
 			return err
+		}
+		if !sess.Imported() {
+			return domain.Invalidf("Only imported cases in the queue are claimed.")
 		}
 		if sess.Status.Phase() != domain.PhaseInReview {
 			return domain.Conflictf("This case is no longer in review (%s).", sess.Status)

@@ -37,6 +37,9 @@ func newFixture(t *testing.T, n int, opts ...review.Option) *fixture {
 	}
 	f.x, f.y = mk("X", "wf_x"), mk("Y", "wf_y")
 	var srcs []domain.Session
+	if n == 0 {
+		return f
+	}
 	if err := f.svc.Generate(ctx, review.GenerateOptions{App: f.x, Count: n, Kind: domain.KindUser, Phase: domain.PhaseApproved,
 		Seed: 1, Actor: "test"}, func(s domain.Session) { srcs = append(srcs, s) }); err != nil {
 		t.Fatal(err)
@@ -210,5 +213,69 @@ func TestChangesReachOtherProcesses(t *testing.T) {
 	case c := <-xChanges:
 		t.Fatalf("X's subscriber heard Y's change %+v", c)
 	case <-time.After(200 * time.Millisecond):
+	}
+}
+
+func TestAnalystKeyBelongsToTheUserName(t *testing.T) {
+	f := newFixture(t, 0)
+	ctx := context.Background()
+	key := review.AnalystKey{Fingerprint: "SHA256:shared", PublicKey: "ssh-ed25519 AAAA"}
+	for _, name := range []string{"alice", "bob"} {
+		if err := f.svc.AddAnalyst(ctx, review.NewAnalyst{Name: name, Apps: []uuid.UUID{f.y}, Keys: []review.AnalystKey{key}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, name := range []string{"alice", "BOB"} {
+		if a, err := f.svc.AnalystByKey(ctx, name, key.Fingerprint); err != nil || !strings.EqualFold(a.Name, name) || !a.CanWorkFor(f.y) {
+			t.Fatalf("%s: %+v %v", name, a, err)
+		}
+	}
+	if _, err := f.svc.AnalystByKey(ctx, "carol", key.Fingerprint); !domain.IsCode(err, domain.CodeUnauthorized) {
+		t.Fatalf("carol with alice's key: %v", err)
+	}
+	if err := f.svc.RemoveAnalyst(ctx, "bob"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.AnalystByKey(ctx, "bob", key.Fingerprint); !domain.IsCode(err, domain.CodeUnauthorized) {
+		t.Fatalf("removed bob: %v", err)
+	}
+}
+
+func TestOnlyImportedCasesAreClaimed(t *testing.T) {
+	f := newFixture(t, 0)
+	ctx := context.Background()
+	var own domain.Session
+	f.svc.Generate(ctx, review.GenerateOptions{App: f.y, Count: 1, Kind: domain.KindUser, Phase: domain.PhaseInReview, Actor: "t"},
+		func(s domain.Session) { own = s })
+	if _, err := f.svc.Claim(ctx, review.Analyst(f.y, "alice"), own.ID); !domain.IsCode(err, domain.CodeInvalid) {
+		t.Fatalf("claiming a session that was not imported: %v", err)
+	}
+}
+
+// A subscriber that stops reading is sent a resync in place of what it
+// missed, never left without news of a change.
+func TestSlowSubscriberGetsResync(t *testing.T) {
+	f := newFixture(t, 0)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ch, err := f.svc.Subscribe(ctx, f.x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 20; i++ {
+		if err := f.svc.Generate(ctx, review.GenerateOptions{App: f.x, Count: 1, Kind: domain.KindUser, Actor: "t"}, func(domain.Session) {}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deadline := time.After(5 * time.Second)
+	for {
+		select {
+		case c := <-ch:
+			if c.What == review.ChangeResync {
+				return
+			}
+		case <-deadline:
+			t.Fatal("no resync after the subscriber fell behind")
+		}
 	}
 }

@@ -67,13 +67,13 @@ func AnalystByName(ctx context.Context, q Queryer, name string) (Analyst, error)
 	return a, notFound(err, "no analyst named "+quote(name))
 }
 
-// AnalystByKey finds the live analyst who registered the key with this
-// fingerprint.
-func AnalystByKey(ctx context.Context, q Queryer, fingerprint string) (Analyst, error) {
+// AnalystByKey finds the live analyst named name who registered the key
+// with this fingerprint.
+func AnalystByKey(ctx context.Context, q Queryer, name, fingerprint string) (Analyst, error) {
 	var a Analyst
-	err := q.GetContext(ctx, &a, analystSelect+` AND an.analyst_id = (
-		SELECT k2.analyst_id FROM analyst_keys k2 JOIN analysts a2 USING (analyst_id)
-		WHERE k2.fingerprint = $1 AND a2.removed_at IS NULL LIMIT 1) GROUP BY an.analyst_id`, fingerprint)
+	err := q.GetContext(ctx, &a, analystSelect+` AND lower(an.name) = lower($1)
+		AND EXISTS (SELECT 1 FROM analyst_keys k2 WHERE k2.analyst_id = an.analyst_id AND k2.fingerprint = $2)
+		GROUP BY an.analyst_id`, name, fingerprint)
 	return a, notFound(err, "unknown key")
 }
 

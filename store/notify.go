@@ -32,8 +32,10 @@ const (
 
 // Listen opens one dedicated connection that LISTENs on ChangesChannel and
 // reconnects by itself when it drops. Payloads arrive on the first channel,
-// connection events on the second, until ctx ends.
-func (db *DB) Listen(ctx context.Context) (<-chan string, <-chan ListenerEvent, error) {
+// connection events on the second, until ctx ends; the third is closed once
+// LISTEN is in place. It never waits for the database: a listener that
+// cannot connect reports ListenerLost and retries.
+func (db *DB) Listen(ctx context.Context) (<-chan string, <-chan ListenerEvent, <-chan struct{}) {
 	events := make(chan ListenerEvent, 8)
 	report := func(ev pq.ListenerEventType, err error) {
 		var e ListenerEvent
@@ -51,14 +53,25 @@ func (db *DB) Listen(ctx context.Context) (<-chan string, <-chan ListenerEvent, 
 		}
 	}
 	l := pq.NewListener(db.dsn, 100*time.Millisecond, 5*time.Second, report)
-	if err := l.Listen(ChangesChannel); err != nil {
-		l.Close()
-		return nil, nil, mapErr(err)
-	}
 	out := make(chan string, 256)
+	ready := make(chan struct{})
 	go func() {
 		defer close(out)
 		defer l.Close()
+		// LISTEN waits for a connection; while the database is down it
+		// fails, and the listener is asked again until it answers.
+		for l.Listen(ChangesChannel) != nil {
+			select {
+			case events <- ListenerLost:
+			default:
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(time.Second):
+			}
+		}
+		close(ready)
 		ping := time.NewTicker(30 * time.Second)
 		defer ping.Stop()
 		for {
@@ -75,5 +88,5 @@ func (db *DB) Listen(ctx context.Context) (<-chan string, <-chan ListenerEvent, 
 			}
 		}
 	}()
-	return out, events, nil
+	return out, events, ready
 }
