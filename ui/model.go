@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -370,6 +371,11 @@ func (m *Model) showTab(i int) tea.Cmd {
 // claims in it are released) for a new one in app.
 func (m *Model) switchApp(app domain.Application) (tea.Model, tea.Cmd) {
 	c := m.c
+	if c.opts.Apps != nil && !slices.Contains(c.opts.Apps, app.ID) {
+		// The picker offers only these; this guards the switch itself.
+		m.status = statusMsg{text: "You are not registered for " + app.Name + ".", err: true}
+		return m, nil
+	}
 	next := newModel(newCommon(c.parent, c.Svc, review.Analyst(app.ID, c.Caller.Analyst), app, c.opts))
 	next.resize(c.Width, c.Height)
 	next.status = statusMsg{text: "Now working in " + app.Name + " as " + c.Caller.Analyst}

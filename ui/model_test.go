@@ -456,6 +456,11 @@ func TestSwitchOnlyToAllowedApps(t *testing.T) {
 	if strings.Contains(h.view(), "Service Y") {
 		t.Fatal("the list offers only the analyst's applications")
 	}
+	// The switch itself refuses an application outside the list too.
+	next, _ := h.model().switchApp(w.y)
+	if next.(*Model).c.App.ID != w.x.ID || !strings.Contains(next.(*Model).status.text, "not registered") {
+		t.Fatalf("switched to an application the analyst is not registered for: %v", next.(*Model).status.text)
+	}
 	h.send(ShutdownMsg{})
 	if !h.quit || !strings.Contains(h.status().text, "shutting down") {
 		t.Fatal("a shutdown notice quits the program")
