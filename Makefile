@@ -30,8 +30,9 @@ fuzz: postgres
 	$(GO) test ./domain -run '^$$' -fuzz FuzzParseShareToken -fuzztime 30s
 	$(GO) test ./api -run '^$$' -fuzz FuzzDecodeImport -fuzztime 30s
 
-# Load generator (mint and import against `handoff serve`, and pgbench with
-# the same SQL), then the TUI, SSH and webhook benchmarks; see docs/BENCHMARKS.md.
+# Load generator: mint and import against `handoff serve`, and pgbench with
+# the same SQL, on the embedded cluster. The TUI, SSH and webhook
+# benchmarks have their own commands in docs/BENCHMARKS.md.
 bench: postgres build
 	$(GO) run ./cmd/loadgen -bin ./$(BIN)
 
