@@ -161,9 +161,6 @@ func (c *Cluster) Stop(ctx context.Context) error {
 	return nil
 }
 
-// Running reports whether the cluster's server is up.
-func (c *Cluster) Running(ctx context.Context) bool { return c.running(ctx) }
-
 func (c *Cluster) running(ctx context.Context) bool {
 	if _, err := os.Stat(filepath.Join(c.pgData(), "postmaster.pid")); err != nil {
 		return false
