@@ -22,6 +22,7 @@ const auditPageSize = 100
 // auditTab lists this application's audit events, newest first, paged by
 // sequence number, with the result of verifying the hash chain on top.
 type auditTab struct {
+	liveState
 	c          *Common
 	table      *widget.Table
 	rows       []domain.AuditEvent
@@ -33,10 +34,7 @@ type auditTab struct {
 	fetching   int64
 	verifying  bool
 	done       bool
-	loaded     bool
 	ready      bool
-	stale      bool
-	gen        int
 	verifyGen  int
 	chain      *review.ChainReport
 	chainErr   error
@@ -79,27 +77,14 @@ func (t *auditTab) Init() tea.Cmd   { return t.Activate() }
 func (t *auditTab) awaitingData() bool { return t.loading && !t.ready }
 
 func (t *auditTab) Activate() tea.Cmd {
-	switch {
-	case !t.loaded:
-		return t.reload()
-	case t.stale:
-		return tea.Batch(t.refresh(), t.verify())
-	}
-	return nil
+	return t.activate(t.reload, func() tea.Cmd { return tea.Batch(t.refresh(), t.verify()) })
 }
 
 // Refresh reads the newest events again when the application's data
 // changed. The chain is verified again when the tab is next shown or on r,
 // not on every change: verifying reads every event.
 func (t *auditTab) Refresh(set *changeSet, shown bool) tea.Cmd {
-	if !t.loaded || !set.any(auditChanges...) {
-		return nil
-	}
-	if !shown {
-		t.stale = true
-		return nil
-	}
-	return t.refresh()
+	return t.onChange(set, shown, auditChanges, t.refresh)
 }
 
 // refresh reads the newest events again, as many as are loaded (up to
@@ -108,10 +93,10 @@ func (t *auditTab) refresh() tea.Cmd {
 	if t.loading && t.fetching == 0 {
 		return nil // the first page is on its way, fresh
 	}
-	t.gen++
-	t.stale, t.refreshing, t.loading = false, true, false
+	gen := t.bump()
+	t.refreshing, t.loading = true, false
 	n := min(max(len(t.rows), auditPageSize), refreshRows)
-	c, gen, search := t.c, t.gen, t.search
+	c, search := t.c, t.search
 	return c.run(func(ctx context.Context) tea.Msg {
 		rows, err := c.Svc.Audit(ctx, c.Caller.ApplicationID, review.AuditQuery{Search: search, Limit: n})
 		return auditMsg{gen: gen, rows: rows, err: err, refresh: n}
@@ -167,8 +152,8 @@ func (t *auditTab) Help() ([]key.Binding, [][]key.Binding) {
 
 // reload reads the newest page and verifies the chain again.
 func (t *auditTab) reload() tea.Cmd {
-	t.gen++
-	t.loaded, t.stale, t.done, t.refreshing = true, false, false, false
+	t.bump()
+	t.done, t.refreshing = false, false
 	return tea.Batch(t.fetch(0), t.verify())
 }
 

@@ -24,6 +24,7 @@ const queueLimit = 500
 // queueTab lists imported sessions waiting In Review, oldest first, with
 // who holds each (review.Claims).
 type queueTab struct {
+	liveState
 	c         *Common
 	table     *widget.Table
 	all       []domain.Session
@@ -33,10 +34,8 @@ type queueTab struct {
 	input     textinput.Model
 	filtering bool
 	loading   bool
-	loaded    bool
 	ready     bool // the first answer came
-	gen       int
-	ages      int // the chain of queueAgeMsg that counts
+	ages      int  // the chain of queueAgeMsg that counts
 	w, h      int
 }
 
@@ -86,10 +85,7 @@ func (t *queueTab) Activate() tea.Cmd {
 
 // Refresh reloads the shown queue, quietly, when cases or claims changed.
 func (t *queueTab) Refresh(set *changeSet, shown bool) tea.Cmd {
-	if !shown || !t.loaded || !set.any(queueChanges...) {
-		return nil
-	}
-	return t.load(false)
+	return t.onChange(set, shown, queueChanges, func() tea.Cmd { return t.load(false) })
 }
 
 func (t *queueTab) SetSize(w, h int) {
@@ -119,9 +115,9 @@ func (t *queueTab) reload() tea.Cmd { return t.load(true) }
 // load reads the queue and its claims; spin shows the spinner (a reload
 // the analyst asked for, not a live refresh).
 func (t *queueTab) load(spin bool) tea.Cmd {
-	t.gen++
-	t.loading, t.loaded = t.loading || spin, true
-	c, gen := t.c, t.gen
+	gen := t.bump()
+	t.loading = t.loading || spin
+	c := t.c
 	return c.run(func(ctx context.Context) tea.Msg {
 		rows, err := c.Svc.Queue(ctx, c.Caller, queueLimit)
 		if err != nil {

@@ -104,6 +104,7 @@ func parseFilter(s string) (sessionFilter, error) {
 }
 
 type sessionsTab struct {
+	liveState
 	c          *Common
 	table      *widget.Table
 	rows       []domain.Session
@@ -114,11 +115,8 @@ type sessionsTab struct {
 	loading    bool
 	refreshing bool  // a live refresh is in flight
 	fetching   int64 // the page being read: rows before this number (0: the first)
-	loaded     bool  // the first page has been asked for
 	ready      bool  // the first answer came
-	stale      bool  // data changed elsewhere: refresh when shown
 	done       bool  // the last page has been read
-	gen        int   // bumps on every reload, so late pages are dropped
 	w, h       int
 }
 
@@ -151,25 +149,10 @@ func (t *sessionsTab) Init() tea.Cmd   { return t.Activate() }
 
 func (t *sessionsTab) awaitingData() bool { return t.loading && !t.ready }
 
-func (t *sessionsTab) Activate() tea.Cmd {
-	switch {
-	case !t.loaded:
-		return t.reload()
-	case t.stale:
-		return t.refresh()
-	}
-	return nil
-}
+func (t *sessionsTab) Activate() tea.Cmd { return t.activate(t.reload, t.refresh) }
 
 func (t *sessionsTab) Refresh(set *changeSet, shown bool) tea.Cmd {
-	if !t.loaded || !set.any(sessionChanges...) {
-		return nil
-	}
-	if !shown {
-		t.stale = true
-		return nil
-	}
-	return t.refresh()
+	return t.onChange(set, shown, sessionChanges, t.refresh)
 }
 
 // refresh reads the newest rows again, as many as are loaded (up to
@@ -179,10 +162,10 @@ func (t *sessionsTab) refresh() tea.Cmd {
 	if t.loading && t.fetching == 0 {
 		return nil // the first page is on its way, fresh
 	}
-	t.gen++ // a page in flight is dropped; it is asked for again after
-	t.stale, t.refreshing, t.loading = false, true, false
+	gen := t.bump() // a page in flight is dropped; it is asked for again after
+	t.refreshing, t.loading = true, false
 	n := min(max(len(t.rows), sessionsPageSize), refreshRows)
-	c, gen, f := t.c, t.gen, t.filter
+	c, f := t.c, t.filter
 	return c.run(func(ctx context.Context) tea.Msg {
 		rows, err := c.Svc.FinishedSessions(ctx, c.Caller, review.SessionQuery{Search: f.search, Phase: f.phase,
 			Kind: f.kind, Limit: n})
@@ -211,8 +194,8 @@ func (t *sessionsTab) Help() ([]key.Binding, [][]key.Binding) {
 
 // reload starts again from the newest session with the current filter.
 func (t *sessionsTab) reload() tea.Cmd {
-	t.gen++
-	t.loaded, t.stale, t.done, t.refreshing = true, false, false, false
+	t.bump()
+	t.done, t.refreshing = false, false
 	return t.fetch(0)
 }
 

@@ -19,6 +19,7 @@ const tokensLimit = 500
 
 // tokensTab lists the share tokens this application minted, newest first.
 type tokensTab struct {
+	liveState
 	c         *Common
 	table     *widget.Table
 	all       []review.TokenInfo
@@ -28,7 +29,6 @@ type tokensTab struct {
 	filtering bool
 	loading   bool
 	ready     bool
-	gen       int
 	w, h      int
 }
 
@@ -63,10 +63,7 @@ func (t *tokensTab) awaitingData() bool { return t.loading && !t.ready }
 // Refresh reloads the shown list, quietly, when tokens were minted or
 // imported.
 func (t *tokensTab) Refresh(set *changeSet, shown bool) tea.Cmd {
-	if !shown || !set.any(tokenChanges...) {
-		return nil
-	}
-	return t.load(false)
+	return t.onChange(set, shown, tokenChanges, func() tea.Cmd { return t.load(false) })
 }
 
 func (t *tokensTab) SetSize(w, h int) {
@@ -87,9 +84,9 @@ func (t *tokensTab) Help() ([]key.Binding, [][]key.Binding) {
 func (t *tokensTab) reload() tea.Cmd { return t.load(true) }
 
 func (t *tokensTab) load(spin bool) tea.Cmd {
-	t.gen++
+	gen := t.bump()
 	t.loading = t.loading || spin
-	c, gen := t.c, t.gen
+	c := t.c
 	return c.run(func(ctx context.Context) tea.Msg {
 		rows, err := c.Svc.Tokens(ctx, c.Caller, tokensLimit)
 		return tokensMsg{gen: gen, rows: rows, err: err}

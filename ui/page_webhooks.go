@@ -25,14 +25,13 @@ const (
 // webhooksTab lists the application's recent webhook deliveries, newest
 // first: event, destination, state, attempts and the last response.
 type webhooksTab struct {
+	liveState
 	c          *Common
 	table      *widget.Table
 	rows       []review.DeliveryInfo
 	failedOnly bool
 	loading    bool
-	loaded     bool
 	ready      bool
-	gen        int
 	poll       int // the polling chain that counts (one while shown)
 	w, h       int
 }
@@ -78,10 +77,7 @@ func (t *webhooksTab) Activate() tea.Cmd {
 
 // Refresh reloads the shown list when a change queued new events.
 func (t *webhooksTab) Refresh(set *changeSet, shown bool) tea.Cmd {
-	if !shown || !t.loaded || !set.any(sessionChanges...) {
-		return nil
-	}
-	return t.load(false)
+	return t.onChange(set, shown, sessionChanges, func() tea.Cmd { return t.load(false) })
 }
 
 func (t *webhooksTab) Help() ([]key.Binding, [][]key.Binding) {
@@ -91,9 +87,9 @@ func (t *webhooksTab) Help() ([]key.Binding, [][]key.Binding) {
 }
 
 func (t *webhooksTab) load(spin bool) tea.Cmd {
-	t.gen++
-	t.loading, t.loaded = t.loading || spin, true
-	c, gen, failed := t.c, t.gen, t.failedOnly
+	gen := t.bump()
+	t.loading = t.loading || spin
+	c, failed := t.c, t.failedOnly
 	return c.run(func(ctx context.Context) tea.Msg {
 		rows, err := c.Svc.Deliveries(ctx, c.Caller, failed, deliveriesLimit)
 		return deliveriesMsg{gen: gen, rows: rows, err: err}
