@@ -127,16 +127,17 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 		app = a.ID
 	}
 	caller := review.Analyst(app, info.Name)
-	out := sessionOutput(sess)
+	// The server never allocates a real PTY (wish emulates one on the
+	// channel), so the program reads and draws on the session itself.
 	model := ui.New(ctx, s.svc, caller, ui.Options{
 		Renderer: bm.MakeRenderer(sess),
-		Output:   out,
+		Output:   sess,
 		Logger:   s.log.With("analyst", info.Name, "remote", sess.RemoteAddr().String()),
 		Apps:     info.Apps,
 	})
 	// No tea.WithContext: the middleware quits the program when the
 	// connection ends, cleanly (a killed program is logged as an error).
-	in := newKeyClock(sessionInput(sess))
+	in := newKeyClock(sess)
 	p := tea.NewProgram(model, append(bm.MakeOptions(sess), tea.WithInput(in), tea.WithAltScreen(), tea.WithFPS(fps))...)
 	s.mu.Lock()
 	if s.closing {
