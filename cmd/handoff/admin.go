@@ -4,8 +4,6 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
-
-	"handoff/domain"
 )
 
 func (a *app) keysCmd() *cobra.Command {
@@ -39,14 +37,8 @@ func (a *app) auditCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var apps []domain.Application
-			if appRef != "" {
-				ap, err := a.findApp(svc, appRef)
-				if err != nil {
-					return err
-				}
-				apps = append(apps, ap)
-			} else if apps, err = svc.Applications(a.ctx); err != nil {
+			apps, err := a.appsOrAll(svc, appRef)
+			if err != nil {
 				return err
 			}
 			broken := 0

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/google/uuid"
-
 	"github.com/spf13/cobra"
 
 	"handoff/domain"
@@ -113,11 +111,7 @@ func (a *app) keyCmd() *cobra.Command {
 					return err
 				}
 			}
-			svc, err := a.open()
-			if err != nil {
-				return err
-			}
-			ap, err := a.findApp(svc, appRef)
+			svc, ap, err := a.openApp(appRef)
 			if err != nil {
 				return err
 			}
@@ -139,11 +133,7 @@ func (a *app) keyCmd() *cobra.Command {
 	list := &cobra.Command{
 		Use: "list", Short: "List an application's API keys (prefixes only: keys are stored hashed)", Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			svc, err := a.open()
-			if err != nil {
-				return err
-			}
-			ap, err := a.findApp(svc, appRef)
+			svc, ap, err := a.openApp(appRef)
 			if err != nil {
 				return err
 			}
@@ -169,15 +159,11 @@ func (a *app) keyCmd() *cobra.Command {
 	revoke := &cobra.Command{
 		Use: "revoke KEY_ID", Short: "Revoke an API key (every handoff process stops accepting it within 5 s)", Args: cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
-			id, err := uuid.Parse(args[0])
-			if err != nil {
-				return domain.Invalidf("%q is not a key id (see `handoff app key list`)", args[0])
-			}
-			svc, err := a.open()
+			id, err := parseID("key", args[0])
 			if err != nil {
 				return err
 			}
-			ap, err := a.findApp(svc, appRef)
+			svc, ap, err := a.openApp(appRef)
 			if err != nil {
 				return err
 			}
@@ -203,11 +189,7 @@ func (a *app) workflowCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			svc, err := a.open()
-			if err != nil {
-				return err
-			}
-			ap, err := a.findApp(svc, appRef)
+			svc, ap, err := a.openApp(appRef)
 			if err != nil {
 				return err
 			}

@@ -96,6 +96,25 @@ func (a *app) open() (*review.Service, error) {
 	return a.svc, nil
 }
 
+// openApp opens the database and resolves --app.
+func (a *app) openApp(idOrName string) (*review.Service, domain.Application, error) {
+	svc, err := a.open()
+	if err != nil {
+		return nil, domain.Application{}, err
+	}
+	ap, err := a.findApp(svc, idOrName)
+	return svc, ap, err
+}
+
+// appsOrAll resolves an optional --app: that application, or every one.
+func (a *app) appsOrAll(svc *review.Service, idOrName string) ([]domain.Application, error) {
+	if idOrName == "" {
+		return svc.Applications(a.ctx)
+	}
+	ap, err := a.findApp(svc, idOrName)
+	return []domain.Application{ap}, err
+}
+
 // findApp resolves --app, an application's id or name.
 func (a *app) findApp(svc *review.Service, idOrName string) (domain.Application, error) {
 	if idOrName == "" {

@@ -37,11 +37,7 @@ func (a *app) sessionCmd() *cobra.Command {
 				}
 				opts.Phase = p
 			}
-			svc, err := a.open()
-			if err != nil {
-				return err
-			}
-			ap, err := a.findApp(svc, appRef)
+			svc, ap, err := a.openApp(appRef)
 			if err != nil {
 				return err
 			}

@@ -27,11 +27,7 @@ func (a *app) webhookCmd() *cobra.Command {
 // operator opens the service and resolves --app to the caller managing its
 // webhooks.
 func (a *app) operator(appRef string) (*review.Service, domain.Caller, error) {
-	svc, err := a.open()
-	if err != nil {
-		return nil, domain.Caller{}, err
-	}
-	ap, err := a.findApp(svc, appRef)
+	svc, ap, err := a.openApp(appRef)
 	if err != nil {
 		return nil, domain.Caller{}, err
 	}
@@ -41,7 +37,7 @@ func (a *app) operator(appRef string) (*review.Service, domain.Caller, error) {
 func parseID(what, s string) (uuid.UUID, error) {
 	id, err := uuid.Parse(s)
 	if err != nil || len(s) != 36 {
-		return uuid.Nil, domain.Invalidf("%s %q is not a uuid", what, s)
+		return uuid.Nil, domain.Invalidf("%q is not a %s id (not a uuid)", s, what)
 	}
 	return id, nil
 }
@@ -198,14 +194,8 @@ func (a *app) webhookDeliveriesCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var apps []domain.Application
-			if appRef != "" {
-				ap, err := a.findApp(svc, appRef)
-				if err != nil {
-					return err
-				}
-				apps = []domain.Application{ap}
-			} else if apps, err = svc.Applications(a.ctx); err != nil {
+			apps, err := a.appsOrAll(svc, appRef)
+			if err != nil {
 				return err
 			}
 			var rows []review.DeliveryInfo
