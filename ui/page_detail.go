@@ -230,18 +230,7 @@ func (p *detailPage) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return tea.Batch(p.claim.release(), p.c.pop())
 	case key.Matches(msg, k.Next):
 		return tea.Batch(p.c.pop(), p.c.push(newNextCasePage(p.c, p)))
-	case key.Matches(msg, k.Up):
-		p.vp.LineUp(1)
-	case key.Matches(msg, k.Down):
-		p.vp.LineDown(1)
-	case key.Matches(msg, k.PageUp):
-		p.vp.ViewUp()
-	case key.Matches(msg, k.PageDown):
-		p.vp.ViewDown()
-	case key.Matches(msg, k.Top):
-		p.vp.GotoTop()
-	case key.Matches(msg, k.Bottom):
-		p.vp.GotoBottom()
+	case scroll(&p.vp, k, msg):
 	case key.Matches(msg, k.Refresh):
 		return p.load()
 	case key.Matches(msg, k.Share):

@@ -43,20 +43,32 @@ func (p *textPage) Update(msg tea.Msg) tea.Cmd {
 	switch {
 	case key.Matches(km, k.Back), key.Matches(km, k.Open):
 		return p.c.pop()
-	case key.Matches(km, k.Up):
-		p.vp.LineUp(1)
-	case key.Matches(km, k.Down):
-		p.vp.LineDown(1)
-	case key.Matches(km, k.PageUp):
-		p.vp.ViewUp()
-	case key.Matches(km, k.PageDown):
-		p.vp.ViewDown()
-	case key.Matches(km, k.Top):
-		p.vp.GotoTop()
-	case key.Matches(km, k.Bottom):
-		p.vp.GotoBottom()
+	default:
+		scroll(&p.vp, k, km)
 	}
 	return nil
+}
+
+// scroll moves a viewport by the navigation keys; it reports whether msg
+// was one of them.
+func scroll(vp *viewport.Model, k *KeyMap, msg tea.KeyMsg) bool {
+	switch {
+	case key.Matches(msg, k.Up):
+		vp.LineUp(1)
+	case key.Matches(msg, k.Down):
+		vp.LineDown(1)
+	case key.Matches(msg, k.PageUp):
+		vp.ViewUp()
+	case key.Matches(msg, k.PageDown):
+		vp.ViewDown()
+	case key.Matches(msg, k.Top):
+		vp.GotoTop()
+	case key.Matches(msg, k.Bottom):
+		vp.GotoBottom()
+	default:
+		return false
+	}
+	return true
 }
 
 func (p *textPage) View() string { return p.vp.View() }
