@@ -85,7 +85,10 @@ func (db *DB) Migrate(ctx context.Context) error {
 	}
 	sub, _ := fs.Sub(migrations, "migrations")
 	p, err := goose.NewProvider(goose.DialectPostgres, db.DB.DB, sub,
-		goose.WithSessionLocker(locker), goose.WithDisableGlobalRegistry(true))
+		goose.WithSessionLocker(locker), goose.WithDisableGlobalRegistry(true),
+		// Capabilities are built side by side, each with its own range of
+		// migration numbers, so a database may meet a lower number late.
+		goose.WithAllowOutofOrder(true))
 	if err != nil {
 		return fmt.Errorf("loading migrations: %w", err)
 	}

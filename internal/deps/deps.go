@@ -1,0 +1,17 @@
+//go:build deps
+
+// Package deps pins, for the capabilities being built side by side, the
+// well-kept libraries they are built on, so go.mod changes once. It is
+// never compiled (build tag deps); drop a line when its import is used.
+package deps
+
+import (
+	_ "github.com/aymanbagabas/go-osc52/v2"
+	_ "github.com/getkin/kin-openapi/openapi3"
+	_ "github.com/go-pdf/fpdf"
+	_ "github.com/prometheus/client_golang/prometheus"
+	_ "github.com/schollz/progressbar/v3"
+	_ "github.com/transparency-dev/merkle"
+	_ "golang.org/x/mod/sumdb/note"
+	_ "golang.org/x/time/rate"
+)
