@@ -11,8 +11,12 @@ all: build
 postgres:
 	@sh scripts/ensure-postgres.sh
 
+# The commit and build date go into `handoff version`.
+LDFLAGS := -X main.commit=$(shell git rev-parse HEAD 2>/dev/null)$(shell git diff --quiet HEAD 2>/dev/null || echo +modified) \
+	-X main.buildDate=$(shell date -u +%Y-%m-%dT%H:%M:%SZ)
+
 build:
-	$(GO) build -o $(BIN) ./cmd/handoff
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/handoff
 
 # Builds, starts the embedded PostgreSQL, migrates, creates the demo
 # scenario (idempotently), prints what it made, and opens the workstation

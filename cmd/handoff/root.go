@@ -22,14 +22,17 @@ type app struct {
 	stdout io.Writer
 	stderr io.Writer
 	log    *slog.Logger
-	db     *store.DB
-	svc    *review.Service
+	// stderrTTY: standard error is a terminal, so long work may draw a
+	// progress bar on it.
+	stderrTTY bool
+	db        *store.DB
+	svc       *review.Service
 }
 
 // Run runs the command line args and returns the exit code. Tests call it
 // directly to boot the real program.
 func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	a := &app{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr,
+	a := &app{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, stderrTTY: isTerminal(stderr),
 		log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))}
 	defer a.close()
 	root := &cobra.Command{
@@ -40,13 +43,15 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			"With DATABASE_URL unset it runs its own PostgreSQL cluster in its data folder.",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       readBuildInfo().String(),
 	}
+	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetArgs(args)
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.AddCommand(a.dbCmd(), a.migrateCmd(), a.appCmd(), a.sessionCmd(), a.serveCmd(), a.keysCmd(),
-		a.auditCmd(), a.demoCmd(), a.tuiCmd(), a.analystCmd())
+		a.auditCmd(), a.demoCmd(), a.tuiCmd(), a.analystCmd(), a.versionCmd())
 	root.AddCommand(a.webhookCmd())
 	if err := root.ExecuteContext(ctx); err != nil {
 		fmt.Fprintln(stderr, "handoff:", userMessage(err))

@@ -45,14 +45,17 @@ func (a *app) sessionCmd() *cobra.Command {
 			w := bufio.NewWriterSize(a.stdout, 64<<10)
 			defer w.Flush()
 			n := 0
+			bar := a.progress(int64(count), "generating sessions")
 			err = svc.Generate(a.ctx, opts, func(s domain.Session) {
 				n++
+				bar.Add(1)
 				if asJSON {
 					b, _ := json.Marshal(map[string]any{"session_id": s.ID, "session_number": s.Number,
 						"session_kind": s.Kind, "status": s.Status})
 					w.Write(append(b, '\n'))
 				}
 			})
+			bar.Done()
 			if err != nil {
 				return err
 			}

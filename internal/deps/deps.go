@@ -10,7 +10,6 @@ import (
 	_ "github.com/getkin/kin-openapi/openapi3"
 	_ "github.com/go-pdf/fpdf"
 	_ "github.com/prometheus/client_golang/prometheus"
-	_ "github.com/schollz/progressbar/v3"
 	_ "github.com/transparency-dev/merkle"
 	_ "golang.org/x/mod/sumdb/note"
 	_ "golang.org/x/time/rate"
