@@ -28,6 +28,7 @@ type world struct {
 	url  string
 	db   *store.DB
 	svc  *review.Service
+	api  *api.Server
 	skew atomic.Int64 // seconds added to the server's clock
 	x, y app
 }
@@ -43,7 +44,8 @@ func newWorld(t *testing.T) *world {
 	w.svc = review.New(w.db, review.WithClock(func() time.Time {
 		return time.Now().Add(time.Duration(w.skew.Load()) * time.Second)
 	}), review.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
-	srv := httptest.NewServer(api.New(w.svc, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	w.api = api.New(w.svc, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv := httptest.NewServer(checked(t, w.api))
 	t.Cleanup(srv.Close)
 	w.url = srv.URL
 	w.x = w.newApp("Service X", "wf_x_kyc", "wf_x_kyb")

@@ -25,12 +25,12 @@ var openAPI []byte
 type Server struct {
 	svc *review.Service
 	log *slog.Logger
-	mux *http.ServeMux
+	mux *routeMux
 }
 
 // New returns the API handler.
 func New(svc *review.Service, log *slog.Logger) *Server {
-	s := &Server{svc: svc, log: log, mux: http.NewServeMux()}
+	s := &Server{svc: svc, log: log, mux: newRouteMux()}
 	s.mux.HandleFunc("POST /v3/session/{sessionId}/share/{$}", s.authed(s.share))
 	s.mux.HandleFunc("POST /v3/session/import-shared/{$}", s.authed(s.importShared))
 	s.mux.HandleFunc("GET /v3/session/{sessionId}/decision/{$}", s.authed(s.decision))

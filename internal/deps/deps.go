@@ -7,7 +7,6 @@ package deps
 
 import (
 	_ "github.com/aymanbagabas/go-osc52/v2"
-	_ "github.com/getkin/kin-openapi/openapi3"
 	_ "github.com/go-pdf/fpdf"
 	_ "github.com/prometheus/client_golang/prometheus"
 	_ "github.com/transparency-dev/merkle"
