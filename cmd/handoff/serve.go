@@ -14,8 +14,8 @@ import (
 
 	"handoff/api"
 	"handoff/domain"
+	"handoff/internal/datadir"
 	"handoff/review"
-	"handoff/store/localpg"
 	"handoff/ui/sshd"
 )
 
@@ -112,14 +112,16 @@ func (a *app) httpServer(svc *review.Service, addr string) (server, error) {
 
 func (a *app) sshServer(svc *review.Service, addr, hostKey string, idle time.Duration) (server, error) {
 	if hostKey == "" {
-		dir, err := localpg.DefaultDir()
+		dir, err := datadir.Default()
 		if err != nil {
 			return server{}, err
 		}
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return server{}, err
+		hostKey = datadir.SecretPath(dir, "ssh_host_ed25519")
+		// Earlier releases kept it in the data folder itself; keep
+		// using it there so known_hosts entries stay valid.
+		if legacy := filepath.Join(dir, "ssh_host_ed25519"); fileExists(legacy) && !fileExists(hostKey) {
+			hostKey = legacy
 		}
-		hostKey = filepath.Join(dir, "ssh_host_ed25519")
 	}
 	srv, err := sshd.New(svc, sshd.Config{Addr: addr, HostKeyPath: hostKey, IdleTimeout: idle, Logger: a.log})
 	if err != nil {
@@ -146,4 +148,9 @@ func startDeliverer(ctx context.Context, svc *review.Service, workers int) (stop
 		svc.NewDeliverer(review.DeliverConfig{Workers: workers}).Run(ctx)
 	}()
 	return func() { cancel(); <-done }
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }

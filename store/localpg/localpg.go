@@ -20,6 +20,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"handoff/internal/datadir"
 )
 
 // DefaultPort is the TCP port of the default cluster: fixed, and not
@@ -40,21 +42,8 @@ type Cluster struct {
 	runs *account // nil when the current user runs the server
 }
 
-// DefaultDir is $HANDOFF_DATA, else $XDG_DATA_HOME/handoff, else
-// ~/.local/share/handoff.
-func DefaultDir() (string, error) {
-	if d := os.Getenv("HANDOFF_DATA"); d != "" {
-		return filepath.Abs(d)
-	}
-	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
-		return filepath.Join(d, "handoff"), nil
-	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return "", fmt.Errorf("no home folder for handoff's data (set HANDOFF_DATA): %w", err)
-	}
-	return filepath.Join(home, ".local", "share", "handoff"), nil
-}
+// DefaultDir is handoff's data folder (see datadir.Default).
+func DefaultDir() (string, error) { return datadir.Default() }
 
 // New finds the server binaries and, when running as root, the account the
 // server will run as. It starts nothing.
@@ -129,6 +118,9 @@ func (c *Cluster) Start(ctx context.Context) error {
 		if err := c.runs.reach(c.cfg.Dir); err != nil {
 			return err
 		}
+		if err := c.reachable(ctx); err != nil {
+			return err
+		}
 	}
 	if c.running(ctx) {
 		return nil
@@ -145,6 +137,11 @@ func (c *Cluster) Start(ctx context.Context) error {
 	out, err := c.run(ctx, "pg_ctl", "start", "-w", "-t", "60", "-D", c.pgData(), "-l", c.logFile(), "-o", opts)
 	if err != nil {
 		return fmt.Errorf("starting PostgreSQL in %s failed: %v\n%s%s", c.pgData(), err, out, c.logTail())
+	}
+	if c.runs != nil {
+		// Not reported as started unless the server can keep working: it
+		// reopens its files at every checkpoint.
+		return c.reachable(ctx)
 	}
 	return nil
 }
@@ -243,7 +240,11 @@ func (c *Cluster) logTail() string {
 
 // run runs one server binary, as the server account when we are root.
 func (c *Cluster) run(ctx context.Context, name string, args ...string) ([]byte, error) {
-	cmd := exec.CommandContext(ctx, filepath.Join(c.bin, name), args...)
+	return c.runPath(ctx, filepath.Join(c.bin, name), args...)
+}
+
+func (c *Cluster) runPath(ctx context.Context, path string, args ...string) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, path, args...)
 	cmd.Dir = os.TempDir()
 	cmd.Env = append(os.Environ(), "LC_ALL=C")
 	if c.runs != nil {

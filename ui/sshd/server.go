@@ -62,11 +62,14 @@ func New(svc *review.Service, cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	if err := ensureHostKey(cfg.HostKeyPath); err != nil {
+		return nil, err
+	}
 	s := &Server{svc: svc, log: cfg.Logger, idle: cfg.IdleTimeout, programs: map[ssh.Session]*tea.Program{},
 		farewell: map[ssh.Session]string{}}
 	opts := []ssh.Option{
 		wish.WithAddress(cfg.Addr),
-		wish.WithHostKeyPath(cfg.HostKeyPath),
+		ssh.HostKeyFile(cfg.HostKeyPath),
 		wish.WithPublicKeyAuth(s.authenticate),
 		// The last middleware runs first: track sees the program end.
 		wish.WithMiddleware(bm.MiddlewareWithProgramHandler(s.program, termenv.ANSI256), s.track),
