@@ -15,6 +15,7 @@ import (
 	"github.com/google/uuid"
 
 	"handoff/api"
+	"handoff/demo"
 	"handoff/domain"
 	"handoff/review"
 	"handoff/store"
@@ -76,7 +77,7 @@ func (w *world) key(a app, privs ...domain.Privilege) string {
 func (w *world) session(a app, kind domain.Kind, phase domain.Phase) domain.Session {
 	w.t.Helper()
 	var out domain.Session
-	err := w.svc.Generate(context.Background(), review.GenerateOptions{App: a.id, Count: 1, Kind: kind, Phase: phase,
+	err := demo.Generate(context.Background(), w.svc, demo.Options{App: a.id, Count: 1, Kind: kind, Phase: phase,
 		Seed: uint64(time.Now().UnixNano()), Actor: "test"}, func(s domain.Session) { out = s })
 	if err != nil {
 		w.t.Fatal(err)

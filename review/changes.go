@@ -67,7 +67,7 @@ func (s *Service) Subscribe(ctx context.Context, app uuid.UUID) (<-chan Change, 
 	h.mu.Lock()
 	if !h.started {
 		lctx, cancel := context.WithCancel(context.Background())
-		payloads, events, ready := s.db.Listen(lctx)
+		payloads, events, ready := s.db.Listen(lctx, store.ChangesChannel)
 		h.ready = ready
 		h.started, h.stop, h.subs = true, cancel, map[chan Change]uuid.UUID{}
 		h.onChange = func(c Change) { s.counts.invalidate(c.App) }

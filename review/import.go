@@ -53,13 +53,13 @@ func (s *Service) Import(ctx context.Context, caller domain.Caller, req ImportRe
 		SharedFromApplication: &claims.FromApplicationID, ImportTokenID: &tokenID}
 
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
-		claimed, err := store.ClaimImport(ctx, tx, store.Import{ApplicationID: caller.ApplicationID, TokenID: tokenID,
+		redeemed, err := store.RedeemToken(ctx, tx, store.Import{ApplicationID: caller.ApplicationID, TokenID: tokenID,
 			SessionID: sess.ID, SourceApplicationID: claims.FromApplicationID, SourceSessionID: claims.SessionID,
 			ImportedBy: caller.Actor(), CreatedAt: now})
 		if err != nil {
 			return err
 		}
-		if !claimed {
+		if !redeemed {
 			return domain.Forbiddenf("This share token has already been imported into your application.")
 		}
 		src, err := store.ImportSource(ctx, tx, claims.FromApplicationID, claims.SessionID, tokenID)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"handoff/demo"
 	"handoff/domain"
 	"handoff/review"
 	"handoff/store/pgtest"
@@ -40,7 +41,7 @@ func newFixture(t *testing.T, n int, opts ...review.Option) *fixture {
 	if n == 0 {
 		return f
 	}
-	if err := f.svc.Generate(ctx, review.GenerateOptions{App: f.x, Count: n, Kind: domain.KindUser, Phase: domain.PhaseApproved,
+	if err := demo.Generate(ctx, f.svc, demo.Options{App: f.x, Count: n, Kind: domain.KindUser, Phase: domain.PhaseApproved,
 		Seed: 1, Actor: "test"}, func(s domain.Session) { srcs = append(srcs, s) }); err != nil {
 		t.Fatal(err)
 	}
@@ -245,7 +246,7 @@ func TestOnlyImportedCasesAreClaimed(t *testing.T) {
 	f := newFixture(t, 0)
 	ctx := context.Background()
 	var own domain.Session
-	f.svc.Generate(ctx, review.GenerateOptions{App: f.y, Count: 1, Kind: domain.KindUser, Phase: domain.PhaseInReview, Actor: "t"},
+	demo.Generate(ctx, f.svc, demo.Options{App: f.y, Count: 1, Kind: domain.KindUser, Phase: domain.PhaseInReview, Actor: "t"},
 		func(s domain.Session) { own = s })
 	if _, err := f.svc.Claim(ctx, review.Analyst(f.y, "alice"), own.ID); !domain.IsCode(err, domain.CodeInvalid) {
 		t.Fatalf("claiming a session that was not imported: %v", err)
@@ -263,7 +264,7 @@ func TestSlowSubscriberGetsResync(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := 0; i < 20; i++ {
-		if err := f.svc.Generate(ctx, review.GenerateOptions{App: f.x, Count: 1, Kind: domain.KindUser, Actor: "t"}, func(domain.Session) {}); err != nil {
+		if err := demo.Generate(ctx, f.svc, demo.Options{App: f.x, Count: 1, Kind: domain.KindUser, Actor: "t"}, func(domain.Session) {}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
+	"net"
 	"net/netip"
 	"time"
 
@@ -17,7 +18,7 @@ import (
 // Webhooks: destinations (the use cases behind /v3/webhook/destinations/
 // and `handoff webhook`), the outbox events written inside the transactions
 // of the changes they report, and the deliveries listing. Sending is in
-// deliver.go.
+// handoff/webhook.
 
 // WithPrivateWebhooks lets destinations point at private, loopback and
 // link-local addresses (local development and tests). Off by default, so
@@ -96,7 +97,7 @@ func (s *Service) apply(ctx context.Context, d *domain.Destination, in Destinati
 
 // checkTarget validates a destination URL and, unless private targets are
 // allowed, resolves its host name and refuses it when any address is not
-// public. A name that does not resolve now is accepted: the deliverer
+// public. A name that does not resolve now is accepted: the sender
 // checks every address it connects to anyway, which is what stops DNS
 // rebinding; this check only answers early.
 func (s *Service) checkTarget(ctx context.Context, raw string) error {
@@ -111,7 +112,7 @@ func (s *Service) checkTarget(ctx context.Context, raw string) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
-	addrs, err := s.resolver().LookupNetIP(ctx, "ip", host)
+	addrs, err := net.DefaultResolver.LookupNetIP(ctx, "ip", host)
 	if err != nil {
 		return nil
 	}

@@ -7,9 +7,14 @@ import (
 	"github.com/lib/pq"
 )
 
-// ChangesChannel is the LISTEN/NOTIFY channel every change that an open
-// screen may show is announced on.
-const ChangesChannel = "handoff_changes"
+// The LISTEN/NOTIFY channels.
+const (
+	// ChangesChannel carries every change that an open screen may show.
+	ChangesChannel = "handoff_changes"
+	// WebhookChannel is signalled when deliveries are queued, so senders
+	// wake at once instead of at their next poll.
+	WebhookChannel = "handoff_webhooks"
+)
 
 // Notify announces payloads on ChangesChannel in one round trip. Inside a
 // transaction they are delivered at commit, and never when it rolls back.
@@ -30,12 +35,12 @@ const (
 	ListenerResumed                 // reconnected: notifications may have been missed
 )
 
-// Listen opens one dedicated connection that LISTENs on ChangesChannel and
+// Listen opens one dedicated connection that LISTENs on channel and
 // reconnects by itself when it drops. Payloads arrive on the first channel,
 // connection events on the second, until ctx ends; the third is closed once
 // LISTEN is in place. It never waits for the database: a listener that
 // cannot connect reports ListenerLost and retries.
-func (db *DB) Listen(ctx context.Context) (<-chan string, <-chan ListenerEvent, <-chan struct{}) {
+func (db *DB) Listen(ctx context.Context, channel string) (<-chan string, <-chan ListenerEvent, <-chan struct{}) {
 	events := make(chan ListenerEvent, 8)
 	report := func(ev pq.ListenerEventType, err error) {
 		var e ListenerEvent
@@ -60,7 +65,7 @@ func (db *DB) Listen(ctx context.Context) (<-chan string, <-chan ListenerEvent, 
 		defer l.Close()
 		// LISTEN waits for a connection; while the database is down it
 		// fails, and the listener is asked again until it answers.
-		for l.Listen(ChangesChannel) != nil {
+		for l.Listen(channel) != nil {
 			select {
 			case events <- ListenerLost:
 			default:
@@ -82,8 +87,12 @@ func (db *DB) Listen(ctx context.Context) (<-chan string, <-chan ListenerEvent, 
 				if n == nil {
 					continue // reconnected; the event says so
 				}
-				out <- n.Extra
-			case <-ping.C:
+				select {
+				case out <- n.Extra:
+				case <-ctx.Done():
+					return
+				}
+			case <-ping.C: // notice a silently dead connection, so it reconnects
 				go l.Ping()
 			}
 		}

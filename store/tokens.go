@@ -96,11 +96,11 @@ type Import struct {
 
 const importCols = `application_id, token_id, session_id, source_application_id, source_session_id, imported_by, created_at`
 
-// ClaimImport records that app redeemed a token. It returns false when the
-// token was already redeemed by app: the primary key decides, so of two
-// racing transactions exactly one claims it (the other waits for the first
-// to commit or roll back).
-func ClaimImport(ctx context.Context, q Queryer, imp Import) (bool, error) {
+// RedeemToken records that app redeemed a token (its import). It returns
+// false when the token was already redeemed by app: the primary key
+// decides, so of two racing transactions exactly one redeems it (the other
+// waits for the first to commit or roll back).
+func RedeemToken(ctx context.Context, q Queryer, imp Import) (bool, error) {
 	res, err := q.ExecContext(ctx, `INSERT INTO imports (`+importCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7)
 		ON CONFLICT (application_id, token_id) DO NOTHING`,
 		imp.ApplicationID, imp.TokenID, imp.SessionID, imp.SourceApplicationID, imp.SourceSessionID, imp.ImportedBy, imp.CreatedAt)

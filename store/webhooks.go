@@ -19,11 +19,6 @@ const (
 	DeliveryFailed    = "failed"
 )
 
-// WebhookChannel is the NOTIFY channel InsertWebhookEvent signals when it
-// queues deliveries, so deliverers wake at once instead of at their next
-// poll.
-const WebhookChannel = "handoff_webhooks"
-
 type destinationRow struct {
 	ApplicationID       uuid.UUID      `db:"application_id"`
 	ID                  uuid.UUID      `db:"destination_id"`
@@ -111,7 +106,7 @@ func RotateDestinationSecret(ctx context.Context, q Queryer, app, id uuid.UUID, 
 // with reason, e.g. when the destination is deleted.
 func FailPendingDeliveries(ctx context.Context, q Queryer, app, destination uuid.UUID, reason string) error {
 	_, err := q.ExecContext(ctx, `UPDATE webhook_deliveries SET state = 'failed', last_error = $3,
-		claimed_until = NULL, claim_token = NULL
+		leased_until = NULL, lease_token = NULL
 		WHERE application_id = $1 AND destination_id = $2 AND state = 'pending'`, app, destination, reason)
 	return mapErr(err)
 }
@@ -154,149 +149,6 @@ func InsertWebhookEvent(ctx context.Context, q Queryer, ev WebhookEvent) (int, e
 		SELECT (SELECT count(*) FROM del) AS queued, (SELECT count(*) FROM wake) AS woken`,
 		ev.ApplicationID, ev.ID, ev.Type, ev.SessionID, string(ev.Payload), ev.CreatedAt)
 	return r.Queued, mapErr(err)
-}
-
-// DeliveryKey names one delivery.
-type DeliveryKey struct {
-	ApplicationID uuid.UUID `db:"application_id"`
-	EventID       uuid.UUID `db:"event_id"`
-	DestinationID uuid.UUID `db:"destination_id"`
-}
-
-// Claim asks for up to Limit due deliveries for TTL, skipping those of the
-// destinations in Exclude (already busy in this process).
-type Claim struct {
-	Token   uuid.UUID
-	Limit   int
-	TTL     time.Duration
-	Exclude []uuid.UUID
-}
-
-// ClaimedDelivery is a claimed delivery with what sending it takes.
-type ClaimedDelivery struct {
-	DeliveryKey
-	AttemptNo      int        `db:"attempt_no"`
-	QueuedAt       time.Time  `db:"queued_at"`
-	Payload        string     `db:"payload"`
-	URL            string     `db:"url"`
-	Secret         string     `db:"secret"`
-	PreviousSecret *string    `db:"previous_secret"`
-	Enabled        bool       `db:"enabled"`
-	Deleted        bool       `db:"deleted"`
-	Now            time.Time  `db:"now"`
-	ClaimedUntil   *time.Time `db:"claimed_until"`
-}
-
-// ClaimDeliveries claims due pending deliveries whose previous claim (if
-// any) has lapsed: each is numbered as a new attempt and held until now +
-// TTL under c.Token. Rows another transaction is claiming are skipped, so
-// any number of deliverers, in any number of processes, never hold the
-// same delivery at once.
-func ClaimDeliveries(ctx context.Context, q Queryer, c Claim) ([]ClaimedDelivery, error) {
-	exclude := make([]string, len(c.Exclude))
-	for i, id := range c.Exclude {
-		exclude[i] = id.String()
-	}
-	var out []ClaimedDelivery
-	err := q.SelectContext(ctx, &out, `WITH claimed AS (
-			UPDATE webhook_deliveries w SET claimed_until = now() + $3 * interval '1 microsecond',
-				claim_token = $1, attempts = w.attempts + 1
-			WHERE (w.application_id, w.event_id, w.destination_id) IN (
-				SELECT application_id, event_id, destination_id FROM webhook_deliveries
-				WHERE state = 'pending' AND next_attempt_at <= now()
-				  AND (claimed_until IS NULL OR claimed_until < now())
-				  AND destination_id <> ALL ($4::uuid[])
-				ORDER BY next_attempt_at LIMIT $2
-				FOR UPDATE SKIP LOCKED)
-			RETURNING w.application_id, w.event_id, w.destination_id, w.attempts, w.queued_at, w.claimed_until)
-		SELECT c.application_id, c.event_id, c.destination_id, c.attempts AS attempt_no, c.queued_at, c.claimed_until,
-			e.payload::text AS payload, d.url, d.secret,
-			CASE WHEN d.previous_secret_until > now() THEN d.previous_secret END AS previous_secret,
-			d.enabled, d.deleted_at IS NOT NULL AS deleted, now() AS now
-		FROM claimed c
-		JOIN webhook_events e USING (application_id, event_id)
-		JOIN webhook_destinations d USING (application_id, destination_id)`,
-		c.Token, c.Limit, c.TTL.Microseconds(), pq.Array(exclude))
-	return out, mapErr(err)
-}
-
-// ReleaseClaims gives back claims that were not acted on, as if they had
-// never been made.
-func ReleaseClaims(ctx context.Context, q Queryer, token uuid.UUID, keys []DeliveryKey) error {
-	if len(keys) == 0 {
-		return nil
-	}
-	apps, events, dests := keyArrays(keys)
-	_, err := q.ExecContext(ctx, `UPDATE webhook_deliveries w SET claimed_until = NULL, claim_token = NULL,
-		attempts = w.attempts - 1
-		FROM unnest($2::uuid[], $3::uuid[], $4::uuid[]) AS k(application_id, event_id, destination_id)
-		WHERE w.application_id = k.application_id AND w.event_id = k.event_id
-		  AND w.destination_id = k.destination_id AND w.claim_token = $1`, token, apps, events, dests)
-	return mapErr(err)
-}
-
-func keyArrays(keys []DeliveryKey) (any, any, any) {
-	apps, events, dests := make([]string, len(keys)), make([]string, len(keys)), make([]string, len(keys))
-	for i, k := range keys {
-		apps[i], events[i], dests[i] = k.ApplicationID.String(), k.EventID.String(), k.DestinationID.String()
-	}
-	return pq.Array(apps), pq.Array(events), pq.Array(dests)
-}
-
-// Attempt is the outcome of sending one claimed delivery.
-type Attempt struct {
-	DeliveryKey
-	Token      uuid.UUID
-	AttemptNo  int
-	At         time.Time
-	StatusCode int // 0 when no response came
-	Duration   time.Duration
-	Error      string // "" on success
-	// State is what the delivery becomes: delivered, failed, or pending
-	// again RetryIn from now (the database's clock).
-	State   string
-	RetryIn time.Duration
-}
-
-// RecordAttempt stores an attempt and moves its delivery on, in one round
-// trip. A success is recorded whoever holds the claim now; a failure only
-// by the claim's holder, so a deliverer whose claim lapsed cannot undo a
-// later success or reschedule someone else's attempt. The attempt row is
-// written either way: it happened.
-func RecordAttempt(ctx context.Context, q Queryer, a Attempt) error {
-	var status *int
-	if a.StatusCode != 0 {
-		status = &a.StatusCode
-	}
-	var errText *string
-	if a.Error != "" {
-		errText = &a.Error
-	}
-	var deliveredAt *time.Time
-	if a.State == DeliveryDelivered {
-		deliveredAt = &a.At
-	}
-	_, err := q.ExecContext(ctx, `WITH att AS (
-			INSERT INTO webhook_attempts (application_id, event_id, destination_id, attempt_no, at, status_code, duration_ms, error)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-			ON CONFLICT DO NOTHING)
-		UPDATE webhook_deliveries SET state = $9, next_attempt_at = now() + $10 * interval '1 microsecond',
-			last_status = $6, last_error = $8, delivered_at = $11, claimed_until = NULL, claim_token = NULL
-		WHERE application_id = $1 AND event_id = $2 AND destination_id = $3 AND state = 'pending'
-		  AND (claim_token = $12 OR $9 = 'delivered')`,
-		a.ApplicationID, a.EventID, a.DestinationID, a.AttemptNo, a.At, status, a.Duration.Milliseconds(), errText,
-		a.State, a.RetryIn.Microseconds(), deliveredAt, a.Token)
-	return mapErr(err)
-}
-
-// FinishDelivery ends a claimed delivery without an attempt (its
-// destination was disabled or deleted meanwhile): failed, with reason.
-func FinishDelivery(ctx context.Context, q Queryer, k DeliveryKey, token uuid.UUID, reason string) error {
-	_, err := q.ExecContext(ctx, `UPDATE webhook_deliveries SET state = 'failed', last_error = $5,
-		attempts = attempts - 1, claimed_until = NULL, claim_token = NULL
-		WHERE application_id = $1 AND event_id = $2 AND destination_id = $3 AND claim_token = $4`,
-		k.ApplicationID, k.EventID, k.DestinationID, token, reason)
-	return mapErr(err)
 }
 
 // Delivery is one row of a deliveries listing.
@@ -356,9 +208,9 @@ func ListDeliveries(ctx context.Context, q Queryer, app uuid.UUID, f DeliveryFil
 func Redeliver(ctx context.Context, q Queryer, app, event uuid.UUID, destination *uuid.UUID) (int, error) {
 	res, err := q.ExecContext(ctx, `UPDATE webhook_deliveries w SET state = 'pending', queued_at = now(),
 		next_attempt_at = now(), delivered_at = NULL,
-		-- a pending delivery being sent right now keeps its claim: no second copy in parallel
-		claimed_until = CASE WHEN w.state = 'pending' THEN w.claimed_until END,
-		claim_token = CASE WHEN w.state = 'pending' THEN w.claim_token END
+		-- a pending delivery being sent right now keeps its lease: no second copy in parallel
+		leased_until = CASE WHEN w.state = 'pending' THEN w.leased_until END,
+		lease_token = CASE WHEN w.state = 'pending' THEN w.lease_token END
 		FROM webhook_destinations d
 		WHERE w.application_id = $1 AND w.event_id = $2 AND ($3::uuid IS NULL OR w.destination_id = $3)
 		  AND d.application_id = w.application_id AND d.destination_id = w.destination_id AND d.deleted_at IS NULL`,
@@ -381,36 +233,4 @@ func EventApplication(ctx context.Context, q Queryer, event uuid.UUID) (uuid.UUI
 	var app uuid.UUID
 	err := q.GetContext(ctx, &app, `SELECT application_id FROM webhook_events WHERE event_id = $1 LIMIT 1`, event)
 	return app, notFound(err, "no webhook event with that id")
-}
-
-// ListenWebhooks subscribes to WebhookChannel on its own connection to dsn.
-// The returned channel receives a value for every notification, and after
-// every reconnection (when notifications may have been missed); stop
-// closes the connection.
-func ListenWebhooks(dsn string) (<-chan struct{}, func(), error) {
-	l := pq.NewListener(dsn, 100*time.Millisecond, 10*time.Second, nil)
-	if err := l.Listen(WebhookChannel); err != nil {
-		l.Close()
-		return nil, nil, err
-	}
-	out := make(chan struct{}, 1)
-	done := make(chan struct{})
-	go func() {
-		ping := time.NewTicker(time.Minute)
-		defer ping.Stop()
-		for {
-			select {
-			case <-ping.C: // notice a silently dead connection, so it reconnects
-				go l.Ping()
-			case <-l.Notify: // nil after a reconnection: poll anyway
-				select {
-				case out <- struct{}{}:
-				default:
-				}
-			case <-done:
-				return
-			}
-		}
-	}()
-	return out, func() { close(done); l.Close() }, nil
 }

@@ -8,6 +8,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"handoff/demo"
 	"handoff/domain"
 	"handoff/review"
 	"handoff/store/pgtest"
@@ -66,7 +67,7 @@ func benchWorkspace(b *testing.B, n int) *Common {
 		b.Fatal(err)
 	}
 	start := time.Now()
-	if err := svc.Generate(ctx, review.GenerateOptions{App: app.Application.ID, Count: n, Seed: 1, Actor: "bench"},
+	if err := demo.Generate(ctx, svc, demo.Options{App: app.Application.ID, Count: n, Seed: 1, Actor: "bench"},
 		func(domain.Session) {}); err != nil {
 		b.Fatal(err)
 	}

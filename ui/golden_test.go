@@ -35,7 +35,7 @@ func TestGolden(t *testing.T) {
 
 	for _, size := range []struct{ w, h int }{{80, 24}, {120, 40}} {
 		name := fmt.Sprintf("%dx%d", size.w, size.h)
-		open := func(t *testing.T, app review.DemoReport, partner bool) *harness {
+		open := func(t *testing.T, app goldenApps, partner bool) *harness {
 			w.t = t
 			a := app.Issuer
 			if partner {
@@ -78,10 +78,13 @@ func TestGolden(t *testing.T) {
 	}
 }
 
+// goldenApps are the scenario's two applications.
+type goldenApps struct{ Issuer, Partner domain.Application }
+
 // goldenScenario: a bank that verifies people and companies and a payments
 // partner that imports them — cases in review, decided history, and
 // active, imported and expired tokens.
-func goldenScenario(w *world) review.DemoReport {
+func goldenScenario(w *world) goldenApps {
 	ctx := context.Background()
 	issuer := w.app("Northwind Bank (issuer)", "wf_northwind_kyc", "wf_northwind_kyb")
 	partner := w.app("Harbor Pay (partner)", "wf_partner_kyc", "wf_partner_kyb")
@@ -121,7 +124,7 @@ func goldenScenario(w *world) review.DemoReport {
 	w.clock.Set(t0.Add(-3 * time.Hour)) // minted earlier: expired by now
 	share(sessions[len(sessions)-12], 600)
 	w.clock.Set(t0)
-	return review.DemoReport{Issuer: issuer, Partner: partner}
+	return goldenApps{Issuer: issuer, Partner: partner}
 }
 
 var apiKeyPrefix = regexp.MustCompile(`hk_[A-Za-z0-9_-]*`)

@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/google/uuid"
 
+	"handoff/demo"
 	"handoff/domain"
 	"handoff/review"
 	"handoff/store/pgtest"
@@ -78,7 +79,7 @@ func (w *world) app(name, kyc, kyb string) domain.Application {
 func (w *world) generate(app domain.Application, n int, kind domain.Kind, phase domain.Phase, seed uint64) []domain.Session {
 	w.t.Helper()
 	var out []domain.Session
-	err := w.svc.Generate(context.Background(), review.GenerateOptions{App: app.ID, Count: n, Kind: kind, Phase: phase,
+	err := demo.Generate(context.Background(), w.svc, demo.Options{App: app.ID, Count: n, Kind: kind, Phase: phase,
 		Seed: seed, Actor: "test"}, func(s domain.Session) { out = append(out, s) })
 	if err != nil {
 		w.t.Fatal(err)

@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"handoff/demo"
 )
 
 func (a *app) demoCmd() *cobra.Command {
@@ -16,7 +18,7 @@ func (a *app) demoCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			r, err := svc.SeedDemo(a.ctx)
+			r, err := demo.Seed(a.ctx, svc)
 			if err != nil {
 				return err
 			}

@@ -16,7 +16,9 @@ import (
 	"handoff/domain"
 	"handoff/internal/datadir"
 	"handoff/review"
+	"handoff/store"
 	"handoff/ui/sshd"
+	"handoff/webhook"
 )
 
 func (a *app) serveCmd() *cobra.Command {
@@ -58,8 +60,8 @@ func (a *app) serveCmd() *cobra.Command {
 			for _, srv := range servers {
 				go func() { errc <- srv.serve() }()
 			}
-			stopDeliverer := startDeliverer(a.ctx, svc, deliverWorkers)
-			defer stopDeliverer()
+			stopSender := a.startSender(svc.DB(), webhook.Config{Workers: deliverWorkers, AllowPrivate: allowPrivate})
+			defer stopSender()
 			var runErr error
 			select {
 			case runErr = <-errc:
@@ -135,17 +137,18 @@ func (a *app) sshServer(svc *review.Service, addr, hostKey string, idle time.Dur
 	return server{serve: func() error { return srv.Serve(ln) }, shutdown: srv.Shutdown}, nil
 }
 
-// startDeliverer runs the webhook deliverer until stop is called (workers
-// <= 0: none, e.g. for a process that only serves the API).
-func startDeliverer(ctx context.Context, svc *review.Service, workers int) (stop func()) {
-	if workers <= 0 {
+// startSender runs the webhook sender until stop is called (no workers:
+// none, e.g. for a process that only serves the API).
+func (a *app) startSender(db *store.DB, cfg webhook.Config) (stop func()) {
+	if cfg.Workers <= 0 {
 		return func() {}
 	}
-	ctx, cancel := context.WithCancel(ctx)
+	cfg.Log = a.log
+	ctx, cancel := context.WithCancel(a.ctx)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		svc.NewDeliverer(review.DeliverConfig{Workers: workers}).Run(ctx)
+		webhook.New(db, cfg).Run(ctx)
 	}()
 	return func() { cancel(); <-done }
 }

@@ -7,8 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"handoff/demo"
 	"handoff/domain"
-	"handoff/review"
 )
 
 func (a *app) sessionCmd() *cobra.Command {
@@ -22,7 +22,7 @@ func (a *app) sessionCmd() *cobra.Command {
 		Short: "Create synthetic sessions with realistic, invented verification payloads",
 		Args:  cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			opts := review.GenerateOptions{Count: count, Seed: seed, Actor: cliActor}
+			opts := demo.Options{Count: count, Seed: seed, Actor: cliActor}
 			if kind != "" && kind != "mixed" {
 				k, err := domain.ParseKind(kind)
 				if err != nil {
@@ -46,7 +46,7 @@ func (a *app) sessionCmd() *cobra.Command {
 			defer w.Flush()
 			n := 0
 			bar := a.progress(int64(count), "generating sessions")
-			err = svc.Generate(a.ctx, opts, func(s domain.Session) {
+			err = demo.Generate(a.ctx, svc, opts, func(s domain.Session) {
 				n++
 				bar.Add(1)
 				if asJSON {

@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/spf13/cobra"
 
+	"handoff/demo"
 	"handoff/domain"
 	"handoff/review"
 	"handoff/ui"
@@ -23,7 +24,7 @@ func (a *app) tuiCmd() *cobra.Command {
 		Use:   "tui",
 		Short: "Open the review workstation in this terminal",
 		Long: "Opens the keyboard-driven review workstation for one application, acting as analyst NAME.\n" +
-			"Without --app it opens the demo partner (" + review.DemoPartner + ") when it exists, else the\n" +
+			"Without --app it opens the demo partner (" + demo.Partner + ") when it exists, else the\n" +
 			"first application. Causes of errors are logged to " + tuiLogPath() + ".",
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
@@ -70,7 +71,7 @@ func (a *app) tuiApp(svc *review.Service, ref string) (domain.Application, error
 	if ref != "" {
 		return svc.Application(a.ctx, ref)
 	}
-	if app, err := svc.Application(a.ctx, review.DemoPartner); err == nil {
+	if app, err := svc.Application(a.ctx, demo.Partner); err == nil {
 		return app, nil
 	} else if !domain.IsCode(err, domain.CodeNotFound) {
 		return domain.Application{}, err

@@ -16,7 +16,7 @@ import (
 var stderr io.Writer = os.Stderr
 
 // importSQL is what one import does in PostgreSQL, statement for statement
-// (review.Import and the store functions it calls): claim the token, read
+// (review.Import and the store functions it calls): redeem the token, read
 // the source session with its token record, find the workflow, queue a
 // webhook if one is due (the outbox statement), announce the change
 // (NOTIFY), make sure of the entity, queue for and advance both counters,

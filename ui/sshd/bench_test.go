@@ -22,6 +22,7 @@ import (
 	"github.com/google/uuid"
 	gossh "golang.org/x/crypto/ssh"
 
+	"handoff/demo"
 	"handoff/domain"
 	"handoff/review"
 )
@@ -56,7 +57,7 @@ func BenchmarkSSHSessions(b *testing.B) {
 func benchSessions(b *testing.B, n int) {
 	w := newWorld(b, b.N+1)
 	// A working application: a thousand finished sessions besides the queue.
-	if err := w.svc.Generate(context.Background(), review.GenerateOptions{App: w.y.ID, Count: 1000, Seed: 9, Kind: domain.KindUser,
+	if err := demo.Generate(context.Background(), w.svc, demo.Options{App: w.y.ID, Count: 1000, Seed: 9, Kind: domain.KindUser,
 		Actor: "bench"}, func(domain.Session) {}); err != nil {
 		b.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/google/uuid"
 	gossh "golang.org/x/crypto/ssh"
 
+	"handoff/demo"
 	"handoff/domain"
 	"handoff/review"
 	"handoff/store/pgtest"
@@ -54,7 +55,7 @@ func newWorld(t testing.TB, queued int) *world {
 	}
 	w.x, w.y = mk("Service X", "wf_x"), mk("Service Y", "wf_y")
 	var srcs []domain.Session
-	err := w.svc.Generate(ctx, review.GenerateOptions{App: w.x.ID, Count: queued + 1, Kind: domain.KindUser,
+	err := demo.Generate(ctx, w.svc, demo.Options{App: w.x.ID, Count: queued + 1, Kind: domain.KindUser,
 		Phase: domain.PhaseApproved, Seed: 5, Actor: "test"}, func(s domain.Session) { srcs = append(srcs, s) })
 	if err != nil {
 		t.Fatal(err)

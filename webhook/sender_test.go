@@ -1,9 +1,8 @@
-package review
+package webhook_test
 
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
 	"log/slog"
 	"net"
@@ -16,47 +15,53 @@ import (
 
 	"github.com/google/uuid"
 
+	"handoff/demo"
 	"handoff/domain"
+	"handoff/review"
 	"handoff/store"
 	"handoff/store/pgtest"
+	"handoff/webhook"
 	"handoff/webhookverify"
 )
 
-// These tests run the real deliverer against real PostgreSQL and a real
+// These tests run the real sender against real PostgreSQL and a real
 // HTTP receiver on loopback. They wait for outcomes with deadlines and
 // never assert on fixed sleeps.
 
 // fast retries, so a receiver that comes back is reached within
 // milliseconds.
-var fastRetries = DeliverConfig{Poll: 50 * time.Millisecond, RetryBase: 20 * time.Millisecond,
-	RetryMax: 100 * time.Millisecond, RetryFor: time.Minute}
+// The receivers are on loopback.
+var fastRetries = webhook.Config{Poll: 50 * time.Millisecond, RetryBase: 20 * time.Millisecond,
+	RetryMax: 100 * time.Millisecond, RetryFor: time.Minute, AllowPrivate: true}
 
 type hookEnv struct {
 	t   testing.TB
-	svc *Service
+	svc *review.Service
 	db  *store.DB
 	app uuid.UUID
+	log *slog.Logger
 }
 
 func newHookEnv(t testing.TB) *hookEnv {
 	t.Helper()
 	db := pgtest.DB(t)
-	svc := New(db, WithPrivateWebhooks(true), WithLogger(slog.New(slog.NewTextHandler(testWriter{t}, nil))))
-	out, err := svc.CreateApplication(context.Background(), "test", NewApplication{Name: "Partner",
+	log := slog.New(slog.NewTextHandler(testWriter{t}, nil))
+	svc := review.New(db, review.WithPrivateWebhooks(true), review.WithLogger(log))
+	out, err := svc.CreateApplication(context.Background(), "test", review.NewApplication{Name: "Partner",
 		Workflows: []domain.Workflow{{ID: "wf_kyc", Kind: domain.KindUser}, {ID: "wf_kyb", Kind: domain.KindBusiness}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &hookEnv{t: t, svc: svc, db: db, app: out.Application.ID}
+	return &hookEnv{t: t, svc: svc, db: db, app: out.Application.ID, log: log}
 }
 
-func (e *hookEnv) caller() domain.Caller { return Analyst(e.app, "ana") }
+func (e *hookEnv) caller() domain.Caller { return review.Analyst(e.app, "ana") }
 
 // sessions creates n finished sessions of kind in the given phase.
 func (e *hookEnv) sessions(n int, kind domain.Kind, phase domain.Phase) []domain.Session {
 	e.t.Helper()
 	var out []domain.Session
-	err := e.svc.Generate(context.Background(), GenerateOptions{App: e.app, Count: n, Kind: kind, Phase: phase,
+	err := demo.Generate(context.Background(), e.svc, demo.Options{App: e.app, Count: n, Kind: kind, Phase: phase,
 		Seed: uint64(time.Now().UnixNano()), Actor: "test"}, func(s domain.Session) { out = append(out, s) })
 	if err != nil {
 		e.t.Fatal(err)
@@ -69,7 +74,7 @@ func (e *hookEnv) sessions(n int, kind domain.Kind, phase domain.Phase) []domain
 func (e *hookEnv) destination(url string) (uuid.UUID, string) {
 	e.t.Helper()
 	events := []string{domain.EventStatusUpdated}
-	d, err := e.svc.CreateDestination(context.Background(), WebhookOperator(e.app), DestinationInput{URL: &url, SubscribedEvents: &events})
+	d, err := e.svc.CreateDestination(context.Background(), review.WebhookOperator(e.app), review.DestinationInput{URL: &url, SubscribedEvents: &events})
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -83,13 +88,16 @@ func (e *hookEnv) decide(id uuid.UUID, status string) {
 	}
 }
 
-// deliverer runs a deliverer until the test ends (or stop is called).
-func (e *hookEnv) deliverer(cfg DeliverConfig) (stop func()) {
+// sender runs a sender until the test ends (or stop is called).
+func (e *hookEnv) sender(cfg webhook.Config) (stop func()) {
+	if cfg.Log == nil {
+		cfg.Log = e.log
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		e.svc.NewDeliverer(cfg).Run(ctx)
+		webhook.New(e.db, cfg).Run(ctx)
 	}()
 	stop = func() {
 		cancel()
@@ -99,7 +107,7 @@ func (e *hookEnv) deliverer(cfg DeliverConfig) (stop func()) {
 	return stop
 }
 
-func (e *hookEnv) deliveries(failedOnly bool) []DeliveryInfo {
+func (e *hookEnv) deliveries(failedOnly bool) []review.DeliveryInfo {
 	e.t.Helper()
 	ds, err := e.svc.Deliveries(context.Background(), e.caller(), failedOnly, 1000)
 	if err != nil {
@@ -198,7 +206,7 @@ func TestDecisionDeliversSignedEvent(t *testing.T) {
 	e := newHookEnv(t)
 	rc := newReceiver(t)
 	_, secret := e.destination(rc.URL + "/hooks/didit")
-	e.deliverer(fastRetries)
+	e.sender(fastRetries)
 
 	sess := e.sessions(1, domain.KindBusiness, domain.PhaseApproved)[0]
 	e.decide(sess.ID, "Approved") // no change: no event
@@ -261,23 +269,23 @@ func TestImportIsReported(t *testing.T) {
 	e := newHookEnv(t)
 	rc := newReceiver(t)
 	_, secret := e.destination(rc.URL)
-	e.deliverer(fastRetries)
+	e.sender(fastRetries)
 
-	issuer, err := e.svc.CreateApplication(context.Background(), "test", NewApplication{Name: "Issuer",
+	issuer, err := e.svc.CreateApplication(context.Background(), "test", review.NewApplication{Name: "Issuer",
 		Workflows: []domain.Workflow{{ID: "wf_issuer", Kind: domain.KindUser}}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var src domain.Session
-	if err := e.svc.Generate(context.Background(), GenerateOptions{App: issuer.Application.ID, Count: 1, Kind: domain.KindUser,
+	if err := demo.Generate(context.Background(), e.svc, demo.Options{App: issuer.Application.ID, Count: 1, Kind: domain.KindUser,
 		Phase: domain.PhaseApproved, Seed: 1, Actor: "test"}, func(s domain.Session) { src = s }); err != nil {
 		t.Fatal(err)
 	}
-	m, err := e.svc.Share(context.Background(), Analyst(issuer.Application.ID, "x"), src.ID, e.app, 600)
+	m, err := e.svc.Share(context.Background(), review.Analyst(issuer.Application.ID, "x"), src.ID, e.app, 600)
 	if err != nil {
 		t.Fatal(err)
 	}
-	imported, err := e.svc.Import(context.Background(), Analyst(e.app, "y"), ImportRequest{ShareToken: m.Token,
+	imported, err := e.svc.Import(context.Background(), review.Analyst(e.app, "y"), review.ImportRequest{ShareToken: m.Token,
 		WorkflowID: "wf_kyc", VendorData: "user-<42>&\u2028"})
 	if err != nil {
 		t.Fatal(err)
@@ -294,41 +302,6 @@ func TestImportIsReported(t *testing.T) {
 	}
 }
 
-func TestRolledBackChangeProducesNoEvent(t *testing.T) {
-	e := newHookEnv(t)
-	rc := newReceiver(t)
-	e.destination(rc.URL)
-	sess := e.sessions(1, domain.KindUser, domain.PhaseApproved)[0]
-
-	boom := errors.New("boom")
-	err := e.db.InTx(context.Background(), func(tx *store.Tx) error {
-		sess.Status = domain.StatusOf(sess.Kind, domain.PhaseDeclined)
-		if err := e.svc.emitStatusUpdated(context.Background(), tx, sess); err != nil {
-			return err
-		}
-		return boom
-	})
-	if !errors.Is(err, boom) {
-		t.Fatal(err)
-	}
-	if ids := e.eventIDs(); len(ids) != 0 {
-		t.Fatalf("a rolled-back change left events %v", ids)
-	}
-	var deliveries int
-	e.db.Get(&deliveries, `SELECT count(*) FROM webhook_deliveries`)
-	if deliveries != 0 {
-		t.Fatalf("a rolled-back change left %d deliveries", deliveries)
-	}
-
-	// The same change committed is delivered, and it is the only event.
-	e.deliverer(fastRetries)
-	e.decide(sess.ID, "Declined")
-	waitFor(t, "the committed change's delivery", 5*time.Second, func() bool { return len(rc.all()) == 1 })
-	if ids := e.eventIDs(); len(ids) != 1 || rc.all()[0].event["event_id"] != ids[0] {
-		t.Fatalf("events %v, received %s", ids, rc.all()[0].body)
-	}
-}
-
 func TestReceiverDownThenUpLosesNothing(t *testing.T) {
 	e := newHookEnv(t)
 	// A port nobody listens on: connection refused.
@@ -339,7 +312,7 @@ func TestReceiverDownThenUpLosesNothing(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 	e.destination("http://" + addr + "/hook")
-	e.deliverer(fastRetries)
+	e.sender(fastRetries)
 
 	sessions := e.sessions(12, domain.KindUser, domain.PhaseInReview)
 	for i, s := range sessions[:6] {
@@ -427,25 +400,25 @@ func TestKilledMidDeliveryIsDeliveredByAnother(t *testing.T) {
 	}
 	e.destination(rc.URL)
 	cfg := fastRetries
-	cfg.Timeout, cfg.ClaimTTL = 500*time.Millisecond, 1500*time.Millisecond
-	stopA := e.deliverer(cfg)
+	cfg.Timeout, cfg.LeaseTTL = 500*time.Millisecond, 1500*time.Millisecond
+	stopA := e.sender(cfg)
 	sess := e.sessions(1, domain.KindUser, domain.PhaseInReview)[0]
 	e.decide(sess.ID, "Approved")
 
 	select {
 	case <-first:
 	case <-time.After(5 * time.Second):
-		t.Fatal("the first deliverer never sent")
+		t.Fatal("the first sender never sent")
 	}
-	stopA() // "killed": it records nothing, its claim stays until it lapses
-	var claimed int
-	e.db.Get(&claimed, `SELECT count(*) FROM webhook_deliveries WHERE state = 'pending' AND claimed_until > now()`)
-	if claimed != 1 {
-		t.Fatalf("%d live claims after the kill, want 1", claimed)
+	stopA() // "killed": it records nothing, its lease stays until it lapses
+	var leased int
+	e.db.Get(&leased, `SELECT count(*) FROM webhook_deliveries WHERE state = 'pending' AND leased_until > now()`)
+	if leased != 1 {
+		t.Fatalf("%d live leases after the kill, want 1", leased)
 	}
 
-	e.deliverer(cfg) // the restarted process, or another one
-	waitFor(t, "the second deliverer to deliver", 10*time.Second, func() bool {
+	e.sender(cfg) // the restarted process, or another one
+	waitFor(t, "the second sender to deliver", 10*time.Second, func() bool {
 		ds := e.deliveries(false)
 		return len(ds) == 1 && ds[0].State == "delivered"
 	})
@@ -465,7 +438,7 @@ func TestKilledMidDeliveryIsDeliveredByAnother(t *testing.T) {
 	}
 }
 
-func TestTwoDeliverersNeverSendOneEventAtOnce(t *testing.T) {
+func TestTwoSendersNeverSendOneEventAtOnce(t *testing.T) {
 	e := newHookEnv(t)
 	rc := newReceiver(t)
 	rc.respond = func(*http.Request, []byte) int {
@@ -479,8 +452,8 @@ func TestTwoDeliverersNeverSendOneEventAtOnce(t *testing.T) {
 	}
 	cfg := fastRetries
 	cfg.Workers, cfg.PerDestination = 4, 4
-	e.deliverer(cfg)
-	e.deliverer(cfg)
+	e.sender(cfg)
+	e.sender(cfg)
 	waitFor(t, "every event", 10*time.Second, func() bool { return len(rc.hits()) == 40 })
 	waitFor(t, "every delivery recorded", 5*time.Second, func() bool {
 		for _, d := range e.deliveries(false) {
@@ -506,11 +479,11 @@ func TestRotatedSecretSignsWithBoth(t *testing.T) {
 	e := newHookEnv(t)
 	rc := newReceiver(t)
 	dest, oldSecret := e.destination(rc.URL)
-	newSecret, err := e.svc.RotateDestinationSecret(context.Background(), WebhookOperator(e.app), dest)
+	newSecret, err := e.svc.RotateDestinationSecret(context.Background(), review.WebhookOperator(e.app), dest)
 	if err != nil || newSecret == oldSecret {
 		t.Fatal(err)
 	}
-	e.deliverer(fastRetries)
+	e.sender(fastRetries)
 	sess := e.sessions(1, domain.KindUser, domain.PhaseInReview)[0]
 	e.decide(sess.ID, "Approved")
 	waitFor(t, "the delivery", 5*time.Second, func() bool { return len(rc.all()) == 1 })
@@ -526,7 +499,7 @@ func TestRotatedSecretSignsWithBoth(t *testing.T) {
 	if err := webhookverify.Verify(oldSecret, old, got.body, time.Now()); err != nil {
 		t.Fatalf("old secret against the -Previous headers: %v", err)
 	}
-	d, err := e.svc.Destination(context.Background(), WebhookOperator(e.app), dest)
+	d, err := e.svc.Destination(context.Background(), review.WebhookOperator(e.app), dest)
 	if err != nil || d.PreviousSecretUntil == nil || d.PreviousSecretUntil.Sub(time.Now()) < 23*time.Hour {
 		t.Fatalf("previous secret kept until %v (%v)", d.PreviousSecretUntil, err)
 	}
@@ -539,7 +512,9 @@ func TestPrivateTargetRefusedAtDelivery(t *testing.T) {
 	e.svc.SetPrivateWebhooks(false)
 	// ... and now refused when connecting, as a public name re-resolving
 	// to 127.0.0.1 (DNS rebinding) would be.
-	e.deliverer(fastRetries)
+	cfg := fastRetries
+	cfg.AllowPrivate = false
+	e.sender(cfg)
 	e.decide(e.sessions(1, domain.KindUser, domain.PhaseInReview)[0].ID, "Approved")
 	waitFor(t, "a refused attempt", 5*time.Second, func() bool {
 		var n int
@@ -558,7 +533,7 @@ func TestGiveUpThenRedeliver(t *testing.T) {
 	dest, _ := e.destination(rc.URL)
 	cfg := fastRetries
 	cfg.RetryFor = 300 * time.Millisecond
-	e.deliverer(cfg)
+	e.sender(cfg)
 	e.decide(e.sessions(1, domain.KindUser, domain.PhaseInReview)[0].ID, "Declined")
 	waitFor(t, "the delivery to fail", 5*time.Second, func() bool { return len(e.deliveries(true)) == 1 })
 	failed := e.deliveries(true)[0]
@@ -586,14 +561,14 @@ func TestDisabledOrDeletedDestination(t *testing.T) {
 	sessions := e.sessions(2, domain.KindUser, domain.PhaseInReview)
 	e.decide(sessions[0].ID, "Approved") // queued while enabled
 	off := false
-	if _, err := e.svc.UpdateDestination(context.Background(), e.caller(), dest, DestinationInput{Enabled: &off}); err != nil {
+	if _, err := e.svc.UpdateDestination(context.Background(), e.caller(), dest, review.DestinationInput{Enabled: &off}); err != nil {
 		t.Fatal(err)
 	}
 	e.decide(sessions[1].ID, "Approved") // not queued at all
 	if ids := e.eventIDs(); len(ids) != 1 {
 		t.Fatalf("events %v: a disabled destination got a delivery queued", ids)
 	}
-	e.deliverer(fastRetries)
+	e.sender(fastRetries)
 	waitFor(t, "the queued delivery to fail", 5*time.Second, func() bool {
 		ds := e.deliveries(true)
 		return len(ds) == 1 && ds[0].LastError == "destination disabled"

@@ -1,19 +1,22 @@
-package review
+// Package demo makes synthetic data: the bulk session generator behind
+// `handoff session generate` and the demo scenario behind `handoff demo`.
+// It drives review's use cases like any other front end; only cmd (and
+// tests that want realistic data) import it.
+package demo
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/google/uuid"
 
 	"handoff/domain"
 	"handoff/domain/synth"
-	"handoff/store"
+	"handoff/review"
 )
 
-// GenerateOptions describes a batch of synthetic sessions.
-type GenerateOptions struct {
+// Options describes a batch of synthetic sessions.
+type Options struct {
 	App   uuid.UUID
 	Count int
 	Kind  domain.Kind  // empty: mixed
@@ -22,16 +25,16 @@ type GenerateOptions struct {
 	Actor string
 }
 
-const generateBatch = 5000
+const batchSize = 5000
 
 // Generate creates synthetic sessions with realistic payloads, in batches
-// of one transaction and one COPY each, and calls emit for each created
-// session.
-func (s *Service) Generate(ctx context.Context, opts GenerateOptions, emit func(domain.Session)) error {
+// of one transaction and one COPY each (review.AddGeneratedSessions), and
+// calls emit for each created session.
+func Generate(ctx context.Context, svc *review.Service, opts Options, emit func(domain.Session)) error {
 	if opts.Count < 1 || opts.Count > 10_000_000 {
 		return domain.Invalidf("--count must be between 1 and 10000000")
 	}
-	wfs, err := store.ListWorkflows(ctx, s.db, opts.App)
+	wfs, err := svc.Workflows(ctx, opts.App)
 	if err != nil {
 		return err
 	}
@@ -55,9 +58,9 @@ func (s *Service) Generate(ctx context.Context, opts GenerateOptions, emit func(
 	go func() {
 		defer close(batches)
 		g := synth.New(opts.Seed)
-		now := s.now().UTC().Truncate(time.Microsecond)
+		now := svc.Now().UTC().Truncate(time.Microsecond)
 		for done := 0; done < opts.Count; {
-			n := min(generateBatch, opts.Count-done)
+			n := min(batchSize, opts.Count-done)
 			batch := make([]domain.Session, n)
 			for i := range batch {
 				kind := opts.Kind
@@ -81,32 +84,8 @@ func (s *Service) Generate(ctx context.Context, opts GenerateOptions, emit func(
 		}
 	}()
 	for batch := range batches {
-		n := len(batch)
-		err := s.db.InTx(ctx, func(tx *store.Tx) error {
-			// Synthetic bulk data need not wait for each batch's flush; a
-			// crash can lose only whole batches, never leave half of one.
-			if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
-				return err
-			}
-			first, err := store.NextSessionNumbers(ctx, tx, opts.App, n)
-			if err != nil {
-				return err
-			}
-			for i := range batch {
-				batch[i].Number = first + int64(i)
-			}
-			if err := store.CopySessions(ctx, tx, batch); err != nil {
-				return err
-			}
-			if err := announce(ctx, tx, Change{App: opts.App, What: ChangeSessionCreated, By: opts.Actor}); err != nil {
-				return err
-			}
-			return store.AppendAudit(ctx, tx, opts.App, domain.AuditEvent{At: s.now(), Actor: opts.Actor,
-				Action: domain.ActionSessionCreated, Details: mustJSON(map[string]any{
-					"generated": n, "first_session_number": first, "last_session_number": first + int64(n) - 1})})
-		})
-		if err != nil {
-			return fmt.Errorf("generating sessions: %w", err)
+		if err := svc.AddGeneratedSessions(ctx, opts.Actor, opts.App, batch); err != nil {
+			return err
 		}
 		for _, sess := range batch {
 			emit(sess)

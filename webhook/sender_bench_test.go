@@ -1,4 +1,4 @@
-package review
+package webhook_test
 
 import (
 	"encoding/json"
@@ -11,14 +11,15 @@ import (
 	"time"
 
 	"handoff/domain"
+	"handoff/webhook"
 )
 
 // BenchmarkDecisionToWebhook measures, on loopback, the time from a
 // decision's commit (Decide returned) to the receiver answering 2xx, with
-// the deliverer's default settings (woken by NOTIFY, 500 ms poll as a
+// the sender's default settings (woken by NOTIFY, 500 ms poll as a
 // fallback). One iteration is one decision; run it with a fixed count:
 //
-//	go test ./review -run '^$' -bench DecisionToWebhook -benchtime 500x
+//	go test ./webhook -run '^$' -bench DecisionToWebhook -benchtime 500x
 //
 // "sequential" decides one session at a time and waits for its webhook,
 // the latency of an idle system; "deciders=8" has eight clients deciding
@@ -30,7 +31,6 @@ func BenchmarkDecisionToWebhook(b *testing.B) {
 
 func benchDecisionToWebhook(b *testing.B, deciders int, wait bool) {
 	e := newHookEnv(b)
-	e.svc.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	var mu sync.Mutex
 	answered := map[string]time.Time{}
 	arrived := make(chan struct{}, b.N)
@@ -48,7 +48,7 @@ func benchDecisionToWebhook(b *testing.B, deciders int, wait bool) {
 	}
 	e.destination(rc.URL)
 	sessions := e.sessions(b.N, domain.KindUser, domain.PhaseInReview)
-	e.deliverer(DeliverConfig{})
+	e.sender(webhook.Config{AllowPrivate: true, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 
 	committed := make([]time.Time, len(sessions))
 	next := make(chan int)

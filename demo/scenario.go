@@ -1,4 +1,4 @@
-package review
+package demo
 
 import (
 	"context"
@@ -6,17 +6,17 @@ import (
 	"time"
 
 	"handoff/domain"
-	"handoff/store"
+	"handoff/review"
 )
 
-// Demo application names.
+// The demo applications' names.
 const (
-	DemoIssuer  = "Northwind Bank (issuer)"
-	DemoPartner = "Harbor Pay (partner)"
+	Issuer  = "Northwind Bank (issuer)"
+	Partner = "Harbor Pay (partner)"
 )
 
-// DemoReport says what the demo scenario holds and gives fresh API keys.
-type DemoReport struct {
+// Report says what the demo scenario holds and gives fresh API keys.
+type Report struct {
 	Created               bool // false when the scenario already existed
 	Issuer, Partner       domain.Application
 	IssuerKey, PartnerKey string
@@ -24,25 +24,25 @@ type DemoReport struct {
 	PartnerQueue          int64
 }
 
-// SeedDemo creates the demo scenario unless it exists: a bank that verifies
+// Seed creates the demo scenario unless it exists: a bank that verifies
 // people and companies, a payments partner that imports them, imported
 // cases waiting in the partner's queue, decided history, and active,
 // imported and expired tokens. Every run mints a new API key per
 // application (keys are stored hashed, so old ones cannot be shown again).
-func (s *Service) SeedDemo(ctx context.Context) (DemoReport, error) {
-	var r DemoReport
-	issuer, err := store.FindApplication(ctx, s.db, DemoIssuer)
+func Seed(ctx context.Context, s *review.Service) (Report, error) {
+	var r Report
+	issuer, err := s.Application(ctx, Issuer)
 	if domain.IsCode(err, domain.CodeNotFound) {
-		if err := s.createDemo(ctx); err != nil {
+		if err := create(ctx, s); err != nil {
 			return r, fmt.Errorf("creating the demo scenario: %w", err)
 		}
 		r.Created = true
-		issuer, err = store.FindApplication(ctx, s.db, DemoIssuer)
+		issuer, err = s.Application(ctx, Issuer)
 	}
 	if err != nil {
 		return r, err
 	}
-	partner, err := store.FindApplication(ctx, s.db, DemoPartner)
+	partner, err := s.Application(ctx, Partner)
 	if err != nil {
 		return r, err
 	}
@@ -53,20 +53,22 @@ func (s *Service) SeedDemo(ctx context.Context) (DemoReport, error) {
 	if r.PartnerKey, err = s.CreateAPIKey(ctx, "demo", partner.ID, domain.DefaultPrivileges); err != nil {
 		return r, err
 	}
-	if r.IssuerSessions, err = store.CountFinished(ctx, s.db, issuer.ID, store.SessionFilter{}); err != nil {
+	ic, err := s.Counts(ctx, review.Analyst(issuer.ID, "demo"))
+	if err != nil {
 		return r, err
 	}
-	r.PartnerQueue, err = store.CountQueue(ctx, s.db, partner.ID)
+	pc, err := s.Counts(ctx, review.Analyst(partner.ID, "demo"))
+	r.IssuerSessions, r.PartnerQueue = ic.Finished, pc.Queue
 	return r, err
 }
 
-func (s *Service) createDemo(ctx context.Context) error {
-	issuer, err := s.CreateApplication(ctx, "demo", NewApplication{Name: DemoIssuer, Workflows: []domain.Workflow{
+func create(ctx context.Context, s *review.Service) error {
+	issuer, err := s.CreateApplication(ctx, "demo", review.NewApplication{Name: Issuer, Workflows: []domain.Workflow{
 		{ID: "wf_northwind_kyc", Kind: domain.KindUser}, {ID: "wf_northwind_kyb", Kind: domain.KindBusiness}}})
 	if err != nil {
 		return err
 	}
-	partner, err := s.CreateApplication(ctx, "demo", NewApplication{Name: DemoPartner, Workflows: []domain.Workflow{
+	partner, err := s.CreateApplication(ctx, "demo", review.NewApplication{Name: Partner, Workflows: []domain.Workflow{
 		{ID: "wf_partner_kyc", Kind: domain.KindUser}, {ID: "wf_partner_kyb", Kind: domain.KindBusiness}}})
 	if err != nil {
 		return err
@@ -74,21 +76,21 @@ func (s *Service) createDemo(ctx context.Context) error {
 	iss, par := issuer.Application.ID, partner.Application.ID
 	var sessions []domain.Session
 	collect := func(sess domain.Session) { sessions = append(sessions, sess) }
-	if err := s.Generate(ctx, GenerateOptions{App: iss, Count: 320, Seed: 2026, Actor: "demo"}, collect); err != nil {
+	if err := Generate(ctx, s, Options{App: iss, Count: 320, Seed: 2026, Actor: "demo"}, collect); err != nil {
 		return err
 	}
-	if err := s.Generate(ctx, GenerateOptions{App: par, Count: 40, Seed: 7, Actor: "demo"}, func(domain.Session) {}); err != nil {
+	if err := Generate(ctx, s, Options{App: par, Count: 40, Seed: 7, Actor: "demo"}, func(domain.Session) {}); err != nil {
 		return err
 	}
 	// A few sessions still in flight, which cannot be shared.
-	if err := s.Generate(ctx, GenerateOptions{App: iss, Count: 6, Seed: 99, Phase: domain.PhaseInProgress, Actor: "demo"}, func(domain.Session) {}); err != nil {
+	if err := Generate(ctx, s, Options{App: iss, Count: 6, Seed: 99, Phase: domain.PhaseInProgress, Actor: "demo"}, func(domain.Session) {}); err != nil {
 		return err
 	}
 
-	minter := Analyst(iss, "maria.k")
-	importer := Analyst(par, "sam.ortiz")
+	minter := review.Analyst(iss, "maria.k")
+	importer := review.Analyst(par, "sam.ortiz")
 	var shared int
-	share := func(sess domain.Session, ttl int, svc *Service) (Minted, error) {
+	share := func(sess domain.Session, ttl int, svc *review.Service) (review.Minted, error) {
 		shared++
 		return svc.Share(ctx, minter, sess.ID, par, ttl)
 	}
@@ -117,7 +119,7 @@ func (s *Service) createDemo(ctx context.Context) error {
 			if sess.Kind == domain.KindBusiness {
 				wf = "wf_partner_kyb"
 			}
-			imp, err := s.Import(ctx, importer, ImportRequest{ShareToken: m.Token, WorkflowID: wf,
+			imp, err := s.Import(ctx, importer, review.ImportRequest{ShareToken: m.Token, WorkflowID: wf,
 				VendorData: fmt.Sprintf("harbor-%s-%04d", sess.Kind, 100+i), TrustReview: p.trust})
 			if err != nil {
 				return err
@@ -139,7 +141,7 @@ func (s *Service) createDemo(ctx context.Context) error {
 		}
 		i++
 	}
-	past := New(s.db, WithClock(func() time.Time { return s.now().Add(-3 * time.Hour) }), WithLogger(s.log))
+	past := s.Clone(review.WithClock(func() time.Time { return s.Now().Add(-3 * time.Hour) }))
 	for j := 0; j < 2; j++ {
 		if _, err := share(sessions[len(sessions)-1-i], 600, past); err != nil {
 			return err

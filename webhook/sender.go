@@ -1,4 +1,8 @@
-package review
+// Package webhook sends the outbox's events to their destinations: it owns
+// the HTTP client (which refuses private targets), the signing and the
+// retry loop. The events themselves are written by review's use cases, in
+// the transaction of the change they report.
+package webhook
 
 import (
 	"bytes"
@@ -6,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -24,22 +29,27 @@ import (
 	"handoff/store"
 )
 
-// DeliverConfig tunes a Deliverer; zero fields take the defaults.
-type DeliverConfig struct {
+// Config tunes a Sender; zero fields take the defaults.
+type Config struct {
 	Workers        int           // concurrent sends in this process (8)
 	PerDestination int           // concurrent sends to one destination from this process (4)
 	Poll           time.Duration // how often to look for due deliveries between notifications (500 ms)
 	Timeout        time.Duration // per request, connection to last body byte (10 s)
-	// ClaimTTL is how long a claimed delivery is reserved for its
-	// deliverer; if that deliverer dies, another sends the delivery once
-	// the claim lapses. At least Timeout + 1 s (default Timeout + 50 s).
-	ClaimTTL  time.Duration
+	// LeaseTTL is how long a leased delivery is reserved for its sender;
+	// if that sender dies, another sends the delivery once the lease
+	// lapses. At least Timeout + 1 s (default Timeout + 50 s).
+	LeaseTTL  time.Duration
 	RetryBase time.Duration // shortest wait before a retry (10 s)
 	RetryMax  time.Duration // longest wait between retries (1 h)
 	RetryFor  time.Duration // how long a delivery is retried before it is marked failed (24 h)
+	// AllowPrivate lets deliveries connect to loopback, private and
+	// link-local addresses (local development and tests only).
+	AllowPrivate bool
+	Log          *slog.Logger     // slog.Default()
+	Now          func() time.Time // time.Now
 }
 
-func (c DeliverConfig) withDefaults() DeliverConfig {
+func (c Config) withDefaults() Config {
 	def := func(v *time.Duration, d time.Duration) {
 		if *v <= 0 {
 			*v = d
@@ -53,18 +63,24 @@ func (c DeliverConfig) withDefaults() DeliverConfig {
 	}
 	def(&c.Poll, 500*time.Millisecond)
 	def(&c.Timeout, 10*time.Second)
-	def(&c.ClaimTTL, c.Timeout+50*time.Second)
-	c.ClaimTTL = max(c.ClaimTTL, c.Timeout+time.Second)
+	def(&c.LeaseTTL, c.Timeout+50*time.Second)
+	c.LeaseTTL = max(c.LeaseTTL, c.Timeout+time.Second)
 	def(&c.RetryBase, 10*time.Second)
 	def(&c.RetryMax, time.Hour)
 	def(&c.RetryFor, 24*time.Hour)
+	if c.Log == nil {
+		c.Log = slog.Default()
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
 	return c
 }
 
-// Deliverer posts queued webhook events to their destinations. Any number
-// of deliverers, in any number of processes sharing the database, can run
-// at once: each delivery is claimed by one of them in the database, and a
-// claim whose holder died lapses after ClaimTTL. Delivery is at least once;
+// Sender posts queued webhook events to their destinations. Any number of
+// senders, in any number of processes sharing the database, can run at
+// once: each delivery is leased by one of them in the database, and a
+// lease whose holder died lapses after LeaseTTL. Delivery is at least once;
 // receivers drop duplicates by event_id.
 //
 // Retries wait about as long as the delivery has been failing so far (at
@@ -72,9 +88,9 @@ func (c DeliverConfig) withDefaults() DeliverConfig {
 // exponentially — roughly 10 s, 10 s, 20 s, 40 s, ... then hourly — until
 // RetryFor has passed since the event was queued, when the delivery is
 // marked failed.
-type Deliverer struct {
-	s      *Service
-	cfg    DeliverConfig
+type Sender struct {
+	db     *store.DB
+	cfg    Config
 	client *http.Client
 	wake   chan struct{} // a worker finished: capacity is free again
 	wg     sync.WaitGroup
@@ -84,14 +100,12 @@ type Deliverer struct {
 	busy     map[uuid.UUID]int // destination → sends in flight
 }
 
-// NewDeliverer returns a deliverer for s's outbox; Run starts it.
-func (s *Service) NewDeliverer(cfg DeliverConfig) *Deliverer {
-	d := &Deliverer{s: s, cfg: cfg.withDefaults(), wake: make(chan struct{}, 1), busy: map[uuid.UUID]int{}}
+// New returns a sender for db's outbox; Run starts it.
+func New(db *store.DB, cfg Config) *Sender {
+	d := &Sender{db: db, cfg: cfg.withDefaults(), wake: make(chan struct{}, 1), busy: map[uuid.UUID]int{}}
 	d.client = d.newClient()
 	return d
 }
-
-func (s *Service) resolver() *net.Resolver { return net.DefaultResolver }
 
 // errPrivateTarget is returned by the dialer for an address that is not
 // public while private targets are not allowed.
@@ -105,10 +119,10 @@ func (e errPrivateTarget) Error() string {
 // and a dialer that checks every address it is about to connect to — after
 // DNS resolution, so a host name that re-resolves to an internal address
 // (DNS rebinding) is refused as well.
-func (d *Deliverer) newClient() *http.Client {
+func (d *Sender) newClient() *http.Client {
 	dialer := &net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second,
 		Control: func(_, address string, _ syscall.RawConn) error {
-			if d.s.privateWebhooksAllowed() {
+			if d.cfg.AllowPrivate {
 				return nil
 			}
 			host, _, err := net.SplitHostPort(address)
@@ -130,16 +144,14 @@ func (d *Deliverer) newClient() *http.Client {
 
 // Run delivers until ctx ends. It wakes on the database's notification
 // that deliveries were queued, and polls every Poll for retries that came
-// due. When ctx ends it stops claiming and abandons sends in flight; their
-// claims lapse and they are sent again, by this process after a restart or
-// by another one.
-func (d *Deliverer) Run(ctx context.Context) error {
-	notes, stop, err := store.ListenWebhooks(d.s.db.DSN())
-	if err != nil {
-		d.s.log.Warn("webhooks: cannot LISTEN, polling only", "err", err)
-	} else {
-		defer stop()
-	}
+// due, and after the listener reconnects (notifications may have been
+// missed). When ctx ends it stops leasing and abandons sends in flight;
+// their leases lapse and they are sent again, by this process after a
+// restart or by another one.
+func (d *Sender) Run(ctx context.Context) error {
+	lctx, stop := context.WithCancel(ctx)
+	defer stop()
+	notes, events, _ := d.db.Listen(lctx, store.WebhookChannel)
 	defer d.client.CloseIdleConnections()
 	defer d.wg.Wait()
 	poll := time.NewTicker(d.cfg.Poll)
@@ -150,7 +162,7 @@ func (d *Deliverer) Run(ctx context.Context) error {
 			return nil
 		}
 		if err != nil {
-			d.s.log.Error("webhooks: claiming deliveries", "err", err)
+			d.cfg.Log.Error("webhooks: leasing deliveries", "err", err)
 			more = false
 		}
 		if more {
@@ -160,15 +172,31 @@ func (d *Deliverer) Run(ctx context.Context) error {
 		case <-ctx.Done():
 			return nil
 		case <-notes:
+			drain(notes) // one look serves every event queued so far
+		case ev := <-events:
+			if ev == store.ListenerLost {
+				continue // nothing to do until it is back; the poll goes on
+			}
 		case <-poll.C:
 		case <-d.wake:
 		}
 	}
 }
 
-// dispatch claims as many due deliveries as there are free workers and
+// drain empties c without waiting.
+func drain(c <-chan string) {
+	for {
+		select {
+		case <-c:
+		default:
+			return
+		}
+	}
+}
+
+// dispatch leases as many due deliveries as there are free workers and
 // starts sending them. It reports whether there may be more due now.
-func (d *Deliverer) dispatch(ctx context.Context) (bool, error) {
+func (d *Sender) dispatch(ctx context.Context) (bool, error) {
 	d.mu.Lock()
 	free := d.cfg.Workers - d.inflight
 	var full []uuid.UUID
@@ -182,7 +210,7 @@ func (d *Deliverer) dispatch(ctx context.Context) (bool, error) {
 		return false, nil
 	}
 	token := uuid.New()
-	rows, err := store.ClaimDeliveries(ctx, d.s.db, store.Claim{Token: token, Limit: free, TTL: d.cfg.ClaimTTL, Exclude: full})
+	rows, err := store.LeaseDeliveries(ctx, d.db, store.Lease{Token: token, Limit: free, TTL: d.cfg.LeaseTTL, Exclude: full})
 	if err != nil {
 		return false, err
 	}
@@ -199,13 +227,13 @@ func (d *Deliverer) dispatch(ctx context.Context) (bool, error) {
 			d.deliver(ctx, token, r)
 		}()
 	}
-	if err := store.ReleaseClaims(ctx, d.s.db, token, release); err != nil {
+	if err := store.ReleaseLeases(ctx, d.db, token, release); err != nil {
 		return false, err
 	}
 	return len(rows) == free || len(release) > 0, nil
 }
 
-func (d *Deliverer) take(dest uuid.UUID) bool {
+func (d *Sender) take(dest uuid.UUID) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.busy[dest] >= d.cfg.PerDestination {
@@ -216,7 +244,7 @@ func (d *Deliverer) take(dest uuid.UUID) bool {
 	return true
 }
 
-func (d *Deliverer) done(dest uuid.UUID) {
+func (d *Sender) done(dest uuid.UUID) {
 	d.mu.Lock()
 	if d.busy[dest]--; d.busy[dest] <= 0 {
 		delete(d.busy, dest)
@@ -229,15 +257,15 @@ func (d *Deliverer) done(dest uuid.UUID) {
 	}
 }
 
-// deliver sends one claimed delivery and records the attempt.
-func (d *Deliverer) deliver(ctx context.Context, token uuid.UUID, r store.ClaimedDelivery) {
+// deliver sends one leased delivery and records the attempt.
+func (d *Sender) deliver(ctx context.Context, token uuid.UUID, r store.LeasedDelivery) {
 	record := func(f func(context.Context) error) {
 		// The send is over: record it even if ctx has just ended, or a
 		// delivered event would be sent again.
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		defer cancel()
 		if err := f(rctx); err != nil {
-			d.s.log.Error("webhooks: recording a delivery", "event", r.EventID, "destination", r.DestinationID, "err", err)
+			d.cfg.Log.Error("webhooks: recording a delivery", "event", r.EventID, "destination", r.DestinationID, "err", err)
 		}
 	}
 	if r.Deleted || !r.Enabled {
@@ -245,16 +273,16 @@ func (d *Deliverer) deliver(ctx context.Context, token uuid.UUID, r store.Claime
 		if r.Deleted {
 			reason = "destination deleted"
 		}
-		record(func(c context.Context) error { return store.FinishDelivery(c, d.s.db, r.DeliveryKey, token, reason) })
+		record(func(c context.Context) error { return store.FinishDelivery(c, d.db, r.DeliveryKey, token, reason) })
 		return
 	}
-	start := d.s.now()
+	start := d.cfg.Now()
 	status, err := d.post(ctx, r)
 	if ctx.Err() != nil {
-		return // shutting down mid-send: the claim lapses and the event is sent again
+		return // shutting down mid-send: the lease lapses and the event is sent again
 	}
 	a := store.Attempt{DeliveryKey: r.DeliveryKey, Token: token, AttemptNo: r.AttemptNo, At: start,
-		StatusCode: status, Duration: d.s.now().Sub(start), State: store.DeliveryDelivered}
+		StatusCode: status, Duration: d.cfg.Now().Sub(start), State: store.DeliveryDelivered}
 	if err != nil {
 		a.Error = err.Error()
 		elapsed := r.Now.Sub(r.QueuedAt) + a.Duration
@@ -262,26 +290,26 @@ func (d *Deliverer) deliver(ctx context.Context, token uuid.UUID, r store.Claime
 		a.State = store.DeliveryPending
 		if elapsed+a.RetryIn > d.cfg.RetryFor {
 			a.State, a.RetryIn = store.DeliveryFailed, 0
-			d.s.log.Warn("webhooks: giving up on a delivery", "event", r.EventID, "destination", r.DestinationID,
+			d.cfg.Log.Warn("webhooks: giving up on a delivery", "event", r.EventID, "destination", r.DestinationID,
 				"attempt", r.AttemptNo, "err", err)
 		} else {
-			d.s.log.Info("webhooks: delivery failed, will retry", "event", r.EventID, "destination", r.DestinationID,
+			d.cfg.Log.Info("webhooks: delivery failed, will retry", "event", r.EventID, "destination", r.DestinationID,
 				"attempt", r.AttemptNo, "retry_in", a.RetryIn.Round(time.Millisecond), "err", err)
 		}
 	}
-	record(func(c context.Context) error { return store.RecordAttempt(c, d.s.db, a) })
+	record(func(c context.Context) error { return store.RecordAttempt(c, d.db, a) })
 }
 
 // backoff is the wait before the next try of a delivery that has been
 // failing for elapsed.
-func (d *Deliverer) backoff(elapsed time.Duration) time.Duration {
+func (d *Sender) backoff(elapsed time.Duration) time.Duration {
 	w := min(max(elapsed, d.cfg.RetryBase), d.cfg.RetryMax)
 	return w*3/4 + rand.N(w/2+1)
 }
 
 // post sends the event body, signed, and returns the response status. Any
 // status but 2xx is an error.
-func (d *Deliverer) post(ctx context.Context, r store.ClaimedDelivery) (int, error) {
+func (d *Sender) post(ctx context.Context, r store.LeasedDelivery) (int, error) {
 	body := []byte(r.Payload)
 	v2, err := domain.SignV2(r.Secret, body)
 	if err != nil {
@@ -295,7 +323,7 @@ func (d *Deliverer) post(ctx context.Context, r store.ClaimedDelivery) (int, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "handoff-webhooks/1")
-	req.Header.Set("X-Timestamp", strconv.FormatInt(d.s.now().Unix(), 10))
+	req.Header.Set("X-Timestamp", strconv.FormatInt(d.cfg.Now().Unix(), 10))
 	req.Header.Set("X-Signature", domain.SignV1(r.Secret, body))
 	req.Header.Set("X-Signature-V2", v2)
 	if r.PreviousSecret != nil {

@@ -1,0 +1,65 @@
+package review
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"handoff/domain"
+	"handoff/store"
+)
+
+// AddGeneratedSessions stores a batch of synthetic sessions of app (made
+// by handoff/demo's generator), numbering them in order, in one
+// transaction and one COPY, with one audit event for the batch. actor is
+// the operator who asked for them.
+func (s *Service) AddGeneratedSessions(ctx context.Context, actor string, app uuid.UUID, batch []domain.Session) error {
+	n := len(batch)
+	if n == 0 {
+		return nil
+	}
+	for _, sess := range batch {
+		if sess.ApplicationID != app {
+			return domain.Invalidf("a generated session of another application")
+		}
+	}
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		// Synthetic bulk data need not wait for each batch's flush; a
+		// crash can lose only whole batches, never leave half of one.
+		if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
+			return err
+		}
+		first, err := store.NextSessionNumbers(ctx, tx, app, n)
+		if err != nil {
+			return err
+		}
+		for i := range batch {
+			batch[i].Number = first + int64(i)
+		}
+		if err := store.CopySessions(ctx, tx, batch); err != nil {
+			return err
+		}
+		if err := announce(ctx, tx, Change{App: app, What: ChangeSessionCreated, By: actor}); err != nil {
+			return err
+		}
+		return store.AppendAudit(ctx, tx, app, domain.AuditEvent{At: s.now(), Actor: actor,
+			Action: domain.ActionSessionCreated, Details: mustJSON(map[string]any{
+				"generated": n, "first_session_number": first, "last_session_number": first + int64(n) - 1})})
+	})
+	if err != nil {
+		return fmt.Errorf("generating sessions: %w", err)
+	}
+	return nil
+}
+
+// Now is the service's clock, so that data made for it (the demo, the
+// generator) lines up with the times it records itself.
+func (s *Service) Now() time.Time { return s.now() }
+
+// Clone returns another Service on the same database with this one's clock
+// and logger and then opts (the demo mints tokens in the past with it).
+func (s *Service) Clone(opts ...Option) *Service {
+	return New(s.db, append([]Option{WithClock(s.now), WithLogger(s.log)}, opts...)...)
+}
