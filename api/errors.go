@@ -27,7 +27,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		status, known = statusOf[e.Code]
 	}
 	if !known {
-		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.reqLog(r).Error("request failed", "method", r.Method, "route", infoOf(r).Route, "err", err)
 		writeJSON(w, http.StatusInternalServerError, detail("A server error occurred."))
 		return
 	}

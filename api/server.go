@@ -7,9 +7,13 @@ import (
 	"context"
 	_ "embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -23,14 +27,35 @@ var openAPI []byte
 
 // Server is the REST API.
 type Server struct {
-	svc *review.Service
-	log *slog.Logger
-	mux *routeMux
+	svc      *review.Service
+	log      *slog.Logger
+	mux      *routeMux
+	clients  clientAddrs
+	failures *failures
+	observe  func(RequestInfo)
 }
 
+// Option configures a Server.
+type Option func(*Server)
+
+// WithTrustedProxies names the reverse proxies whose X-Forwarded-For is
+// believed; without it the client address is the TCP peer.
+func WithTrustedProxies(p []netip.Prefix) Option { return func(s *Server) { s.clients.trusted = p } }
+
+// WithAuthLimit replaces DefaultAuthLimit.
+func WithAuthLimit(l AuthLimit) Option {
+	return func(s *Server) { s.failures = newFailures(l, time.Now) }
+}
+
+// WithObserver has f called with every finished request (metrics).
+func WithObserver(f func(RequestInfo)) Option { return func(s *Server) { s.observe = f } }
+
 // New returns the API handler.
-func New(svc *review.Service, log *slog.Logger) *Server {
-	s := &Server{svc: svc, log: log, mux: newRouteMux()}
+func New(svc *review.Service, log *slog.Logger, opts ...Option) *Server {
+	s := &Server{svc: svc, log: log, mux: newRouteMux(), failures: newFailures(DefaultAuthLimit, time.Now)}
+	for _, o := range opts {
+		o(s)
+	}
 	s.mux.HandleFunc("POST /v3/session/{sessionId}/share/{$}", s.authed(s.share))
 	s.mux.HandleFunc("POST /v3/session/import-shared/{$}", s.authed(s.importShared))
 	s.mux.HandleFunc("GET /v3/session/{sessionId}/decision/{$}", s.authed(s.decision))
@@ -45,17 +70,23 @@ func New(svc *review.Service, log *slog.Logger) *Server {
 	return s
 }
 
-// ServeHTTP answers unknown paths and methods in Didit's JSON error shape
-// instead of the mux's plain text, and recovers from panics with a 500.
+// ServeHTTP gives every request an id and one log line, answers unknown
+// paths and methods in Didit's JSON error shape instead of the mux's plain
+// text, and recovers from panics with a 500.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	rec, r, info := s.begin(w, r)
+	w = rec
+	defer s.finish(rec, info, start)
 	defer func() {
 		if v := recover(); v != nil {
-			s.log.Error("panic serving request", "method", r.Method, "path", r.URL.Path, "panic", v)
+			s.reqLog(r).Error("panic serving request", "method", r.Method, "route", info.Route, "panic", v)
 			writeJSON(w, http.StatusInternalServerError, detail("A server error occurred."))
 		}
 	}()
 	h, pattern := s.mux.Handler(r)
 	if pattern != "" {
+		info.Route = routeOf(pattern)
 		s.mux.ServeHTTP(w, r) // sets the path values Handler does not
 		return
 	}
@@ -81,12 +112,38 @@ func (p *statusProbe) WriteHeader(code int)        { p.status = code }
 
 type handler func(w http.ResponseWriter, r *http.Request, caller domain.Caller) error
 
-// authed resolves x-api-key before the handler runs.
+// routeOf is a mux pattern as a route label: "POST /v3/x/{id}/{$}" is
+// "/v3/x/{id}/" (the method is a label of its own).
+func routeOf(pattern string) string {
+	if _, path, ok := strings.Cut(pattern, " "); ok {
+		pattern = path
+	}
+	return strings.TrimSuffix(pattern, "{$}")
+}
+
+// authed resolves x-api-key before the handler runs, and carries the
+// request id to review in the caller. A failed authentication (a bad or
+// missing key, an invalid share token) draws on the client address's
+// bucket; past its limit the answer is 429. Nothing else touches it.
 func (s *Server) authed(h handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		caller, err := s.svc.Authenticate(r.Context(), r.Header.Get("x-api-key"))
+		info := infoOf(r)
+		key := r.Header.Get("x-api-key")
+		info.KeyPrefix = keyPrefix(key)
+		caller, err := s.svc.Authenticate(r.Context(), key)
 		if err == nil {
+			caller.RequestID = info.ID
 			err = h(w, r, caller)
+		}
+		var de *domain.Error
+		if errors.As(err, &de) && (de.Code == domain.CodeUnauthorized || de.Code == domain.CodeForbidden) {
+			info.Reason = de.Message
+		}
+		if domain.IsCode(err, domain.CodeUnauthorized) {
+			if wait, limited := s.failures.fail(info.Client); limited {
+				s.throttle(w, info, wait)
+				return
+			}
 		}
 		switch {
 		case err == errTooLarge:
@@ -98,6 +155,19 @@ func (s *Server) authed(h handler) http.HandlerFunc {
 			s.writeError(w, r, err)
 		}
 	}
+}
+
+// throttle answers 429 in the words of Django REST Framework's throttle,
+// which Didit's back end uses.
+func (s *Server) throttle(w http.ResponseWriter, info *RequestInfo, wait time.Duration) {
+	secs := retryAfter(wait)
+	info.Reason = "too many failed authentications from this address; last: " + info.Reason
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	unit := "seconds"
+	if secs == 1 {
+		unit = "second"
+	}
+	writeJSON(w, http.StatusTooManyRequests, detail(fmt.Sprintf("Request was throttled. Expected available in %d %s.", secs, unit)))
 }
 
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {

@@ -113,6 +113,9 @@ type Caller struct {
 	KeyID         *uuid.UUID // set for API keys
 	Analyst       string     // set for analysts
 	Privileges    []Privilege
+	// RequestID is the id of the API request acting, carried into the
+	// audit events it writes (empty outside the API).
+	RequestID string
 }
 
 // Actor names the caller in the audit trail.

@@ -34,9 +34,13 @@ type AuditEvent struct {
 	Actor         string
 	Action        string
 	SessionID     *uuid.UUID
-	Details       json.RawMessage
-	PrevHash      []byte
-	Hash          []byte
+	// RequestID is the X-Request-Id of the API request that caused the
+	// event, so an operator can go from a log line to the trail and back;
+	// empty for the workstation and the command line.
+	RequestID string
+	Details   json.RawMessage
+	PrevHash  []byte
+	Hash      []byte
 }
 
 // ComputeHash derives the event's hash from its content and PrevHash. Each
@@ -63,6 +67,12 @@ func (e *AuditEvent) ComputeHash() []byte {
 		field(nil)
 	}
 	field(e.Details)
+	// Added after the first events were written: hashed only when present,
+	// so those keep their hashes. The length prefixes keep the encoding
+	// unambiguous either way.
+	if e.RequestID != "" {
+		field([]byte(e.RequestID))
+	}
 	return h.Sum(nil)
 }
 

@@ -71,7 +71,7 @@ func (s *Service) decide(ctx context.Context, caller domain.Caller, sessionID uu
 		if err := s.emitStatusUpdated(ctx, tx, sess); err != nil {
 			return err
 		}
-		return store.AppendAudit(ctx, tx, caller.ApplicationID, domain.AuditEvent{At: s.now(), Actor: caller.Actor(),
+		return store.AppendAudit(ctx, tx, caller.ApplicationID, domain.AuditEvent{At: s.now(), Actor: caller.Actor(), RequestID: caller.RequestID,
 			Action: domain.ActionStatusChanged, SessionID: &sessionID,
 			Details: mustJSON(map[string]any{"from": from, "to": to, "comment": comment})})
 	})

@@ -108,9 +108,9 @@ func (s *Service) Import(ctx context.Context, caller domain.Caller, req ImportRe
 			"minted_by": src.MintedBy, "imported_by": caller.Actor(), "trust_review": req.TrustReview,
 			"status": sess.Status, "source_status": src.Session.Status,
 		})
-		mine := []domain.AuditEvent{{ApplicationID: caller.ApplicationID, At: now, Actor: caller.Actor(),
+		mine := []domain.AuditEvent{{ApplicationID: caller.ApplicationID, At: now, Actor: caller.Actor(), RequestID: caller.RequestID,
 			Action: domain.ActionSessionImported, SessionID: &sess.ID, Details: link}}
-		theirs := []domain.AuditEvent{{ApplicationID: claims.FromApplicationID, At: now, Actor: caller.Actor(),
+		theirs := []domain.AuditEvent{{ApplicationID: claims.FromApplicationID, At: now, Actor: caller.Actor(), RequestID: caller.RequestID,
 			Action: domain.ActionTokenImported, SessionID: &claims.SessionID, Details: link}}
 		domain.Chain(mine, res[caller.ApplicationID].PrevSeq, res[caller.ApplicationID].Head)
 		domain.Chain(theirs, res[claims.FromApplicationID].PrevSeq, res[claims.FromApplicationID].Head)

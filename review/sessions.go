@@ -37,7 +37,7 @@ func (s *Service) DeleteSession(ctx context.Context, caller domain.Caller, id uu
 		if err := announce(ctx, tx, Change{App: caller.ApplicationID, What: ChangeSessionDeleted, Session: &id, By: caller.Actor()}); err != nil {
 			return err
 		}
-		return store.AppendAudit(ctx, tx, caller.ApplicationID, domain.AuditEvent{At: s.now(), Actor: caller.Actor(),
+		return store.AppendAudit(ctx, tx, caller.ApplicationID, domain.AuditEvent{At: s.now(), Actor: caller.Actor(), RequestID: caller.RequestID,
 			Action: domain.ActionSessionDeleted, SessionID: &id, Details: mustJSON(map[string]any{"status": sess.Status})})
 	})
 }

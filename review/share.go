@@ -71,7 +71,7 @@ func (s *Service) Share(ctx context.Context, caller domain.Caller, sessionID, fo
 			KeyID: key.ID, CreatedAt: now, ExpiresAt: out.ExpiresAt}); err != nil {
 			return err
 		}
-		return store.AppendAudit(ctx, tx, caller.ApplicationID, domain.AuditEvent{At: s.now(), Actor: caller.Actor(),
+		return store.AppendAudit(ctx, tx, caller.ApplicationID, domain.AuditEvent{At: s.now(), Actor: caller.Actor(), RequestID: caller.RequestID,
 			Action: domain.ActionTokenMinted, SessionID: &sess.ID, Details: mustJSON(map[string]any{
 				"token_id": tokenID, "for_application_id": forApp, "ttl_in_seconds": ttl,
 				"expires_at": out.ExpiresAt, "kid": key.ID})})

@@ -159,7 +159,7 @@ func (s *Service) CreateDestination(ctx context.Context, caller domain.Caller, i
 }
 
 func (s *Service) auditDestination(ctx context.Context, tx *store.Tx, caller domain.Caller, d domain.Destination, change string) error {
-	return store.AppendAudit(ctx, tx, caller.ApplicationID, domain.AuditEvent{At: s.now(), Actor: caller.Actor(),
+	return store.AppendAudit(ctx, tx, caller.ApplicationID, domain.AuditEvent{At: s.now(), Actor: caller.Actor(), RequestID: caller.RequestID,
 		Action: domain.ActionWebhookChanged, Details: mustJSON(map[string]any{"change": change, "destination_id": d.ID,
 			"url": d.URL, "label": d.Label, "subscribed_events": d.SubscribedEvents, "enabled": d.Enabled})})
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -84,9 +85,10 @@ func InsertAudit(ctx context.Context, q Queryer, events ...domain.AuditEvent) er
 	var args []any
 	for _, e := range events {
 		n := len(args)
-		values = append(values, fmt.Sprintf("($%d::uuid, $%d::bigint, $%d::timestamptz, $%d, $%d, $%d::uuid, $%d::json, $%d::bytea, $%d::bytea)",
-			n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8, n+9))
-		args = append(args, e.ApplicationID, e.Seq, e.At, e.Actor, e.Action, e.SessionID, string(e.Details), e.PrevHash, e.Hash)
+		values = append(values, fmt.Sprintf("($%d::uuid, $%d::bigint, $%d::timestamptz, $%d, $%d, $%d::uuid, $%d::json, $%d::bytea, $%d::bytea, $%d)",
+			n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8, n+9, n+10))
+		args = append(args, e.ApplicationID, e.Seq, e.At, e.Actor, e.Action, e.SessionID, string(e.Details), e.PrevHash, e.Hash,
+			sql.NullString{String: e.RequestID, Valid: e.RequestID != ""})
 		heads[e.ApplicationID] = e.Hash
 	}
 	headValues := make([]string, 0, len(heads))
@@ -96,7 +98,7 @@ func InsertAudit(ctx context.Context, q Queryer, events ...domain.AuditEvent) er
 		args = append(args, app, h)
 	}
 	_, err := q.ExecContext(ctx, fmt.Sprintf(`WITH ins AS (
-		INSERT INTO audit_events (application_id, seq, at, actor, action, session_id, details, prev_hash, hash) VALUES %s)
+		INSERT INTO audit_events (application_id, seq, at, actor, action, session_id, details, prev_hash, hash, request_id) VALUES %s)
 		UPDATE app_counters c SET audit_head = h.head FROM (VALUES %s) AS h(application_id, head)
 		WHERE c.application_id = h.application_id`, strings.Join(values, ", "), strings.Join(headValues, ", ")), args...)
 	return mapErr(err)
@@ -127,16 +129,21 @@ type auditRow struct {
 	Action        string     `db:"action"`
 	SessionID     *uuid.UUID `db:"session_id"`
 	Details       string     `db:"details"`
+	RequestID     *string    `db:"request_id"`
 	PrevHash      []byte     `db:"prev_hash"`
 	Hash          []byte     `db:"hash"`
 }
 
 func (r auditRow) domain() domain.AuditEvent {
-	return domain.AuditEvent{ApplicationID: r.ApplicationID, Seq: r.Seq, At: r.At.UTC(), Actor: r.Actor, Action: r.Action,
+	e := domain.AuditEvent{ApplicationID: r.ApplicationID, Seq: r.Seq, At: r.At.UTC(), Actor: r.Actor, Action: r.Action,
 		SessionID: r.SessionID, Details: json.RawMessage(r.Details), PrevHash: r.PrevHash, Hash: r.Hash}
+	if r.RequestID != nil {
+		e.RequestID = *r.RequestID
+	}
+	return e
 }
 
-const auditCols = `application_id, seq, at, actor, action, session_id, details::text AS details, prev_hash, hash`
+const auditCols = `application_id, seq, at, actor, action, session_id, details::text AS details, request_id, prev_hash, hash`
 
 // AuditFilter narrows an audit listing.
 type AuditFilter struct {

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"time"
@@ -26,6 +28,9 @@ func (a *app) serveCmd() *cobra.Command {
 	var idle time.Duration
 	var allowPrivate bool
 	var deliverWorkers int
+	var logFormat string
+	var proxies []string
+	authLimit := api.DefaultAuthLimit
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the REST API (--http) and the workstation over SSH (--ssh)",
@@ -33,6 +38,16 @@ func (a *app) serveCmd() *cobra.Command {
 		RunE: func(*cobra.Command, []string) error {
 			if httpAddr == "" && sshAddr == "" {
 				return domain.Invalidf("nothing to serve: give --http ADDR, --ssh ADDR, or both")
+			}
+			if err := a.setLogFormat(logFormat); err != nil {
+				return err
+			}
+			trusted, err := parsePrefixes(proxies)
+			if err != nil {
+				return err
+			}
+			if authLimit.PerSecond < 0 || authLimit.Burst < 1 {
+				return domain.Invalidf("--auth-fail-rate must be 0 or more and --auth-fail-burst at least 1")
 			}
 			svc, err := a.open()
 			if err != nil {
@@ -43,7 +58,7 @@ func (a *app) serveCmd() *cobra.Command {
 
 			var servers []server
 			if httpAddr != "" {
-				srv, err := a.httpServer(svc, httpAddr)
+				srv, err := a.httpServer(svc, httpAddr, api.WithTrustedProxies(trusted), api.WithAuthLimit(authLimit))
 				if err != nil {
 					return err
 				}
@@ -84,6 +99,12 @@ func (a *app) serveCmd() *cobra.Command {
 	cmd.Flags().BoolVar(&allowPrivate, "allow-private-webhooks", false,
 		"let webhook destinations be loopback, private or link-local addresses (local development only)")
 	cmd.Flags().IntVar(&deliverWorkers, "deliver-workers", 8, "concurrent webhook deliveries from this process (0: deliver none)")
+	cmd.Flags().StringVar(&logFormat, "log-format", "text", "log lines as text (key=value) or json, on standard error")
+	cmd.Flags().StringSliceVar(&proxies, "trusted-proxy", nil,
+		"a reverse proxy's address or CIDR whose X-Forwarded-For gives the client address (repeatable)")
+	cmd.Flags().Float64Var(&authLimit.PerSecond, "auth-fail-rate", authLimit.PerSecond,
+		"failed authentications per second one client address may keep up before it gets 429 (0: no limit)")
+	cmd.Flags().IntVar(&authLimit.Burst, "auth-fail-burst", authLimit.Burst, "failed authentications one client address may make at once")
 	return cmd
 }
 
@@ -93,12 +114,43 @@ type server struct {
 	shutdown func(context.Context) error
 }
 
-func (a *app) httpServer(svc *review.Service, addr string) (server, error) {
+// setLogFormat replaces the logger with one writing format to stderr.
+func (a *app) setLogFormat(format string) error {
+	opts := &slog.HandlerOptions{Level: slog.LevelInfo}
+	switch format {
+	case "text":
+		a.log = slog.New(slog.NewTextHandler(a.stderr, opts))
+	case "json":
+		a.log = slog.New(slog.NewJSONHandler(a.stderr, opts))
+	default:
+		return domain.Invalidf("--log-format must be text or json, not %q", format)
+	}
+	return nil
+}
+
+// parsePrefixes reads --trusted-proxy values: addresses or CIDRs.
+func parsePrefixes(values []string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, v := range values {
+		if p, err := netip.ParsePrefix(v); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(v)
+		if err != nil {
+			return nil, domain.Invalidf("--trusted-proxy %q is not an IP address or CIDR (e.g. 10.0.0.5 or 10.0.0.0/8)", v)
+		}
+		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+	}
+	return out, nil
+}
+
+func (a *app) httpServer(svc *review.Service, addr string, opts ...api.Option) (server, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return server{}, fmt.Errorf("listening on %s: %w", addr, err)
 	}
-	srv := &http.Server{Handler: api.New(svc, a.log), ReadHeaderTimeout: 10 * time.Second,
+	srv := &http.Server{Handler: api.New(svc, a.log, opts...), ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second}
 	fmt.Fprintf(a.stdout, "handoff API listening on http://%s\n", ln.Addr())
 	return server{

@@ -11,5 +11,4 @@ import (
 	_ "github.com/prometheus/client_golang/prometheus"
 	_ "github.com/transparency-dev/merkle"
 	_ "golang.org/x/mod/sumdb/note"
-	_ "golang.org/x/time/rate"
 )
