@@ -61,6 +61,8 @@ func New(svc *review.Service, log *slog.Logger, opts ...Option) *Server {
 	s.mux.HandleFunc("GET /v3/session/{sessionId}/decision/{$}", s.authed(s.decision))
 	s.mux.HandleFunc("PATCH /v3/session/{sessionId}/update-status/{$}", s.authed(s.updateStatus))
 	s.mux.HandleFunc("DELETE /v3/session/{sessionId}/delete/{$}", s.authed(s.deleteSession))
+	s.mux.HandleFunc("GET /v3/sessions/{$}", s.authed(s.listSessions))
+	s.mux.HandleFunc("GET /v3/workflows/{$}", s.authed(s.listWorkflows))
 	s.webhookRoutes()
 	s.mux.HandleFunc("GET /openapi.yaml", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/yaml")
