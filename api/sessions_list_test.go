@@ -8,15 +8,15 @@ import (
 	"testing"
 	"time"
 
+	"handoff/demo"
 	"handoff/domain"
-	"handoff/review"
 )
 
 func (w *world) generate(a app, n int, kind domain.Kind) []domain.Session {
 	w.t.Helper()
 	var out []domain.Session
 	var mu sync.Mutex
-	err := w.svc.Generate(context.Background(), review.GenerateOptions{App: a.id, Count: n, Kind: kind,
+	err := demo.Generate(context.Background(), w.svc, demo.Options{App: a.id, Count: n, Kind: kind,
 		Seed: uint64(time.Now().UnixNano()), Actor: "test"}, func(s domain.Session) { mu.Lock(); out = append(out, s); mu.Unlock() })
 	if err != nil {
 		w.t.Fatal(err)
@@ -191,7 +191,7 @@ func TestListSessionsStableUnderConcurrentInserts(t *testing.T) {
 			case <-stop:
 				return
 			default:
-				w.svc.Generate(context.Background(), review.GenerateOptions{App: w.x.id, Count: 2, Kind: domain.KindUser,
+				demo.Generate(context.Background(), w.svc, demo.Options{App: w.x.id, Count: 2, Kind: domain.KindUser,
 					Seed: uint64(time.Now().UnixNano()), Actor: "test"}, func(domain.Session) {})
 			}
 		}
