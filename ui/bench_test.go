@@ -83,14 +83,14 @@ func openAndPage(b *testing.B, c *Common, rows int) int {
 	t.SetSize(80, 24-chromeLines)
 	drive(b, t, t.Activate())
 	pgdn := keyMsg("pgdown")
-	for t.table.Cursor() < rows-1 {
-		before := t.table.Cursor()
+	for t.list.Table().Cursor() < rows-1 {
+		before := t.list.Table().Cursor()
 		drive(b, t, t.Update(pgdn))
-		if t.table.Cursor() == before {
-			b.Fatalf("stuck at row %d of %d held", before, len(t.rows))
+		if t.list.Table().Cursor() == before {
+			b.Fatalf("stuck at row %d of %d held", before, len(t.list.Items()))
 		}
 	}
-	return len(t.rows)
+	return len(t.list.Items())
 }
 
 // drive runs a page's commands synchronously, feeding results back.

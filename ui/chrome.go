@@ -53,7 +53,7 @@ func (m *Model) drawHeader() string {
 	if m.reconnecting {
 		right = st.Warning.Render("reconnecting…") + st.Muted.Render(" · ") + right
 	}
-	return joinEnds(left, right, c.Width)
+	return widget.JoinEnds(left, right, c.Width)
 }
 
 func (m *Model) tabsView() string {

@@ -1,6 +1,10 @@
 package ui
 
-import "github.com/charmbracelet/bubbles/key"
+import (
+	"github.com/charmbracelet/bubbles/key"
+
+	"handoff/ui/widget"
+)
 
 // KeyMap holds every binding, grouped by where it acts. Each view picks
 // the bindings it shows in the footer (short help) and in `?` (full help).
@@ -72,3 +76,12 @@ type helpKeys struct {
 
 func (h helpKeys) ShortHelp() []key.Binding  { return h.short }
 func (h helpKeys) FullHelp() [][]key.Binding { return h.full }
+
+// listKeys are the bindings a list tab's widget.Listing acts on.
+func (c *Common) listKeys() widget.ListKeys {
+	k := c.Keys
+	return widget.ListKeys{Up: k.Up, Down: k.Down, PageUp: k.PageUp, PageDown: k.PageDown, Top: k.Top, Bottom: k.Bottom,
+		Filter: k.Filter, Clear: k.Back, Refresh: k.Refresh,
+		Apply:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply filter")),
+		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))}
+}

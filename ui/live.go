@@ -193,30 +193,21 @@ type refresher interface {
 	Refresh(set *changeSet) tea.Cmd
 }
 
-// liveState is what a tab keeps to follow changes: whether it has loaded,
-// whether a change came while it was hidden, and the generation of its
-// loads. Each tab embeds one; its Activate and Refresh are built on it.
-type liveState struct {
-	loaded bool // the first load has been asked for
-	stale  bool // data changed while the tab was hidden: refresh when shown
-	gen    int  // bumps on every load, so late answers are dropped
-}
-
-// bump starts a load: answers to earlier loads are dropped from now on. It
-// returns the generation the answer must carry.
-func (l *liveState) bump() int {
-	l.gen++
-	l.loaded, l.stale = true, false
-	return l.gen
+// lister is what a tab's list keeps to follow changes (widget.Listing):
+// whether it has loaded, and whether a change came while it was hidden.
+type lister interface {
+	Loaded() bool
+	Stale() bool
+	MarkStale()
 }
 
 // activate loads a tab shown for the first time and refreshes one that went
 // stale while hidden.
-func (l *liveState) activate(reload, refresh func() tea.Cmd) tea.Cmd {
+func activate(l lister, reload, refresh func() tea.Cmd) tea.Cmd {
 	switch {
-	case !l.loaded:
+	case !l.Loaded():
 		return reload()
-	case l.stale:
+	case l.Stale():
 		return refresh()
 	}
 	return nil
@@ -225,12 +216,12 @@ func (l *liveState) activate(reload, refresh func() tea.Cmd) tea.Cmd {
 // onChange follows a change that one of kinds is about: a loaded tab
 // refreshes now when shown and is marked stale when hidden (a tab that
 // reloads every time it is shown may ignore that).
-func (l *liveState) onChange(set *changeSet, shown bool, kinds []string, refresh func() tea.Cmd) tea.Cmd {
-	if !l.loaded || !set.any(kinds...) {
+func onChange(l lister, set *changeSet, shown bool, kinds []string, refresh func() tea.Cmd) tea.Cmd {
+	if !l.Loaded() || !set.any(kinds...) {
 		return nil
 	}
 	if !shown {
-		l.stale = true
+		l.MarkStale()
 		return nil
 	}
 	return refresh()

@@ -9,6 +9,7 @@ import (
 
 	"handoff/domain"
 	"handoff/review"
+	"handoff/ui/widget"
 )
 
 // queuedCases imports n X sessions into Y for review, "case-1" first.
@@ -36,15 +37,15 @@ func TestLiveImportUpdatesSessions(t *testing.T) {
 	h := w.open(w.y, "sam", 120, 40)
 	s := h.sessions()
 	h.press("j", "j")
-	keep := s.rows[2]
+	keep := s.list.Items()[2]
 	h.expectView("5 finished · 0 in queue")
 
 	cases := queuedCases(w, 1) // another analyst's import, through the service
 	h.awaitChange("import", changeOf(review.ChangeSessionImported, &cases[0].ID))
-	if len(s.rows) != 6 || s.rows[0].ID != cases[0].ID {
-		t.Fatalf("the import is on top: %d rows", len(s.rows))
+	if len(s.list.Items()) != 6 || s.list.Items()[0].ID != cases[0].ID {
+		t.Fatalf("the import is on top: %d rows", len(s.list.Items()))
 	}
-	if sel, _ := s.selected(); sel.ID != keep.ID {
+	if sel, _ := s.list.Selected(); sel.ID != keep.ID {
 		t.Fatalf("the cursor left its session: on #%d, was on #%d", sel.Number, keep.Number)
 	}
 	h.expectView("6 finished · 1 in queue", "case-1", "2 Imports queue (1)")
@@ -65,10 +66,10 @@ func TestLiveDecisionByAnotherAnalyst(t *testing.T) {
 	}
 	h.awaitChange("decision", changeOf(review.ChangeSessionDecided, &cases[0].ID))
 	q := h.queue()
-	if len(q.rows) != 2 {
-		t.Fatalf("the decided case left the queue: %d rows", len(q.rows))
+	if len(q.list.Items()) != 2 {
+		t.Fatalf("the decided case left the queue: %d rows", len(q.list.Items()))
 	}
-	if sel, _ := q.selected(); sel.ID != cases[2].ID {
+	if sel, _ := q.list.Selected(); sel.ID != cases[2].ID {
 		t.Fatalf("the cursor stays on case-3, is on %s", sel.VendorData)
 	}
 	h.expectView("2 in queue", "2 Imports queue (2)")
@@ -257,7 +258,7 @@ func TestReconnectingAndResync(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("the change was not announced")
 	}
-	if len(h.sessions().rows) != 2 {
+	if len(h.sessions().list.Items()) != 2 {
 		t.Fatal("nothing reloaded yet")
 	}
 	h.send(asyncMsg{c: h.model().c, msg: changeMsg{review.Change{What: review.ChangeResync}}})
@@ -265,8 +266,8 @@ func TestReconnectingAndResync(t *testing.T) {
 		t.Fatal("the notice goes when the connection is back")
 	}
 	h.expectView("Connected to the database again")
-	if len(h.sessions().rows) != 5 {
-		t.Fatalf("a resync reloads: %d rows", len(h.sessions().rows))
+	if len(h.sessions().list.Items()) != 5 {
+		t.Fatalf("a resync reloads: %d rows", len(h.sessions().list.Items()))
 	}
 	h.expectView("5 finished")
 }
@@ -299,7 +300,7 @@ func TestChangesCoalesce(t *testing.T) {
 	h.send(asyncMsg{c: m.c, msg: flushMsg{}})
 	loads := 0
 	for _, msg := range h.msgs[before:] {
-		if _, ok := msg.(asyncMsg).msg.(sessionsMsg); ok {
+		if _, ok := msg.(asyncMsg).msg.(widget.ReadMsg[domain.Session]); ok {
 			loads++
 		}
 	}

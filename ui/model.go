@@ -452,19 +452,6 @@ func fitBlock(s string, w, h int) string {
 	return strings.Join(lines, "\n")
 }
 
-// joinEnds puts left and right at the two ends of a w-cell line.
-func joinEnds(left, right string, w int) string {
-	lw, rw := ansi.StringWidth(left), ansi.StringWidth(right)
-	if lw+rw+1 > w {
-		if rw+1 >= w {
-			return ansi.Truncate(left, w, "…")
-		}
-		left = ansi.Truncate(left, w-rw-1, "…")
-		lw = ansi.StringWidth(left)
-	}
-	return left + strings.Repeat(" ", max(w-lw-rw, 1)) + right
-}
-
 func groupDigits(n int64) string {
 	s := fmt.Sprint(n)
 	if n < 0 {

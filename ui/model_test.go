@@ -18,8 +18,8 @@ func TestTabsAndGlobalKeys(t *testing.T) {
 	w.generate(w.x, 5, "", 0, 1)
 	h := w.open(w.x, "ana", 80, 24)
 	m := h.model()
-	if m.active != 0 || len(h.sessions().rows) != 5 {
-		t.Fatalf("opens on Sessions with its rows: tab %d, %d rows", m.active, len(h.sessions().rows))
+	if m.active != 0 || len(h.sessions().list.Items()) != 5 {
+		t.Fatalf("opens on Sessions with its rows: tab %d, %d rows", m.active, len(h.sessions().list.Items()))
 	}
 	h.expectView("Service X", "analyst ana", "5 finished", "1 Sessions")
 
@@ -51,31 +51,31 @@ func TestSessionsPageByKeyset(t *testing.T) {
 	w.generate(w.x, 350, "", 0, 2)
 	h := w.open(w.x, "ana", 80, 24)
 	s := h.sessions()
-	if len(s.rows) != sessionsPageSize {
-		t.Fatalf("opening reads one page: %d rows", len(s.rows))
+	if len(s.list.Items()) != sessionsPageSize {
+		t.Fatalf("opening reads one page: %d rows", len(s.list.Items()))
 	}
 	h.press("G") // the last row held: the next page comes
-	if len(s.rows) != 2*sessionsPageSize {
-		t.Fatalf("nearing the end reads the next page: %d rows", len(s.rows))
+	if len(s.list.Items()) != 2*sessionsPageSize {
+		t.Fatalf("nearing the end reads the next page: %d rows", len(s.list.Items()))
 	}
-	for i := 0; i < 40 && !s.done; i++ {
+	for i := 0; i < 40 && !s.list.Done(); i++ {
 		h.press("pgdown")
 	}
-	if len(s.rows) != 350 || !s.done {
-		t.Fatalf("paging reaches the end: %d rows, done %v", len(s.rows), s.done)
+	if len(s.list.Items()) != 350 || !s.list.Done() {
+		t.Fatalf("paging reaches the end: %d rows, done %v", len(s.list.Items()), s.list.Done())
 	}
-	for i := 1; i < len(s.rows); i++ {
-		if s.rows[i].Number >= s.rows[i-1].Number {
-			t.Fatalf("rows not newest first or repeated at %d: %d after %d", i, s.rows[i].Number, s.rows[i-1].Number)
+	for i := 1; i < len(s.list.Items()); i++ {
+		if s.list.Items()[i].Number >= s.list.Items()[i-1].Number {
+			t.Fatalf("rows not newest first or repeated at %d: %d after %d", i, s.list.Items()[i].Number, s.list.Items()[i-1].Number)
 		}
 	}
 	h.press("g")
-	if s.table.Cursor() != 0 {
+	if s.list.Table().Cursor() != 0 {
 		t.Fatal("g goes to the top")
 	}
 	h.press("j", "j", "k")
-	if s.table.Cursor() != 1 {
-		t.Fatalf("j/k move: cursor %d", s.table.Cursor())
+	if s.list.Table().Cursor() != 1 {
+		t.Fatalf("j/k move: cursor %d", s.list.Table().Cursor())
 	}
 }
 
@@ -91,10 +91,10 @@ func TestSessionsFilter(t *testing.T) {
 	}
 	h.typeText("status:declined kind:kyc")
 	h.press("enter")
-	if len(s.rows) == 0 {
+	if len(s.list.Items()) == 0 {
 		t.Fatal("no declined KYC sessions in the fixture")
 	}
-	for _, r := range s.rows {
+	for _, r := range s.list.Items() {
 		if r.Status != "Declined" {
 			t.Fatalf("filter let %s %s through", r.Kind, r.Status)
 		}
@@ -102,16 +102,16 @@ func TestSessionsFilter(t *testing.T) {
 	h.expectView("filter status:declined kind:kyc")
 
 	h.press("esc") // clears the filter
-	if len(s.rows) != 60 || !s.filter.empty() {
-		t.Fatalf("esc clears the filter: %d rows", len(s.rows))
+	if len(s.list.Items()) != 60 || !s.filter.empty() {
+		t.Fatalf("esc clears the filter: %d rows", len(s.list.Items()))
 	}
 
 	want := all[17]
 	h.press("/")
 	h.typeText(want.VendorData)
 	h.press("enter")
-	if len(s.rows) != 1 || s.rows[0].ID != want.ID {
-		t.Fatalf("search by vendor_data %q: %d rows", want.VendorData, len(s.rows))
+	if len(s.list.Items()) != 1 || s.list.Items()[0].ID != want.ID {
+		t.Fatalf("search by vendor_data %q: %d rows", want.VendorData, len(s.list.Items()))
 	}
 	h.press("/")
 	for range want.VendorData {
@@ -119,27 +119,27 @@ func TestSessionsFilter(t *testing.T) {
 	}
 	h.typeText(want.ID.String()[:8])
 	h.press("enter")
-	if len(s.rows) != 1 || s.rows[0].ID != want.ID {
-		t.Fatalf("search by session id prefix: %d rows", len(s.rows))
+	if len(s.list.Items()) != 1 || s.list.Items()[0].ID != want.ID {
+		t.Fatalf("search by session id prefix: %d rows", len(s.list.Items()))
 	}
 	h.press("esc")
 
 	h.press("/")
 	h.typeText("status:bogus")
 	h.press("enter")
-	if !s.filtering || !strings.Contains(s.inputErr, "status:approved") {
-		t.Fatalf("a bad filter is refused with the reason: %q", s.inputErr)
+	if !s.list.Filtering() || !strings.Contains(s.list.InputErr(), "status:approved") {
+		t.Fatalf("a bad filter is refused with the reason: %q", s.list.InputErr())
 	}
 	h.press("esc")
 
 	h.press("t") // kind filter: KYC
-	for _, r := range s.rows {
+	for _, r := range s.list.Items() {
 		if r.Kind != domain.KindUser {
 			t.Fatal("t filters by kind")
 		}
 	}
 	h.press("f") // status filter: Approved
-	for _, r := range s.rows {
+	for _, r := range s.list.Items() {
 		if r.Status.Phase() != domain.PhaseApproved || r.Kind != domain.KindUser {
 			t.Fatal("f filters by status, on top of the kind")
 		}
@@ -278,7 +278,7 @@ func TestDeclineNeedsReason(t *testing.T) {
 	if err != nil || got.Status != "Declined" {
 		t.Fatalf("declined: %v %v", got.Status, err)
 	}
-	if len(h.queue().rows) != 0 {
+	if len(h.queue().list.Items()) != 0 {
 		t.Fatal("a decided case leaves the queue")
 	}
 	if st := h.status(); !strings.Contains(st.text, "#1 is now Declined") {
@@ -327,7 +327,7 @@ func TestApproveFromCase(t *testing.T) {
 		t.Fatal("the open case shows its new status")
 	}
 	h.press("esc")
-	if len(h.queue().rows) != 0 {
+	if len(h.queue().list.Items()) != 0 {
 		t.Fatal("the approved case left the queue")
 	}
 	if ev := lastStatusChange(t, w, w.y); !strings.Contains(string(ev.Details), "looks right") {
@@ -370,7 +370,7 @@ func TestImportFlow(t *testing.T) {
 	}
 	h.expectView("Imported as session #1", "IN_REVIEW")
 	h.press("esc")
-	if len(h.queue().rows) != 1 || h.queue().rows[0].VendorData != "acme-42" {
+	if len(h.queue().list.Items()) != 1 || h.queue().list.Items()[0].VendorData != "acme-42" {
 		t.Fatal("the import waits in the queue")
 	}
 	// The same token again: refused, in words.

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
@@ -22,139 +21,61 @@ const auditPageSize = 100
 // auditTab lists this application's audit events, newest first, paged by
 // sequence number, with the result of verifying the hash chain on top.
 type auditTab struct {
-	liveState
-	c          *Common
-	table      *widget.Table
-	rows       []domain.AuditEvent
-	search     string
-	input      textinput.Model
-	filtering  bool
-	loading    bool
-	refreshing bool // a live refresh is in flight
-	fetching   int64
-	verifying  bool
-	done       bool
-	ready      bool
-	verifyGen  int
-	chain      *review.ChainReport
-	chainErr   error
-	w, h       int
+	listTab[domain.AuditEvent]
+	verifying bool
+	verifyGen int
+	chain     *review.ChainReport
+	chainErr  error
 }
 
-type (
-	auditMsg struct {
-		gen     int
-		before  int64
-		rows    []domain.AuditEvent
-		err     error
-		refresh int // a live refresh of the newest events, this many at most
-	}
-	chainMsg struct {
-		gen    int
-		report review.ChainReport
-		err    error
-	}
-)
+type chainMsg struct {
+	gen    int
+	report review.ChainReport
+	err    error
+}
 
 func newAuditTab(c *Common) *auditTab {
-	t := &auditTab{c: c, input: c.newInput("/ ", "action, actor or anything in the details", 100)}
-	t.table = widget.NewTable([]widget.Column{
+	t := &auditTab{}
+	k := c.Keys
+	t.listTab = listTab[domain.AuditEvent]{c: c, changes: auditChanges, handle: t.handle,
+		short: []key.Binding{k.Open, k.Filter, k.Refresh},
+		full:  [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown}, {k.Open, k.Filter, k.Back, k.Refresh}}}
+	cfg := listConfig[domain.AuditEvent](c, "the audit trail")
+	cfg.Columns = []widget.Column{
 		{Title: "seq", Width: 5, Right: true},
 		{Title: "time", Width: 11},
 		{Title: "actor", Width: 17, Flex: 1},
 		{Title: "action", Width: 22},
 		{Title: "details", Width: 10, Flex: 4},
-	}, c.Styles.Table)
-	t.table.Empty = "no events"
+	}
+	cfg.Empty = "no events"
+	cfg.Input = c.newInput("/ ", "action, actor or anything in the details", 100)
+	cfg.Read = func(q widget.Query) func(context.Context) ([]domain.AuditEvent, error) {
+		return func(ctx context.Context) ([]domain.AuditEvent, error) {
+			return c.Svc.Audit(ctx, c.Caller.ApplicationID, review.AuditQuery{Search: q.Filter, BeforeSeq: q.Before, Limit: q.Limit})
+		}
+	}
+	cfg.Drawer = func() func(domain.AuditEvent) widget.Row { return t.row }
+	cfg.Same = func(a, b domain.AuditEvent) bool { return a.Seq == b.Seq }
+	cfg.Keyset = func(e domain.AuditEvent) int64 { return e.Seq }
+	cfg.PageSize, cfg.Prefetch, cfg.RefreshMax = auditPageSize, prefetchRows, refreshRows
+	cfg.OnReload = t.verify // a reload verifies the chain again
+	t.list = widget.NewListing(cfg)
 	return t
 }
 
-func (t *auditTab) Title() string   { return "Audit" }
-func (t *auditTab) Capturing() bool { return t.filtering }
-func (t *auditTab) Loading() bool   { return t.loading || t.verifying }
-func (t *auditTab) Init() tea.Cmd   { return t.Activate() }
+func (t *auditTab) Title() string { return "Audit" }
+func (t *auditTab) Loading() bool { return t.list.Loading() || t.verifying }
+func (t *auditTab) Init() tea.Cmd { return t.Activate() }
 
-func (t *auditTab) awaitingData() bool { return t.loading && !t.ready }
+// SetSize leaves the top line to the chain's state.
+func (t *auditTab) SetSize(w, h int) { t.list.SetSize(w, h-1) }
 
+// Activate loads the tab, or refreshes it in place when it went stale. The
+// chain is verified again when the tab is shown or on r, not on every
+// change: verifying reads every event.
 func (t *auditTab) Activate() tea.Cmd {
-	return t.activate(t.reload, func() tea.Cmd { return tea.Batch(t.refresh(), t.verify()) })
-}
-
-// Refresh reads the newest events again when the application's data
-// changed. The chain is verified again when the tab is next shown or on r,
-// not on every change: verifying reads every event.
-func (t *auditTab) Refresh(set *changeSet, shown bool) tea.Cmd {
-	return t.onChange(set, shown, auditChanges, t.refresh)
-}
-
-// refresh reads the newest events again, as many as are loaded (up to
-// refreshRows), keeping the cursor on its event and the older ones loaded.
-func (t *auditTab) refresh() tea.Cmd {
-	if t.loading && t.fetching == 0 {
-		return nil // the first page is on its way, fresh
-	}
-	gen := t.bump()
-	t.refreshing, t.loading = true, false
-	n := min(max(len(t.rows), auditPageSize), refreshRows)
-	c, search := t.c, t.search
-	return c.run(func(ctx context.Context) tea.Msg {
-		rows, err := c.Svc.Audit(ctx, c.Caller.ApplicationID, review.AuditQuery{Search: search, Limit: n})
-		return auditMsg{gen: gen, rows: rows, err: err, refresh: n}
-	})
-}
-
-func (t *auditTab) handleRefresh(msg auditMsg) tea.Cmd {
-	t.refreshing = false
-	if msg.err != nil {
-		return t.c.failure("refreshing the audit trail", msg.err)
-	}
-	rows := msg.rows
-	if len(rows) < msg.refresh {
-		t.done = true
-	} else if len(rows) > 0 {
-		last, kept := rows[len(rows)-1].Seq, 0
-		for _, e := range t.rows {
-			if e.Seq < last {
-				rows = append(rows, e)
-				kept++
-			}
-		}
-		if kept == 0 {
-			t.done = false
-		}
-	}
-	from := t.table.Cursor()
-	to := from
-	if from < len(t.rows) {
-		seq := t.rows[from].Seq
-		to = indexOf(rows, func(e domain.AuditEvent) bool { return e.Seq == seq }, from)
-	}
-	t.rows = rows
-	t.table.SetRows(t.tableRows(rows))
-	t.table.Follow(from, to)
-	return t.more()
-}
-
-func (t *auditTab) SetSize(w, h int) {
-	t.w, t.h = w, h
-	t.table.SetSize(w, h-2)
-	t.input.Width = max(w-4, 10)
-}
-
-func (t *auditTab) Help() ([]key.Binding, [][]key.Binding) {
-	k := t.c.Keys
-	if t.filtering {
-		return filterHelp()
-	}
-	return []key.Binding{k.Open, k.Filter, k.Refresh},
-		[][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown}, {k.Open, k.Filter, k.Back, k.Refresh}}
-}
-
-// reload reads the newest page and verifies the chain again.
-func (t *auditTab) reload() tea.Cmd {
-	t.bump()
-	t.done, t.refreshing = false, false
-	return tea.Batch(t.fetch(0), t.verify())
+	return activate(t.list, t.list.Reload, func() tea.Cmd { return tea.Batch(t.list.Refresh(), t.verify()) })
 }
 
 func (t *auditTab) verify() tea.Cmd {
@@ -167,130 +88,47 @@ func (t *auditTab) verify() tea.Cmd {
 	})
 }
 
-func (t *auditTab) fetch(before int64) tea.Cmd {
-	t.loading, t.fetching = true, before
-	c, gen, search := t.c, t.gen, t.search
-	return c.run(func(ctx context.Context) tea.Msg {
-		rows, err := c.Svc.Audit(ctx, c.Caller.ApplicationID, review.AuditQuery{Search: search, BeforeSeq: before, Limit: auditPageSize})
-		return auditMsg{gen: gen, before: before, rows: rows, err: err}
-	})
-}
-
-func (t *auditTab) more() tea.Cmd {
-	if t.loading || t.refreshing || t.done || len(t.rows) == 0 || t.table.Cursor() < len(t.rows)-prefetchRows {
-		return nil
-	}
-	return t.fetch(t.rows[len(t.rows)-1].Seq)
-}
-
-func (t *auditTab) Update(msg tea.Msg) tea.Cmd {
+func (t *auditTab) handle(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
-	case auditMsg:
-		if msg.gen != t.gen {
-			return nil
-		}
-		t.ready = true
-		if msg.refresh > 0 {
-			return t.handleRefresh(msg)
-		}
-		t.loading = false
-		if msg.err != nil {
-			return t.c.failure("loading the audit trail", msg.err)
-		}
-		if msg.before == 0 {
-			t.rows = nil
-			t.table.SetRows(nil)
-		}
-		t.rows = append(t.rows, msg.rows...)
-		t.table.AppendRows(t.tableRows(msg.rows))
-		t.done = len(msg.rows) < auditPageSize
-		return t.more()
 	case chainMsg:
-		if msg.gen != t.verifyGen {
-			return nil
+		if msg.gen == t.verifyGen {
+			t.verifying, t.chainErr = false, msg.err
+			if msg.err == nil {
+				r := msg.report
+				t.chain = &r
+			}
 		}
-		t.verifying = false
-		t.chainErr = msg.err
-		if msg.err == nil {
-			r := msg.report
-			t.chain = &r
-		}
-		return nil
 	case changedMsg:
-		t.stale = true
-		return nil
+		t.list.MarkStale()
 	case tea.KeyMsg:
-		if t.filtering {
-			return t.handleFilterKey(msg)
-		}
-		return t.handleKey(msg)
-	}
-	return nil
-}
-
-func (t *auditTab) handleKey(msg tea.KeyMsg) tea.Cmd {
-	k := t.c.Keys
-	if navigate(t.table, k, msg) {
-		return t.more()
-	}
-	switch {
-	case key.Matches(msg, k.Open):
-		if len(t.rows) > 0 {
-			e := t.rows[t.table.Cursor()]
-			return t.c.push(newTextPage(t.c, fmt.Sprintf("Event %d", e.Seq), eventText(t.c, e)))
-		}
-	case key.Matches(msg, k.Filter):
-		t.filtering = true
-		t.input.SetValue(t.search)
-		t.input.CursorEnd()
-		return t.input.Focus()
-	case key.Matches(msg, k.Refresh):
-		return t.reload()
-	case key.Matches(msg, k.Back):
-		if t.search != "" {
-			t.search = ""
-			return t.reload()
+		if key.Matches(msg, t.c.Keys.Open) {
+			if e, ok := t.list.Selected(); ok {
+				return t.c.push(newTextPage(t.c, fmt.Sprintf("Event %d", e.Seq), eventText(t.c, e)))
+			}
 		}
 	}
 	return nil
 }
 
-func (t *auditTab) handleFilterKey(msg tea.KeyMsg) tea.Cmd {
-	switch msg.String() {
-	case "esc":
-		t.filtering = false
-		t.input.Blur()
-		return nil
-	case "enter":
-		t.filtering = false
-		t.input.Blur()
-		t.search = strings.TrimSpace(t.input.Value())
-		return t.reload()
+// actionStyle colours the actions worth noticing in the trail.
+func actionStyle(st *Styles, action string) lipgloss.Style {
+	switch action {
+	case domain.ActionStatusChanged:
+		return st.Review
+	case domain.ActionTokenMinted, domain.ActionSessionImported, domain.ActionTokenImported:
+		return st.Accent
+	case domain.ActionSessionDeleted, domain.ActionKeyRevoked:
+		return st.Warning
 	}
-	var cmd tea.Cmd
-	t.input, cmd = t.input.Update(msg)
-	return cmd
+	return st.Plain
 }
 
-func (t *auditTab) tableRows(events []domain.AuditEvent) []widget.Row {
+func (t *auditTab) row(e domain.AuditEvent) widget.Row {
 	st := t.c.Styles
-	out := make([]widget.Row, len(events))
-	for i, e := range events {
-		actStyle := st.Plain
-		switch e.Action {
-		case domain.ActionStatusChanged:
-			actStyle = st.Review
-		case domain.ActionTokenMinted, domain.ActionSessionImported, domain.ActionTokenImported:
-			actStyle = st.Accent
-		case domain.ActionSessionDeleted, domain.ActionKeyRevoked:
-			actStyle = st.Warning
-		}
-		out[i] = widget.Row{
-			Cells:  []string{fmt.Sprint(e.Seq), t.c.short(e.At), clean(e.Actor), e.Action, summarizeDetails(e)},
-			Styles: []lipgloss.Style{st.Muted, st.Muted, st.Plain, actStyle, st.Plain},
-		}
+	return widget.Row{
+		Cells:  []string{fmt.Sprint(e.Seq), t.c.short(e.At), clean(e.Actor), e.Action, summarizeDetails(e)},
+		Styles: []lipgloss.Style{st.Muted, st.Muted, st.Plain, actionStyle(st, e.Action), st.Plain},
 	}
-	return out
 }
 
 // summarizeDetails writes an event's details on one line, the telling
@@ -382,16 +220,6 @@ func (t *auditTab) View() string {
 		chain = st.Error.Render(fmt.Sprintf("✗ chain broken at event %d: %s (%s events checked)",
 			t.chain.Break.Seq, t.chain.Break.Reason, groupDigits(t.chain.Checked)))
 	}
-	var info string
-	if t.filtering {
-		info = t.input.View()
-	} else {
-		left := st.Section.Render("Audit trail") + st.Muted.Render(fmt.Sprintf(" · newest first · %d loaded", len(t.rows)))
-		right := ""
-		if t.search != "" {
-			right = st.Muted.Render("filter ") + st.Accent.Render(t.search) + st.Muted.Render(" (esc clears)")
-		}
-		info = joinEnds(left, right, t.w)
-	}
-	return chain + "\n" + info + "\n" + t.table.View()
+	left := st.Section.Render("Audit trail") + st.Muted.Render(fmt.Sprintf(" · newest first · %d loaded", len(t.list.All())))
+	return chain + "\n" + t.list.View(left, "")
 }

@@ -50,10 +50,11 @@ type Styles struct {
 	InputPrompt, InputText lipgloss.Style
 	Placeholder, Cursor    lipgloss.Style
 
-	Table  widget.TableStyles
-	List   widget.ListStyles
-	Dialog widget.DialogStyles
-	Help   help.Styles
+	Table   widget.TableStyles
+	Listing widget.ListingStyles
+	List    widget.ListStyles
+	Dialog  widget.DialogStyles
+	Help    help.Styles
 }
 
 // NewStyles builds the styles for theme on renderer r.
@@ -89,6 +90,7 @@ func NewStyles(r *lipgloss.Renderer, t Theme) *Styles {
 		Selected: ns().Reverse(true).Bold(true),
 		Empty:    ns().Foreground(t.Muted).Italic(true),
 	}
+	s.Listing = widget.ListingStyles{Table: s.Table, Muted: s.Muted, Accent: s.Accent, Error: s.Error}
 	s.List = widget.ListStyles{Item: ns(), Selected: ns().Bold(true).Foreground(t.Accent), Note: ns().Foreground(t.Muted)}
 	s.Dialog = widget.DialogStyles{
 		Frame: ns().Border(lipgloss.RoundedBorder()).BorderForeground(t.Accent).Padding(0, 1),

@@ -69,8 +69,8 @@ func TestResize(t *testing.T) {
 			}
 		}
 	}
-	if h.model().c.Width != 80 || h.sessions().table.PageSize() != 24-chromeLines-2 {
-		t.Fatalf("sizes follow the terminal: page %d", h.sessions().table.PageSize())
+	if h.model().c.Width != 80 || h.sessions().list.Table().PageSize() != 24-chromeLines-2 {
+		t.Fatalf("sizes follow the terminal: page %d", h.sessions().list.Table().PageSize())
 	}
 }
 

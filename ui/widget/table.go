@@ -256,3 +256,16 @@ func Fit(s string, w int, right bool) string {
 	}
 	return s + pad
 }
+
+// JoinEnds puts left and right at the two ends of a w-cell line.
+func JoinEnds(left, right string, w int) string {
+	lw, rw := ansi.StringWidth(left), ansi.StringWidth(right)
+	if lw+rw+1 > w {
+		if rw+1 >= w {
+			return ansi.Truncate(left, w, "…")
+		}
+		left = ansi.Truncate(left, w-rw-1, "…")
+		lw = ansi.StringWidth(left)
+	}
+	return left + strings.Repeat(" ", max(w-lw-rw, 1)) + right
+}
