@@ -199,6 +199,19 @@ func TestServeDeliversWebhooks(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+	// The receiver has the body; stopping serve before the sender has
+	// recorded the 2xx would abandon the send (a lapsed lease, sent again
+	// later), so wait until the record says delivered.
+	for {
+		code, out, _ = run(t, "webhook", "deliveries", "--app", "Partner")
+		if code == 0 && strings.Contains(out, "delivered") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve did not record the delivery within 5 s: %d %s", code, out)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 	cancel()
 	if code := <-done; code != 0 {
 		t.Fatalf("serve exited %d", code)
