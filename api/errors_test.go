@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"handoff/domain"
+	"handoff/review"
 )
 
 // Every row of the seed's error table.
@@ -105,7 +106,7 @@ func TestShareErrors(t *testing.T) {
 		expectField(t, w.share(w.x, src.ID, tc.body), tc.field, tc.name)
 	}
 	deleted := w.newApp("Gone Ltd", "wf_g", "wf_g2")
-	if err := w.svc.DeleteApplication(context.Background(), deleted.id); err != nil {
+	if err := w.svc.DeleteApplication(context.Background(), review.Operator("test"), deleted.id); err != nil {
 		t.Fatal(err)
 	}
 	expectField(t, w.share(w.x, src.ID, valid(map[string]any{"for_application_id": deleted.id})), "for_application_id", "deleted partner")
@@ -158,7 +159,7 @@ func TestPrivilegesAndIsolation(t *testing.T) {
 	k := w.key(w.x, domain.PrivReadSessions)
 	var keyID uuid.UUID
 	w.db.Get(&keyID, `SELECT key_id FROM api_keys WHERE application_id = $1 ORDER BY created_at DESC LIMIT 1`, w.x.id)
-	if err := w.svc.RevokeAPIKey(context.Background(), "test", w.x.id, keyID); err != nil {
+	if err := w.svc.RevokeAPIKey(context.Background(), review.Operator("test"), w.x.id, keyID); err != nil {
 		t.Fatal(err)
 	}
 	expectDetail(t, w.do("GET", "/v3/session/"+sid+"/decision/", k, nil), 401, "revoked key")

@@ -56,7 +56,7 @@ func newWorld(t *testing.T) *world {
 
 func (w *world) newApp(name, kyc, kyb string, privs ...domain.Privilege) app {
 	w.t.Helper()
-	out, err := w.svc.CreateApplication(context.Background(), "test", review.NewApplication{Name: name, Privileges: privs,
+	out, err := w.svc.CreateApplication(context.Background(), review.Operator("test"), review.NewApplication{Name: name, Privileges: privs,
 		Workflows: []domain.Workflow{{ID: kyc, Kind: domain.KindUser}, {ID: kyb, Kind: domain.KindBusiness}}})
 	if err != nil {
 		w.t.Fatal(err)
@@ -66,7 +66,7 @@ func (w *world) newApp(name, kyc, kyb string, privs ...domain.Privilege) app {
 
 func (w *world) key(a app, privs ...domain.Privilege) string {
 	w.t.Helper()
-	k, err := w.svc.CreateAPIKey(context.Background(), "test", a.id, privs)
+	k, err := w.svc.CreateAPIKey(context.Background(), review.Operator("test"), a.id, privs)
 	if err != nil {
 		w.t.Fatal(err)
 	}

@@ -26,7 +26,7 @@ func TestSigningKeyRotation(t *testing.T) {
 	w := newWorld(t)
 	src := w.session(w.x, domain.KindUser, domain.PhaseApproved)
 	before := w.mint(w.x, src.ID, w.y.id)
-	newKid, err := w.svc.RotateSigningKey(context.Background())
+	newKid, err := w.svc.RotateSigningKey(context.Background(), review.Operator("test"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +46,7 @@ func TestRotationInAnotherProcess(t *testing.T) {
 	src := w.session(w.x, domain.KindBusiness, domain.PhaseApproved)
 	w.mint(w.x, src.ID, w.y.id) // this server has loaded its keys
 	other := review.New(w.db)
-	if _, err := other.RotateSigningKey(context.Background()); err != nil {
+	if _, err := other.RotateSigningKey(context.Background(), review.Operator("test")); err != nil {
 		t.Fatal(err)
 	}
 	m, err := other.Share(context.Background(), review.Analyst(w.x.id, "alice"), src.ID, w.y.id, 600)

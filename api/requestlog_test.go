@@ -127,14 +127,14 @@ func TestRequestIDReachesLogAndAudit(t *testing.T) {
 		t.Fatalf("the log holds a key, a token or a path id:\n%s", logs.raw())
 	}
 
-	events, err := w.svc.Audit(context.Background(), w.x.id, review.AuditQuery{SessionID: &src.ID})
+	events, err := w.svc.Audit(context.Background(), review.Operator("test").In(w.x.id), review.AuditQuery{SessionID: &src.ID})
 	if err != nil || len(events) == 0 {
 		t.Fatalf("audit: %v %v", events, err)
 	}
 	if events[0].Action != domain.ActionTokenMinted || events[0].RequestID != id {
 		t.Fatalf("mint event %+v, want request id %q", events[0], id)
 	}
-	rep, err := w.svc.VerifyAudit(context.Background(), w.x.id)
+	rep, err := w.svc.VerifyAudit(context.Background(), review.Operator("test").In(w.x.id))
 	if err != nil || rep.Break != nil {
 		t.Fatalf("the trail does not verify with a request id in it: %+v %v", rep.Break, err)
 	}
@@ -147,7 +147,7 @@ func TestRequestIDReachesLogAndAudit(t *testing.T) {
 		t.Fatalf("import %d", imp.StatusCode)
 	}
 	for _, app := range []app{w.x, w.y} {
-		ev, _ := w.svc.Audit(context.Background(), app.id, review.AuditQuery{Limit: 1})
+		ev, _ := w.svc.Audit(context.Background(), review.Operator("test").In(app.id), review.AuditQuery{Limit: 1})
 		if len(ev) != 1 || ev[0].RequestID != "imp-1" {
 			t.Fatalf("import event in %v: %+v", app.id, ev)
 		}

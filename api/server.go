@@ -175,7 +175,7 @@ func (s *Server) throttle(w http.ResponseWriter, info *RequestInfo, wait time.Du
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	if err := s.svc.DB().PingContext(ctx); err != nil {
+	if err := s.svc.Ping(ctx); err != nil {
 		writeJSON(w, http.StatusServiceUnavailable, detail("database unavailable"))
 		return
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"handoff/domain"
+	"handoff/review"
 )
 
 // The seed's whole recipe: X mints for a finished KYC and a finished KYB
@@ -115,7 +116,7 @@ func TestImportCreatesEntityAndAuditInBothApplications(t *testing.T) {
 		}
 	}
 	for _, a := range []app{w.x, w.y} {
-		rep, err := w.svc.VerifyAudit(context.Background(), a.id)
+		rep, err := w.svc.VerifyAudit(context.Background(), review.Operator("test").In(a.id))
 		if err != nil || rep.Break != nil || rep.Checked < 2 {
 			t.Fatalf("audit chain of %s after import: %+v %v", a.id, rep, err)
 		}

@@ -34,7 +34,8 @@ func Generate(ctx context.Context, svc *review.Service, opts Options, emit func(
 	if opts.Count < 1 || opts.Count > 10_000_000 {
 		return domain.Invalidf("--count must be between 1 and 10000000")
 	}
-	wfs, err := svc.Workflows(ctx, opts.App)
+	op := review.Operator(opts.Actor).In(opts.App)
+	wfs, err := svc.Workflows(ctx, op)
 	if err != nil {
 		return err
 	}
@@ -84,7 +85,7 @@ func Generate(ctx context.Context, svc *review.Service, opts Options, emit func(
 		}
 	}()
 	for batch := range batches {
-		if err := svc.AddGeneratedSessions(ctx, opts.Actor, opts.App, batch); err != nil {
+		if err := svc.AddGeneratedSessions(ctx, op, batch); err != nil {
 			return err
 		}
 		for _, sess := range batch {

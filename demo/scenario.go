@@ -31,26 +31,27 @@ type Report struct {
 // application (keys are stored hashed, so old ones cannot be shown again).
 func Seed(ctx context.Context, s *review.Service) (Report, error) {
 	var r Report
-	issuer, err := s.Application(ctx, Issuer)
+	op := review.Operator("demo")
+	issuer, err := s.Application(ctx, op, Issuer)
 	if domain.IsCode(err, domain.CodeNotFound) {
 		if err := create(ctx, s); err != nil {
 			return r, fmt.Errorf("creating the demo scenario: %w", err)
 		}
 		r.Created = true
-		issuer, err = s.Application(ctx, Issuer)
+		issuer, err = s.Application(ctx, op, Issuer)
 	}
 	if err != nil {
 		return r, err
 	}
-	partner, err := s.Application(ctx, Partner)
+	partner, err := s.Application(ctx, op, Partner)
 	if err != nil {
 		return r, err
 	}
 	r.Issuer, r.Partner = issuer, partner
-	if r.IssuerKey, err = s.CreateAPIKey(ctx, "demo", issuer.ID, domain.DefaultPrivileges); err != nil {
+	if r.IssuerKey, err = s.CreateAPIKey(ctx, op, issuer.ID, domain.DefaultPrivileges); err != nil {
 		return r, err
 	}
-	if r.PartnerKey, err = s.CreateAPIKey(ctx, "demo", partner.ID, domain.DefaultPrivileges); err != nil {
+	if r.PartnerKey, err = s.CreateAPIKey(ctx, op, partner.ID, domain.DefaultPrivileges); err != nil {
 		return r, err
 	}
 	ic, err := s.Counts(ctx, review.Analyst(issuer.ID, "demo"))
@@ -63,12 +64,13 @@ func Seed(ctx context.Context, s *review.Service) (Report, error) {
 }
 
 func create(ctx context.Context, s *review.Service) error {
-	issuer, err := s.CreateApplication(ctx, "demo", review.NewApplication{Name: Issuer, Workflows: []domain.Workflow{
+	op := review.Operator("demo")
+	issuer, err := s.CreateApplication(ctx, op, review.NewApplication{Name: Issuer, Workflows: []domain.Workflow{
 		{ID: "wf_northwind_kyc", Kind: domain.KindUser}, {ID: "wf_northwind_kyb", Kind: domain.KindBusiness}}})
 	if err != nil {
 		return err
 	}
-	partner, err := s.CreateApplication(ctx, "demo", review.NewApplication{Name: Partner, Workflows: []domain.Workflow{
+	partner, err := s.CreateApplication(ctx, op, review.NewApplication{Name: Partner, Workflows: []domain.Workflow{
 		{ID: "wf_partner_kyc", Kind: domain.KindUser}, {ID: "wf_partner_kyb", Kind: domain.KindBusiness}}})
 	if err != nil {
 		return err

@@ -44,7 +44,7 @@ func TestGenerateRefusesAMissingWorkflow(t *testing.T) {
 	ctx := context.Background()
 	svc := review.New(pgtest.DB(t))
 	t.Cleanup(svc.Close)
-	app, err := svc.CreateApplication(ctx, "test", review.NewApplication{Name: "Only people",
+	app, err := svc.CreateApplication(ctx, review.Operator("test"), review.NewApplication{Name: "Only people",
 		Workflows: []domain.Workflow{{ID: "wf_kyc", Kind: domain.KindUser}}})
 	if err != nil {
 		t.Fatal(err)

@@ -107,12 +107,17 @@ func ValidateWorkflowID(id string) error {
 	return nil
 }
 
-// Caller is who acts: an API key of an application, or an analyst.
+// Caller is who acts: an API key of an application, an analyst, or an
+// operator at the command line.
 type Caller struct {
 	ApplicationID uuid.UUID
 	KeyID         *uuid.UUID // set for API keys
 	Analyst       string     // set for analysts
-	Privileges    []Privilege
+	// Operator is set for an operator at the command line (or a tool
+	// acting for one, such as the demo), who administers every
+	// application; it is how the audit trail names them.
+	Operator   string
+	Privileges []Privilege
 	// RequestID is the id of the API request acting, carried into the
 	// audit events it writes (empty outside the API).
 	RequestID string
@@ -126,7 +131,26 @@ func (c Caller) Actor() string {
 	if c.KeyID != nil {
 		return "api_key:" + c.KeyID.String()
 	}
+	if c.Operator != "" {
+		return c.Operator
+	}
 	return "system"
+}
+
+// In is the caller acting in app (an operator picks the application per
+// command).
+func (c Caller) In(app uuid.UUID) Caller {
+	c.ApplicationID = app
+	return c
+}
+
+// RequireOperator returns a forbidden error unless the caller is an
+// operator.
+func (c Caller) RequireOperator() error {
+	if c.Operator == "" {
+		return Forbiddenf("You do not have permission to perform this action: only an operator may, with the handoff command.")
+	}
+	return nil
 }
 
 // Can reports whether the caller holds p.

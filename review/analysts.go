@@ -47,7 +47,10 @@ func ValidateAnalystName(name string) error {
 
 // AddAnalyst registers an analyst, or adds applications and keys to an
 // existing one of that name.
-func (s *Service) AddAnalyst(ctx context.Context, req NewAnalyst) error {
+func (s *Service) AddAnalyst(ctx context.Context, caller domain.Caller, req NewAnalyst) error {
+	if err := caller.RequireOperator(); err != nil {
+		return err
+	}
 	if err := ValidateAnalystName(req.Name); err != nil {
 		return err
 	}
@@ -82,7 +85,10 @@ func (s *Service) AddAnalyst(ctx context.Context, req NewAnalyst) error {
 }
 
 // Analysts lists the registered analysts.
-func (s *Service) Analysts(ctx context.Context) ([]AnalystInfo, error) {
+func (s *Service) Analysts(ctx context.Context, caller domain.Caller) ([]AnalystInfo, error) {
+	if err := caller.RequireOperator(); err != nil {
+		return nil, err
+	}
 	rows, err := store.ListAnalysts(ctx, s.db)
 	if err != nil {
 		return nil, err
@@ -95,7 +101,10 @@ func (s *Service) Analysts(ctx context.Context) ([]AnalystInfo, error) {
 }
 
 // RemoveAnalyst removes an analyst: their next connection is refused.
-func (s *Service) RemoveAnalyst(ctx context.Context, name string) error {
+func (s *Service) RemoveAnalyst(ctx context.Context, caller domain.Caller, name string) error {
+	if err := caller.RequireOperator(); err != nil {
+		return err
+	}
 	a, err := store.AnalystByName(ctx, s.db, name)
 	if err != nil {
 		return err

@@ -107,6 +107,14 @@ func (s *Service) Authenticate(ctx context.Context, key string) (domain.Caller, 
 	return c, nil
 }
 
+// Operator is the caller for an operator at the command line (or a tool
+// acting for one, such as the demo): every application's administration
+// is theirs. actor names them in the audit trail. Use In to act in one
+// application.
+func Operator(actor string) domain.Caller {
+	return domain.Caller{Operator: actor, Privileges: domain.AllPrivileges}
+}
+
 // Analyst is the caller for an analyst working in app through the TUI.
 func Analyst(app uuid.UUID, name string) domain.Caller {
 	return domain.Caller{ApplicationID: app, Analyst: name,
@@ -115,7 +123,11 @@ func Analyst(app uuid.UUID, name string) domain.Caller {
 
 // CreateAPIKey makes a new key for app and returns it; only its hash is
 // kept, so this is the one time it can be shown.
-func (s *Service) CreateAPIKey(ctx context.Context, actor string, app uuid.UUID, privs []domain.Privilege) (string, error) {
+func (s *Service) CreateAPIKey(ctx context.Context, caller domain.Caller, app uuid.UUID, privs []domain.Privilege) (string, error) {
+	if err := caller.RequireOperator(); err != nil {
+		return "", err
+	}
+	actor := caller.Actor()
 	var key string
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		var err error
@@ -144,7 +156,11 @@ func (s *Service) createKey(ctx context.Context, tx *store.Tx, actor string, app
 }
 
 // RevokeAPIKey revokes a key of app.
-func (s *Service) RevokeAPIKey(ctx context.Context, actor string, app, keyID uuid.UUID) error {
+func (s *Service) RevokeAPIKey(ctx context.Context, caller domain.Caller, app, keyID uuid.UUID) error {
+	if err := caller.RequireOperator(); err != nil {
+		return err
+	}
+	actor := caller.Actor()
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		if err := store.RevokeAPIKey(ctx, tx, app, keyID, s.now()); err != nil {
 			return err

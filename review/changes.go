@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"handoff/domain"
 	"handoff/store"
 )
 
@@ -59,10 +60,14 @@ type hub struct {
 	onChange func(Change)    // runs before subscribers hear of a change
 }
 
-// Subscribe returns the changes of app (and connection events) until ctx
-// ends. A subscriber that falls behind is sent a resync instead of the
-// changes it missed.
-func (s *Service) Subscribe(ctx context.Context, app uuid.UUID) (<-chan Change, error) {
+// Subscribe returns the changes of the caller's application (and
+// connection events) until ctx ends. A subscriber that falls behind is
+// sent a resync instead of the changes it missed.
+func (s *Service) Subscribe(ctx context.Context, caller domain.Caller) (<-chan Change, error) {
+	if err := caller.Require(domain.PrivReadSessions); err != nil {
+		return nil, err
+	}
+	app := caller.ApplicationID
 	h := &s.hub
 	h.mu.Lock()
 	if !h.started {

@@ -5,17 +5,19 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/google/uuid"
-
 	"handoff/domain"
 	"handoff/store"
 )
 
-// AddGeneratedSessions stores a batch of synthetic sessions of app (made
-// by handoff/demo's generator), numbering them in order, in one
-// transaction and one COPY, with one audit event for the batch. actor is
-// the operator who asked for them.
-func (s *Service) AddGeneratedSessions(ctx context.Context, actor string, app uuid.UUID, batch []domain.Session) error {
+// AddGeneratedSessions stores a batch of synthetic sessions in the
+// operator's application (made by handoff/demo's generator), numbering
+// them in order, in one transaction and one COPY, with one audit event for
+// the batch.
+func (s *Service) AddGeneratedSessions(ctx context.Context, caller domain.Caller, batch []domain.Session) error {
+	if err := caller.RequireOperator(); err != nil {
+		return err
+	}
+	app, actor := caller.ApplicationID, caller.Actor()
 	n := len(batch)
 	if n == 0 {
 		return nil

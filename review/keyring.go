@@ -107,7 +107,10 @@ func newSigningKey(now time.Time) (domain.SigningKey, error) {
 
 // RotateSigningKey adds a new signing key: tokens minted from now on use
 // it, tokens signed with older keys keep working until they expire.
-func (s *Service) RotateSigningKey(ctx context.Context) (string, error) {
+func (s *Service) RotateSigningKey(ctx context.Context, caller domain.Caller) (string, error) {
+	if err := caller.RequireOperator(); err != nil {
+		return "", err
+	}
 	key, err := newSigningKey(s.now())
 	if err != nil {
 		return "", err

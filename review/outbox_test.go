@@ -28,7 +28,7 @@ func TestRolledBackChangeProducesNoEvent(t *testing.T) {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc := review.New(db, review.WithPrivateWebhooks(true), review.WithLogger(quiet))
 	t.Cleanup(svc.Close)
-	out, err := svc.CreateApplication(ctx, "test", review.NewApplication{Name: "Partner",
+	out, err := svc.CreateApplication(ctx, review.Operator("test"), review.NewApplication{Name: "Partner",
 		Workflows: []domain.Workflow{{ID: "wf_kyc", Kind: domain.KindUser}}})
 	if err != nil {
 		t.Fatal(err)

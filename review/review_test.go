@@ -29,7 +29,7 @@ func newFixture(t *testing.T, n int, opts ...review.Option) *fixture {
 	f := &fixture{svc: review.New(db, opts...)}
 	t.Cleanup(f.svc.Close)
 	mk := func(name, wf string) uuid.UUID {
-		a, err := f.svc.CreateApplication(ctx, "test", review.NewApplication{Name: name,
+		a, err := f.svc.CreateApplication(ctx, review.Operator("test"), review.NewApplication{Name: name,
 			Workflows: []domain.Workflow{{ID: wf, Kind: domain.KindUser}}})
 		if err != nil {
 			t.Fatal(err)
@@ -178,11 +178,11 @@ func TestChangesReachOtherProcesses(t *testing.T) {
 	defer cancel()
 	other := review.New(f.svc.DB())
 	defer other.Close()
-	changes, err := other.Subscribe(ctx, f.y)
+	changes, err := other.Subscribe(ctx, review.Analyst(f.y, "watcher"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	xChanges, err := other.Subscribe(ctx, f.x)
+	xChanges, err := other.Subscribe(ctx, review.Analyst(f.x, "watcher"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,7 +222,7 @@ func TestAnalystKeyBelongsToTheUserName(t *testing.T) {
 	ctx := context.Background()
 	key := review.AnalystKey{Fingerprint: "SHA256:shared", PublicKey: "ssh-ed25519 AAAA"}
 	for _, name := range []string{"alice", "bob"} {
-		if err := f.svc.AddAnalyst(ctx, review.NewAnalyst{Name: name, Apps: []uuid.UUID{f.y}, Keys: []review.AnalystKey{key}}); err != nil {
+		if err := f.svc.AddAnalyst(ctx, review.Operator("test"), review.NewAnalyst{Name: name, Apps: []uuid.UUID{f.y}, Keys: []review.AnalystKey{key}}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -234,7 +234,7 @@ func TestAnalystKeyBelongsToTheUserName(t *testing.T) {
 	if _, err := f.svc.AnalystByKey(ctx, "carol", key.Fingerprint); !domain.IsCode(err, domain.CodeUnauthorized) {
 		t.Fatalf("carol with alice's key: %v", err)
 	}
-	if err := f.svc.RemoveAnalyst(ctx, "bob"); err != nil {
+	if err := f.svc.RemoveAnalyst(ctx, review.Operator("test"), "bob"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.svc.AnalystByKey(ctx, "bob", key.Fingerprint); !domain.IsCode(err, domain.CodeUnauthorized) {
@@ -259,7 +259,7 @@ func TestSlowSubscriberGetsResync(t *testing.T) {
 	f := newFixture(t, 0)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	ch, err := f.svc.Subscribe(ctx, f.x)
+	ch, err := f.svc.Subscribe(ctx, review.Analyst(f.x, "watcher"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,10 +5,12 @@
 package review
 
 import (
+	"context"
 	"log/slog"
 	"sync/atomic"
 	"time"
 
+	"handoff/domain"
 	"handoff/store"
 )
 
@@ -47,5 +49,18 @@ func New(db *store.DB, opts ...Option) *Service {
 	return s
 }
 
-// DB exposes the pool to the wiring layer (cmd), for closing and health.
+// DB exposes the pool to the wiring layer (cmd), for closing and for the
+// webhook sender.
 func (s *Service) DB() *store.DB { return s.db }
+
+// Ping reports whether the database answers: unavailable when not.
+func (s *Service) Ping(ctx context.Context) error {
+	if err := s.db.PingContext(ctx); err != nil {
+		return &domain.Error{Code: domain.CodeUnavailable, Message: "The database is unavailable."}
+	}
+	return nil
+}
+
+// ConnectionLost reports whether err means the database connection failed
+// or dropped (so a screen can offer a retry), as opposed to a refusal.
+func ConnectionLost(err error) bool { return store.ConnectionLost(err) }

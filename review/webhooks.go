@@ -375,6 +375,9 @@ func (s *Service) Redeliver(ctx context.Context, caller domain.Caller, event uui
 
 // WebhookEventApplication finds the application a webhook event belongs to
 // (operators redelivering by event id alone).
-func (s *Service) WebhookEventApplication(ctx context.Context, event uuid.UUID) (uuid.UUID, error) {
+func (s *Service) WebhookEventApplication(ctx context.Context, caller domain.Caller, event uuid.UUID) (uuid.UUID, error) {
+	if err := caller.RequireOperator(); err != nil {
+		return uuid.Nil, err
+	}
 	return store.EventApplication(ctx, s.db, event)
 }

@@ -6,13 +6,16 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
 	"io/fs"
+	"net"
 	"net/url"
 	"regexp"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -139,6 +142,13 @@ func mapErr(err error) error {
 		}
 	}
 	return err
+}
+
+// ConnectionLost reports whether err means the connection to the database
+// failed or dropped, rather than a statement being refused.
+func ConnectionLost(err error) bool {
+	var oe *net.OpError
+	return errors.As(err, &oe) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, syscall.ECONNREFUSED)
 }
 
 // notFound maps no rows to a not-found error with msg, other errors as usual.

@@ -61,7 +61,7 @@ func BenchmarkSessionsTab(b *testing.B) {
 func benchWorkspace(b *testing.B, n int) *Common {
 	ctx := context.Background()
 	svc := review.New(pgtest.DB(b), review.WithLogger(quietLogger()))
-	app, err := svc.CreateApplication(ctx, "bench", review.NewApplication{Name: "Bench", Workflows: []domain.Workflow{
+	app, err := svc.CreateApplication(ctx, review.Operator("bench"), review.NewApplication{Name: "Bench", Workflows: []domain.Workflow{
 		{ID: "wf_kyc", Kind: domain.KindUser}, {ID: "wf_kyb", Kind: domain.KindBusiness}}})
 	if err != nil {
 		b.Fatal(err)

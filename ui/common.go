@@ -7,13 +7,11 @@ package ui
 
 import (
 	"context"
-	"database/sql/driver"
 	"errors"
 	"io"
 	"log/slog"
 	"net"
 	"strings"
-	"syscall"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -205,13 +203,12 @@ func (c *Common) explain(what string, err error) string {
 		c.Log.Error(what, "err", err, "app", c.App.ID, "analyst", c.Caller.Analyst)
 	}
 	var ne net.Error
-	var oe *net.OpError
 	switch {
 	case errors.Is(err, context.Canceled):
 		return what + ": cancelled"
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
 		return what + ": the database did not answer in time; press r to retry"
-	case errors.As(err, &oe), errors.Is(err, driver.ErrBadConn), errors.Is(err, syscall.ECONNREFUSED):
+	case review.ConnectionLost(err):
 		return what + ": lost the connection to the database; press r to retry"
 	}
 	msg := err.Error()

@@ -140,7 +140,7 @@ func TestFlowShareImportDecline(t *testing.T) {
 		t.Fatalf("session: %+v %v", sess, err)
 	}
 	id := sess.ID
-	evs, err := w.svc.Audit(ctx, w.y.ID, review.AuditQuery{SessionID: &id})
+	evs, err := w.svc.Audit(ctx, review.Analyst(w.y.ID, "t"), review.AuditQuery{SessionID: &id})
 	if err != nil {
 		t.Fatal(err)
 	}

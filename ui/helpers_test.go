@@ -67,7 +67,7 @@ func newWorld(t testing.TB) *world {
 
 func (w *world) app(name, kyc, kyb string) domain.Application {
 	w.t.Helper()
-	out, err := w.svc.CreateApplication(context.Background(), "test", review.NewApplication{Name: name,
+	out, err := w.svc.CreateApplication(context.Background(), review.Operator("test"), review.NewApplication{Name: name,
 		Workflows: []domain.Workflow{{ID: kyc, Kind: domain.KindUser}, {ID: kyb, Kind: domain.KindBusiness}}})
 	if err != nil {
 		w.t.Fatal(err)

@@ -88,7 +88,7 @@ var (
 func (m *Model) subscribe() tea.Cmd {
 	c := m.c
 	return c.run(func(ctx context.Context) tea.Msg {
-		ch, err := c.Svc.Subscribe(ctx, c.Caller.ApplicationID)
+		ch, err := c.Svc.Subscribe(ctx, c.Caller)
 		return subscribedMsg{ch, err}
 	})
 }

@@ -120,7 +120,7 @@ func (m *Model) Init() tea.Cmd {
 		c.tick(safetyEvery(0), safetyMsg{})}
 	if c.App.Name == "" {
 		cmds = append(cmds, c.run(func(ctx context.Context) tea.Msg {
-			app, err := c.Svc.Application(ctx, c.Caller.ApplicationID.String())
+			app, err := c.Svc.Application(ctx, c.Caller, c.Caller.ApplicationID.String())
 			return appLoadedMsg{app, err}
 		}))
 	}

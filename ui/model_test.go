@@ -292,7 +292,7 @@ func TestDeclineNeedsReason(t *testing.T) {
 
 func lastStatusChange(t *testing.T, w *world, app domain.Application) domain.AuditEvent {
 	t.Helper()
-	evs, err := w.svc.Audit(context.Background(), app.ID, review.AuditQuery{Search: domain.ActionStatusChanged, Limit: 1})
+	evs, err := w.svc.Audit(context.Background(), review.Analyst(app.ID, "t"), review.AuditQuery{Search: domain.ActionStatusChanged, Limit: 1})
 	if err != nil || len(evs) != 1 {
 		t.Fatalf("audit: %v %v", evs, err)
 	}

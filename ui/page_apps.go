@@ -42,7 +42,7 @@ func (p *appsPage) Init() tea.Cmd {
 	p.loading = true
 	c := p.c
 	return c.run(func(ctx context.Context) tea.Msg {
-		apps, err := c.Svc.Applications(ctx)
+		apps, err := c.Svc.Applications(ctx, c.Caller)
 		return appsMsg{page: p, apps: apps, err: err}
 	})
 }

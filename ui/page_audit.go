@@ -52,7 +52,7 @@ func newAuditTab(c *Common) *auditTab {
 	cfg.Input = c.newInput("/ ", "action, actor or anything in the details", 100)
 	cfg.Read = func(q widget.Query) func(context.Context) ([]domain.AuditEvent, error) {
 		return func(ctx context.Context) ([]domain.AuditEvent, error) {
-			return c.Svc.Audit(ctx, c.Caller.ApplicationID, review.AuditQuery{Search: q.Filter, BeforeSeq: q.Before, Limit: q.Limit})
+			return c.Svc.Audit(ctx, c.Caller, review.AuditQuery{Search: q.Filter, BeforeSeq: q.Before, Limit: q.Limit})
 		}
 	}
 	cfg.Drawer = func() func(domain.AuditEvent) widget.Row { return t.row }
@@ -83,7 +83,7 @@ func (t *auditTab) verify() tea.Cmd {
 	t.verifyGen++
 	c, gen := t.c, t.verifyGen
 	return c.run(func(ctx context.Context) tea.Msg {
-		r, err := c.Svc.VerifyAudit(ctx, c.Caller.ApplicationID)
+		r, err := c.Svc.VerifyAudit(ctx, c.Caller)
 		return chainMsg{gen: gen, report: r, err: err}
 	})
 }

@@ -244,7 +244,7 @@ func (p *importPage) peek() tea.Cmd {
 		if err != nil {
 			return peekedMsg{page: p, err: err}
 		}
-		wfs, err := c.Svc.Workflows(ctx, c.Caller.ApplicationID)
+		wfs, err := c.Svc.Workflows(ctx, c.Caller)
 		return peekedMsg{page: p, kind: kind, workflows: wfs, err: err}
 	})
 }

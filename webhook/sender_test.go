@@ -47,7 +47,7 @@ func newHookEnv(t testing.TB) *hookEnv {
 	db := pgtest.DB(t)
 	log := slog.New(slog.NewTextHandler(testWriter{t}, nil))
 	svc := review.New(db, review.WithPrivateWebhooks(true), review.WithLogger(log))
-	out, err := svc.CreateApplication(context.Background(), "test", review.NewApplication{Name: "Partner",
+	out, err := svc.CreateApplication(context.Background(), review.Operator("test"), review.NewApplication{Name: "Partner",
 		Workflows: []domain.Workflow{{ID: "wf_kyc", Kind: domain.KindUser}, {ID: "wf_kyb", Kind: domain.KindBusiness}}})
 	if err != nil {
 		t.Fatal(err)
@@ -271,7 +271,7 @@ func TestImportIsReported(t *testing.T) {
 	_, secret := e.destination(rc.URL)
 	e.sender(fastRetries)
 
-	issuer, err := e.svc.CreateApplication(context.Background(), "test", review.NewApplication{Name: "Issuer",
+	issuer, err := e.svc.CreateApplication(context.Background(), review.Operator("test"), review.NewApplication{Name: "Issuer",
 		Workflows: []domain.Workflow{{ID: "wf_issuer", Kind: domain.KindUser}}})
 	if err != nil {
 		t.Fatal(err)

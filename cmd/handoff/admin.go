@@ -16,7 +16,7 @@ func (a *app) keysCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			kid, err := svc.RotateSigningKey(a.ctx)
+			kid, err := svc.RotateSigningKey(a.ctx, operator())
 			if err != nil {
 				return err
 			}
@@ -43,7 +43,7 @@ func (a *app) auditCmd() *cobra.Command {
 			}
 			broken := 0
 			for _, ap := range apps {
-				res, err := svc.VerifyAudit(a.ctx, ap.ID)
+				res, err := svc.VerifyAudit(a.ctx, operator().In(ap.ID))
 				if err != nil {
 					return err
 				}

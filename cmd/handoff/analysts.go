@@ -56,7 +56,7 @@ func (a *app) analystCmd() *cobra.Command {
 				ids = append(ids, ap.ID)
 			}
 			req.Apps = ids
-			if err := svc.AddAnalyst(a.ctx, req); err != nil {
+			if err := svc.AddAnalyst(a.ctx, operator(), req); err != nil {
 				return err
 			}
 			fmt.Fprintf(a.stdout, "analyst %s may now connect with %d key(s) for %d application(s)\n", name, len(req.Keys), len(ids))
@@ -76,7 +76,7 @@ func (a *app) analystCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			all, err := svc.Analysts(a.ctx)
+			all, err := svc.Analysts(a.ctx, operator())
 			if err != nil {
 				return err
 			}
@@ -95,7 +95,7 @@ func (a *app) analystCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := svc.RemoveAnalyst(a.ctx, args[0]); err != nil {
+			if err := svc.RemoveAnalyst(a.ctx, operator(), args[0]); err != nil {
 				return err
 			}
 			fmt.Fprintf(a.stdout, "analyst %s removed\n", args[0])

@@ -14,6 +14,10 @@ import (
 
 const cliActor = "cli"
 
+// operator is who the command line acts as: every application's
+// administrator, named "cli" in the audit trail.
+func operator() domain.Caller { return review.Operator(cliActor) }
+
 func (a *app) appCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "app", Short: "Manage applications (tenants), their workflows and API keys"}
 
@@ -42,7 +46,7 @@ func (a *app) appCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			out, err := svc.CreateApplication(a.ctx, cliActor, req)
+			out, err := svc.CreateApplication(a.ctx, operator(), req)
 			if err != nil {
 				return err
 			}
@@ -72,7 +76,7 @@ func (a *app) appCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			apps, err := svc.Applications(a.ctx)
+			apps, err := svc.Applications(a.ctx, operator())
 			if err != nil {
 				return err
 			}
@@ -115,7 +119,7 @@ func (a *app) keyCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			key, err := svc.CreateAPIKey(a.ctx, cliActor, ap.ID, ps)
+			key, err := svc.CreateAPIKey(a.ctx, operator(), ap.ID, ps)
 			if err != nil {
 				return err
 			}
@@ -137,7 +141,7 @@ func (a *app) keyCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			keys, err := svc.APIKeys(a.ctx, ap.ID)
+			keys, err := svc.APIKeys(a.ctx, operator(), ap.ID)
 			if err != nil {
 				return err
 			}
@@ -148,7 +152,7 @@ func (a *app) keyCmd() *cobra.Command {
 				if k.RevokedAt != nil {
 					state = "revoked " + k.RevokedAt.Format("2006-01-02 15:04")
 				}
-				fmt.Fprintf(tw, "%s\t%s…\t%s\t%s\t%s\n", k.ID, k.Prefix, strings.Join(k.Privileges, ","),
+				fmt.Fprintf(tw, "%s\t%s…\t%s\t%s\t%s\n", k.ID, k.Prefix, joinPrivileges(k.Privileges),
 					k.CreatedAt.Format("2006-01-02 15:04"), state)
 			}
 			return tw.Flush()
@@ -167,7 +171,7 @@ func (a *app) keyCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := svc.RevokeAPIKey(a.ctx, cliActor, ap.ID, id); err != nil {
+			if err := svc.RevokeAPIKey(a.ctx, operator(), ap.ID, id); err != nil {
 				return err
 			}
 			fmt.Fprintf(a.stdout, "key %s revoked\n", id)
@@ -193,7 +197,7 @@ func (a *app) workflowCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return svc.AddWorkflow(a.ctx, ap.ID, wf)
+			return svc.AddWorkflow(a.ctx, operator(), ap.ID, wf)
 		},
 	}
 	add.Flags().StringVar(&appRef, "app", "", "application id or name")
@@ -205,4 +209,12 @@ func (a *app) printJSON(v any) error {
 	enc := json.NewEncoder(a.stdout)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+func joinPrivileges(ps []domain.Privilege) string {
+	s := make([]string, len(ps))
+	for i, p := range ps {
+		s[i] = string(p)
+	}
+	return strings.Join(s, ",")
 }

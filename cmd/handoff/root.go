@@ -114,7 +114,7 @@ func (a *app) openApp(idOrName string) (*review.Service, domain.Application, err
 // appsOrAll resolves an optional --app: that application, or every one.
 func (a *app) appsOrAll(svc *review.Service, idOrName string) ([]domain.Application, error) {
 	if idOrName == "" {
-		return svc.Applications(a.ctx)
+		return svc.Applications(a.ctx, operator())
 	}
 	ap, err := a.findApp(svc, idOrName)
 	return []domain.Application{ap}, err
@@ -125,5 +125,5 @@ func (a *app) findApp(svc *review.Service, idOrName string) (domain.Application,
 	if idOrName == "" {
 		return domain.Application{}, domain.Invalidf("--app is required (an application id or name; see `handoff app list`)")
 	}
-	return svc.Application(a.ctx, idOrName)
+	return svc.Application(a.ctx, operator(), idOrName)
 }

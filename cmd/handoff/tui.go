@@ -69,14 +69,14 @@ func (a *app) tuiCmd() *cobra.Command {
 // application.
 func (a *app) tuiApp(svc *review.Service, ref string) (domain.Application, error) {
 	if ref != "" {
-		return svc.Application(a.ctx, ref)
+		return svc.Application(a.ctx, operator(), ref)
 	}
-	if app, err := svc.Application(a.ctx, demo.Partner); err == nil {
+	if app, err := svc.Application(a.ctx, operator(), demo.Partner); err == nil {
 		return app, nil
 	} else if !domain.IsCode(err, domain.CodeNotFound) {
 		return domain.Application{}, err
 	}
-	apps, err := svc.Applications(a.ctx)
+	apps, err := svc.Applications(a.ctx, operator())
 	if err != nil {
 		return domain.Application{}, err
 	}

@@ -278,7 +278,7 @@ func (a *app) webhookRedeliverCmd() *cobra.Command {
 					return err
 				}
 				appID = ap.ID
-			} else if appID, err = svc.WebhookEventApplication(a.ctx, event); err != nil {
+			} else if appID, err = svc.WebhookEventApplication(a.ctx, operator(), event); err != nil {
 				return err
 			}
 			n, err := svc.Redeliver(a.ctx, review.WebhookOperator(appID), event, destID)

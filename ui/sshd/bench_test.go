@@ -71,7 +71,7 @@ func benchSessions(b *testing.B, n int) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := w.svc.AddAnalyst(context.Background(), review.NewAnalyst{Name: name, Apps: []uuid.UUID{w.y.ID},
+		if err := w.svc.AddAnalyst(context.Background(), review.Operator("test"), review.NewAnalyst{Name: name, Apps: []uuid.UUID{w.y.ID},
 			Keys: []review.AnalystKey{{Fingerprint: gossh.FingerprintSHA256(signer.PublicKey()),
 				PublicKey: string(gossh.MarshalAuthorizedKey(signer.PublicKey()))}}}); err != nil {
 			b.Fatal(err)

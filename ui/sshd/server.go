@@ -122,12 +122,17 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	ctx := sess.Context()
 	app := info.Apps[0]
 	if args := sess.Command(); len(args) > 0 {
-		a, err := s.svc.Application(ctx, strings.Join(args, " "))
-		if err != nil || !info.CanWorkFor(a.ID) {
-			wish.Fatalf(sess, "You are not registered for application %q. Yours: %s\n", strings.Join(args, " "), strings.Join(info.AppNames, ", "))
+		ref, found := strings.Join(args, " "), false
+		for _, id := range info.Apps { // each finds only its own application
+			if a, err := s.svc.Application(ctx, review.Analyst(id, info.Name), ref); err == nil {
+				app, found = a.ID, true
+				break
+			}
+		}
+		if !found {
+			wish.Fatalf(sess, "You are not registered for application %q. Yours: %s\n", ref, strings.Join(info.AppNames, ", "))
 			return nil
 		}
-		app = a.ID
 	}
 	caller := review.Analyst(app, info.Name)
 	// The server never allocates a real PTY (wish emulates one on the

@@ -46,7 +46,7 @@ func newWorld(t testing.TB, queued int) *world {
 	t.Cleanup(w.svc.Close)
 	ctx := context.Background()
 	mk := func(name, wf string) domain.Application {
-		a, err := w.svc.CreateApplication(ctx, "test", review.NewApplication{Name: name,
+		a, err := w.svc.CreateApplication(ctx, review.Operator("test"), review.NewApplication{Name: name,
 			Workflows: []domain.Workflow{{ID: wf, Kind: domain.KindUser}}})
 		if err != nil {
 			t.Fatal(err)
@@ -85,7 +85,7 @@ func (w *world) analyst(name string, apps ...domain.Application) gossh.Signer {
 	for _, a := range apps {
 		req.Apps = append(req.Apps, a.ID)
 	}
-	if err := w.svc.AddAnalyst(context.Background(), req); err != nil {
+	if err := w.svc.AddAnalyst(context.Background(), review.Operator("test"), req); err != nil {
 		w.t.Fatal(err)
 	}
 	return signer
@@ -340,7 +340,7 @@ func TestSSHAuthentication(t *testing.T) {
 		t.Fatalf("%d open sessions", srv.Sessions())
 	}
 
-	if err := w.svc.RemoveAnalyst(context.Background(), "alice"); err != nil {
+	if err := w.svc.RemoveAnalyst(context.Background(), review.Operator("test"), "alice"); err != nil {
 		t.Fatal(err)
 	}
 	if c, err := dial(srv.addr, "alice", alice); err == nil {
