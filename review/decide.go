@@ -18,14 +18,18 @@ const MaxComment = 2000
 // Setting the status it already has changes nothing. An analyst cannot
 // decide a case another analyst has claimed.
 func (s *Service) Decide(ctx context.Context, caller domain.Caller, sessionID uuid.UUID, newStatus, comment string) (domain.Session, error) {
-	return s.decide(ctx, caller, sessionID, newStatus, comment, false)
+	sess, err := s.decide(ctx, caller, sessionID, newStatus, comment, false)
+	s.observe(OpDecide, err)
+	return sess, err
 }
 
 // DecideCase is an analyst's decision on a case from the imports queue: the
 // case must still be In Review, so of two analysts deciding at once exactly
 // one wins; the analyst's claim on it is released.
 func (s *Service) DecideCase(ctx context.Context, caller domain.Caller, sessionID uuid.UUID, newStatus, comment string) (domain.Session, error) {
-	return s.decide(ctx, caller, sessionID, newStatus, comment, true)
+	sess, err := s.decide(ctx, caller, sessionID, newStatus, comment, true)
+	s.observe(OpDecide, err)
+	return sess, err
 }
 
 func (s *Service) decide(ctx context.Context, caller domain.Caller, sessionID uuid.UUID, newStatus, comment string, queued bool) (domain.Session, error) {

@@ -22,7 +22,8 @@ type ImportRequest struct {
 // brand-new session cloned from the source, in one transaction: either the
 // session, its entity, the import record and both audit events exist
 // afterwards, or none of them do.
-func (s *Service) Import(ctx context.Context, caller domain.Caller, req ImportRequest) (domain.Session, error) {
+func (s *Service) Import(ctx context.Context, caller domain.Caller, req ImportRequest) (_ domain.Session, rerr error) {
+	defer func() { s.observe(OpImport, rerr) }()
 	if err := caller.Require(domain.PrivWriteSessions); err != nil {
 		return domain.Session{}, err
 	}

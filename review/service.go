@@ -24,6 +24,7 @@ type Service struct {
 	hub      hub
 	counts   countCache
 	claimTTL time.Duration
+	obs      Observer // nil: nobody listens
 	// privateWebhooks lets destinations be private, loopback or link-local
 	// addresses (local development and tests only).
 	privateWebhooks atomic.Bool

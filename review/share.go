@@ -22,7 +22,8 @@ type Minted struct {
 
 // Share mints a share token for one of the caller's finished sessions, for
 // exactly one other application, living ttl seconds.
-func (s *Service) Share(ctx context.Context, caller domain.Caller, sessionID, forApp uuid.UUID, ttl int) (Minted, error) {
+func (s *Service) Share(ctx context.Context, caller domain.Caller, sessionID, forApp uuid.UUID, ttl int) (_ Minted, rerr error) {
+	defer func() { s.observe(OpMint, rerr) }()
 	if err := caller.Require(domain.PrivWriteSessions); err != nil {
 		return Minted{}, err
 	}

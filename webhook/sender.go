@@ -47,7 +47,19 @@ type Config struct {
 	AllowPrivate bool
 	Log          *slog.Logger     // slog.Default()
 	Now          func() time.Time // time.Now
+	// Observe, when set, hears each finished attempt (metrics): result is
+	// one of the Result constants; delay, for a delivered one, is the time
+	// from the commit that queued the event to the receiver's answer.
+	Observe func(result string, delay time.Duration)
 }
+
+// Results of one delivery attempt, as Config.Observe hears them.
+const (
+	ResultDelivered = "delivered"
+	ResultRetry     = "retry"   // failed, will be tried again
+	ResultFailed    = "failed"  // failed for good: retried for RetryFor
+	ResultDropped   = "dropped" // the destination was disabled or deleted meanwhile
+)
 
 func (c Config) withDefaults() Config {
 	def := func(v *time.Duration, d time.Duration) {
@@ -274,6 +286,7 @@ func (d *Sender) deliver(ctx context.Context, token uuid.UUID, r store.LeasedDel
 			reason = "destination deleted"
 		}
 		record(func(c context.Context) error { return store.FinishDelivery(c, d.db, r.DeliveryKey, token, reason) })
+		d.observe(ResultDropped, 0)
 		return
 	}
 	start := d.cfg.Now()
@@ -298,6 +311,22 @@ func (d *Sender) deliver(ctx context.Context, token uuid.UUID, r store.LeasedDel
 		}
 	}
 	record(func(c context.Context) error { return store.RecordAttempt(c, d.db, a) })
+	switch a.State {
+	case store.DeliveryDelivered:
+		// Both ends on the database's clock: queued at commit, leased at
+		// r.Now, then the send.
+		d.observe(ResultDelivered, r.Now.Sub(r.QueuedAt)+a.Duration)
+	case store.DeliveryFailed:
+		d.observe(ResultFailed, 0)
+	default:
+		d.observe(ResultRetry, 0)
+	}
+}
+
+func (d *Sender) observe(result string, delay time.Duration) {
+	if d.cfg.Observe != nil {
+		d.cfg.Observe(result, delay)
+	}
 }
 
 // backoff is the wait before the next try of a delivery that has been

@@ -27,6 +27,9 @@ type app struct {
 	stderrTTY bool
 	db        *store.DB
 	svc       *review.Service
+	// reviewOpts are added to the review service open builds (serve's
+	// metrics observer).
+	reviewOpts []review.Option
 }
 
 // Run runs the command line args and returns the exit code. Tests call it
@@ -97,7 +100,7 @@ func (a *app) open() (*review.Service, error) {
 		return nil, err
 	}
 	a.db = db
-	a.svc = review.New(db, review.WithLogger(a.log))
+	a.svc = review.New(db, append([]review.Option{review.WithLogger(a.log)}, a.reviewOpts...)...)
 	return a.svc, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log"
 	"log/slog"
 	"net"
 	"net/http"
@@ -30,6 +31,7 @@ func (a *app) serveCmd() *cobra.Command {
 	var deliverWorkers int
 	var logFormat string
 	var proxies []string
+	var metricsAddr string
 	authLimit := api.DefaultAuthLimit
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -49,6 +51,10 @@ func (a *app) serveCmd() *cobra.Command {
 			if authLimit.PerSecond < 0 || authLimit.Burst < 1 {
 				return domain.Invalidf("--auth-fail-rate must be 0 or more and --auth-fail-burst at least 1")
 			}
+			sm, err := a.newServeMetrics(metricsAddr, httpAddr)
+			if err != nil {
+				return err
+			}
 			svc, err := a.open()
 			if err != nil {
 				return err
@@ -57,8 +63,10 @@ func (a *app) serveCmd() *cobra.Command {
 			svc.SetPrivateWebhooks(allowPrivate)
 
 			var servers []server
+			var sshSessions func() int
 			if httpAddr != "" {
-				srv, err := a.httpServer(svc, httpAddr, api.WithTrustedProxies(trusted), api.WithAuthLimit(authLimit))
+				opts := append(sm.apiOptions(), api.WithTrustedProxies(trusted), api.WithAuthLimit(authLimit))
+				srv, err := a.httpServer(svc, httpAddr, opts...)
 				if err != nil {
 					return err
 				}
@@ -70,12 +78,20 @@ func (a *app) serveCmd() *cobra.Command {
 					return err
 				}
 				servers = append(servers, srv)
+				sshSessions = srv.sessions
+			}
+			if sm != nil {
+				srv, err := sm.server(a, svc, sshSessions)
+				if err != nil {
+					return err
+				}
+				servers = append(servers, srv)
 			}
 			errc := make(chan error, len(servers))
 			for _, srv := range servers {
 				go func() { errc <- srv.serve() }()
 			}
-			stopSender := a.startSender(svc.DB(), webhook.Config{Workers: deliverWorkers, AllowPrivate: allowPrivate})
+			stopSender := a.startSender(svc.DB(), sm.senderConfig(webhook.Config{Workers: deliverWorkers, AllowPrivate: allowPrivate}))
 			defer stopSender()
 			var runErr error
 			select {
@@ -99,6 +115,7 @@ func (a *app) serveCmd() *cobra.Command {
 	cmd.Flags().BoolVar(&allowPrivate, "allow-private-webhooks", false,
 		"let webhook destinations be loopback, private or link-local addresses (local development only)")
 	cmd.Flags().IntVar(&deliverWorkers, "deliver-workers", 8, "concurrent webhook deliveries from this process (0: deliver none)")
+	cmd.Flags().StringVar(&metricsAddr, "metrics", "", "address for Prometheus metrics at /metrics, e.g. 127.0.0.1:9090 (off unless given; never the API's)")
 	cmd.Flags().StringVar(&logFormat, "log-format", "text", "log lines as text (key=value) or json, on standard error")
 	cmd.Flags().StringSliceVar(&proxies, "trusted-proxy", nil,
 		"a reverse proxy's address or CIDR whose X-Forwarded-For gives the client address (repeatable)")
@@ -108,11 +125,16 @@ func (a *app) serveCmd() *cobra.Command {
 	return cmd
 }
 
-// server is one listener of serve: the API or SSH.
+// server is one listener of serve: the API, SSH or the metrics.
 type server struct {
 	serve    func() error
 	shutdown func(context.Context) error
+	sessions func() int // SSH only: connected workstations
 }
+
+// errorLog sends net/http's own complaints (TLS handshakes, bad requests)
+// to the structured log.
+func errorLog(l *slog.Logger) *log.Logger { return slog.NewLogLogger(l.Handler(), slog.LevelWarn) }
 
 // setLogFormat replaces the logger with one writing format to stderr.
 func (a *app) setLogFormat(format string) error {
@@ -151,7 +173,7 @@ func (a *app) httpServer(svc *review.Service, addr string, opts ...api.Option) (
 		return server{}, fmt.Errorf("listening on %s: %w", addr, err)
 	}
 	srv := &http.Server{Handler: api.New(svc, a.log, opts...), ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second}
+		ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second, ErrorLog: errorLog(a.log)}
 	fmt.Fprintf(a.stdout, "handoff API listening on http://%s\n", ln.Addr())
 	return server{
 		serve: func() error {
@@ -186,7 +208,7 @@ func (a *app) sshServer(svc *review.Service, addr, hostKey string, idle time.Dur
 		return server{}, fmt.Errorf("listening on %s: %w", addr, err)
 	}
 	fmt.Fprintf(a.stdout, "handoff SSH listening on %s\n", ln.Addr())
-	return server{serve: func() error { return srv.Serve(ln) }, shutdown: srv.Shutdown}, nil
+	return server{serve: func() error { return srv.Serve(ln) }, shutdown: srv.Shutdown, sessions: srv.Sessions}, nil
 }
 
 // startSender runs the webhook sender until stop is called (no workers:

@@ -8,7 +8,6 @@ package deps
 import (
 	_ "github.com/aymanbagabas/go-osc52/v2"
 	_ "github.com/go-pdf/fpdf"
-	_ "github.com/prometheus/client_golang/prometheus"
 	_ "github.com/transparency-dev/merkle"
 	_ "golang.org/x/mod/sumdb/note"
 )
