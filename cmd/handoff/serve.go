@@ -32,6 +32,7 @@ func (a *app) serveCmd() *cobra.Command {
 	var logFormat string
 	var proxies []string
 	var metricsAddr string
+	var tlsCert, tlsKey string
 	authLimit := api.DefaultAuthLimit
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -51,6 +52,19 @@ func (a *app) serveCmd() *cobra.Command {
 			if authLimit.PerSecond < 0 || authLimit.Burst < 1 {
 				return domain.Invalidf("--auth-fail-rate must be 0 or more and --auth-fail-burst at least 1")
 			}
+			if (tlsCert == "") != (tlsKey == "") {
+				return domain.Invalidf("--tls-cert and --tls-key go together: give both files, or neither")
+			}
+			if tlsCert != "" && httpAddr == "" {
+				return domain.Invalidf("--tls-cert is for the API: give --http ADDR too")
+			}
+			var certs *certReloader
+			if tlsCert != "" {
+				if certs, err = newCertReloader(tlsCert, tlsKey, a.log); err != nil {
+					return err
+				}
+				certs.watch(a.ctx)
+			}
 			sm, err := a.newServeMetrics(metricsAddr, httpAddr)
 			if err != nil {
 				return err
@@ -66,7 +80,7 @@ func (a *app) serveCmd() *cobra.Command {
 			var sshSessions func() int
 			if httpAddr != "" {
 				opts := append(sm.apiOptions(), api.WithTrustedProxies(trusted), api.WithAuthLimit(authLimit))
-				srv, err := a.httpServer(svc, httpAddr, opts...)
+				srv, err := a.httpServer(svc, httpAddr, certs, opts...)
 				if err != nil {
 					return err
 				}
@@ -116,6 +130,8 @@ func (a *app) serveCmd() *cobra.Command {
 		"let webhook destinations be loopback, private or link-local addresses (local development only)")
 	cmd.Flags().IntVar(&deliverWorkers, "deliver-workers", 8, "concurrent webhook deliveries from this process (0: deliver none)")
 	cmd.Flags().StringVar(&metricsAddr, "metrics", "", "address for Prometheus metrics at /metrics, e.g. 127.0.0.1:9090 (off unless given; never the API's)")
+	cmd.Flags().StringVar(&tlsCert, "tls-cert", "", "serve the API over HTTPS with this PEM certificate (chain) file; reloaded on SIGHUP")
+	cmd.Flags().StringVar(&tlsKey, "tls-key", "", "the PEM private key of --tls-cert")
 	cmd.Flags().StringVar(&logFormat, "log-format", "text", "log lines as text (key=value) or json, on standard error")
 	cmd.Flags().StringSliceVar(&proxies, "trusted-proxy", nil,
 		"a reverse proxy's address or CIDR whose X-Forwarded-For gives the client address (repeatable)")
@@ -167,17 +183,28 @@ func parsePrefixes(values []string) ([]netip.Prefix, error) {
 	return out, nil
 }
 
-func (a *app) httpServer(svc *review.Service, addr string, opts ...api.Option) (server, error) {
+func (a *app) httpServer(svc *review.Service, addr string, certs *certReloader, opts ...api.Option) (server, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return server{}, fmt.Errorf("listening on %s: %w", addr, err)
 	}
 	srv := &http.Server{Handler: api.New(svc, a.log, opts...), ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second, ErrorLog: errorLog(a.log)}
-	fmt.Fprintf(a.stdout, "handoff API listening on http://%s\n", ln.Addr())
+	scheme := "http"
+	if certs != nil {
+		scheme = "https"
+		srv.TLSConfig = certs.tlsConfig()
+	}
+	fmt.Fprintf(a.stdout, "handoff API listening on %s://%s\n", scheme, ln.Addr())
 	return server{
 		serve: func() error {
-			if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			var err error
+			if certs != nil {
+				err = srv.ServeTLS(ln, "", "") // the certificate comes from TLSConfig, reloadable
+			} else {
+				err = srv.Serve(ln)
+			}
+			if !errors.Is(err, http.ErrServerClosed) {
 				return err
 			}
 			return nil
