@@ -29,7 +29,7 @@ func (a *app) serveCmd() *cobra.Command {
 	var idle time.Duration
 	var allowPrivate bool
 	var deliverWorkers int
-	var logFormat string
+	var logFormat, logLevel string
 	var proxies []string
 	var metricsAddr string
 	var tlsCert, tlsKey string
@@ -42,7 +42,7 @@ func (a *app) serveCmd() *cobra.Command {
 			if httpAddr == "" && sshAddr == "" {
 				return domain.Invalidf("nothing to serve: give --http ADDR, --ssh ADDR, or both")
 			}
-			if err := a.setLogFormat(logFormat); err != nil {
+			if err := a.setLogFormat(logFormat, logLevel); err != nil {
 				return err
 			}
 			trusted, err := parsePrefixes(proxies)
@@ -133,6 +133,8 @@ func (a *app) serveCmd() *cobra.Command {
 	cmd.Flags().StringVar(&tlsCert, "tls-cert", "", "serve the API over HTTPS with this PEM certificate (chain) file; reloaded on SIGHUP")
 	cmd.Flags().StringVar(&tlsKey, "tls-key", "", "the PEM private key of --tls-cert")
 	cmd.Flags().StringVar(&logFormat, "log-format", "text", "log lines as text (key=value) or json, on standard error")
+	cmd.Flags().StringVar(&logLevel, "log-level", "info",
+		"least severe lines logged: debug, info (one line per request), warn (refused requests and problems only), error")
 	cmd.Flags().StringSliceVar(&proxies, "trusted-proxy", nil,
 		"a reverse proxy's address or CIDR whose X-Forwarded-For gives the client address (repeatable)")
 	cmd.Flags().Float64Var(&authLimit.PerSecond, "auth-fail-rate", authLimit.PerSecond,
@@ -152,9 +154,14 @@ type server struct {
 // to the structured log.
 func errorLog(l *slog.Logger) *log.Logger { return slog.NewLogLogger(l.Handler(), slog.LevelWarn) }
 
-// setLogFormat replaces the logger with one writing format to stderr.
-func (a *app) setLogFormat(format string) error {
-	opts := &slog.HandlerOptions{Level: slog.LevelInfo}
+// setLogFormat replaces the logger with one writing format to stderr,
+// from level up.
+func (a *app) setLogFormat(format, level string) error {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(level)); err != nil {
+		return domain.Invalidf("--log-level must be debug, info, warn or error, not %q", level)
+	}
+	opts := &slog.HandlerOptions{Level: lv}
 	switch format {
 	case "text":
 		a.log = slog.New(slog.NewTextHandler(a.stderr, opts))

@@ -132,3 +132,51 @@ func call(t *testing.T, client *http.Client, method, url, key, body string, head
 	json.NewDecoder(res.Body).Decode(&m)
 	return res.StatusCode, res.Header, m
 }
+
+func TestServeRequestLog(t *testing.T) {
+	withDB(t)
+	_, key := createApp(t, "Logged", "wf_l")
+	s := startServe(t, []string{"API"}, "--http", "127.0.0.1:0", "--log-format", "json")
+	_, h, _ := call(t, http.DefaultClient, "GET", s.urls["API"]+"/v3/webhook/destinations/", key, "", "X-Request-Id", "trace-77")
+	if h.Get("X-Request-Id") != "trace-77" {
+		t.Fatalf("X-Request-Id %q", h.Get("X-Request-Id"))
+	}
+	var line map[string]any
+	deadline := time.Now().Add(5 * time.Second)
+	for line == nil {
+		for _, l := range strings.Split(s.logs.String(), "\n") {
+			var m map[string]any
+			if json.Unmarshal([]byte(l), &m) == nil && m["request_id"] == "trace-77" {
+				line = m
+			}
+		}
+		if line == nil && time.Now().After(deadline) {
+			t.Fatalf("no JSON line with the request id:\n%s", s.logs)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if line["msg"] != "request" || line["route"] != "/v3/webhook/destinations/" || line["status"] != float64(200) ||
+		line["key_prefix"] != key[:9] || strings.Contains(s.logs.String(), key) {
+		t.Fatalf("request line %v", line)
+	}
+
+	// At warn, a good request is not logged and a refused one is.
+	quiet := startServe(t, []string{"API"}, "--http", "127.0.0.1:0", "--log-level", "warn")
+	call(t, http.DefaultClient, "GET", quiet.urls["API"]+"/v3/webhook/destinations/", key, "", "X-Request-Id", "good-1")
+	call(t, http.DefaultClient, "GET", quiet.urls["API"]+"/v3/webhook/destinations/", "nope", "", "X-Request-Id", "bad-1")
+	for !strings.Contains(quiet.logs.String(), "request_id=bad-1") {
+		if time.Now().After(deadline) {
+			t.Fatalf("refused request not logged at warn:\n%s", quiet.logs)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if strings.Contains(quiet.logs.String(), "good-1") || !strings.Contains(quiet.logs.String(), `reason="Invalid API key."`) {
+		t.Fatalf("at warn:\n%s", quiet.logs)
+	}
+
+	for _, args := range [][]string{{"--log-format", "xml"}, {"--log-level", "loud"}} {
+		if code, _, errs := run(t, append([]string{"serve", "--http", "127.0.0.1:0"}, args...)...); code != 2 || !strings.Contains(errs, args[0]) {
+			t.Errorf("serve %v: %d %s", args, code, errs)
+		}
+	}
+}
