@@ -65,6 +65,11 @@ func TestMetricsCountWhatServeDid(t *testing.T) {
 	if st != 201 {
 		t.Fatalf("import: %d %v", st, imported)
 	}
+	// The same token again: refused, counted as forbidden.
+	if st, _, _ := call(t, c, "POST", api+"/v3/session/import-shared/", yKey,
+		`{"share_token":"`+minted["share_token"].(string)+`","workflow_id":"wf_y"}`); st != 403 {
+		t.Fatalf("second import: %d", st)
+	}
 	if st, _, _ := call(t, c, "PATCH", api+"/v3/session/"+imported["session_id"].(string)+"/update-status/", yKey, `{"new_status":"Approved"}`); st != 200 {
 		t.Fatalf("decide: %d", st)
 	}
@@ -95,7 +100,7 @@ func TestMetricsCountWhatServeDid(t *testing.T) {
 		`handoff_http_requests_total{method="PATCH",route="/v3/session/{sessionId}/update-status/",status="200"}`: 1,
 		`handoff_http_requests_total{method="GET",route="/v3/session/{sessionId}/decision/",status="401"}`:        1,
 		`handoff_http_requests_total{method="GET",route="unmatched",status="404"}`:                                1,
-		`handoff_http_request_duration_seconds_count{method="POST",route="/v3/session/import-shared/"}`:           1,
+		`handoff_http_request_duration_seconds_count{method="POST",route="/v3/session/import-shared/"}`:           2,
 		`handoff_share_tokens_minted_total{outcome="ok"}`:                                                         1,
 		`handoff_imports_total{outcome="ok"}`:                                                                     1,
 		`handoff_imports_total{outcome="unauthorized"}`:                                                           0,
