@@ -53,6 +53,7 @@ func (s *Service) Import(ctx context.Context, caller domain.Caller, req ImportRe
 		SharedFromSession: &claims.SessionID, CreatedAt: now.Truncate(time.Microsecond)},
 		SharedFromApplication: &claims.FromApplicationID, ImportTokenID: &tokenID}
 
+	blocked := false
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		redeemed, err := store.RedeemToken(ctx, tx, store.Import{ApplicationID: caller.ApplicationID, TokenID: tokenID,
 			SessionID: sess.ID, SourceApplicationID: claims.FromApplicationID, SourceSessionID: claims.SessionID,
@@ -88,6 +89,11 @@ func (s *Service) Import(ctx context.Context, caller domain.Caller, req ImportRe
 			if _, err := store.EnsureEntity(ctx, tx, caller.ApplicationID, sess.Kind, req.VendorData); err != nil {
 				return err
 			}
+			if blocked, err = entityBlocked(ctx, tx, caller.ApplicationID, sess.Kind, req.VendorData); err != nil {
+				return err
+			} else if blocked {
+				sess.Status = domain.StatusOf(sess.Kind, domain.PhaseInReview)
+			}
 		}
 		if err := s.emitStatusUpdated(ctx, tx, sess.Session); err != nil { // before the counters are locked
 			return err
@@ -106,7 +112,7 @@ func (s *Service) Import(ctx context.Context, caller domain.Caller, req ImportRe
 		link := mustJSON(map[string]any{
 			"token_id": tokenID, "source_session_id": claims.SessionID, "source_application_id": claims.FromApplicationID,
 			"imported_session_id": sess.ID, "importing_application_id": caller.ApplicationID,
-			"minted_by": src.MintedBy, "imported_by": caller.Actor(), "trust_review": req.TrustReview,
+			"minted_by": src.MintedBy, "imported_by": caller.Actor(), "trust_review": req.TrustReview, "blocked_entity": blocked,
 			"status": sess.Status, "source_status": src.Session.Status,
 		})
 		mine := []domain.AuditEvent{{ApplicationID: caller.ApplicationID, At: now, Actor: caller.Actor(), RequestID: caller.RequestID,
