@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Writes domain/testdata/webhook_vectors.json: X-Signature / X-Signature-V2
+// Writes webhookverify/testdata/webhook_vectors.json: X-Signature / X-Signature-V2
 // test vectors computed the way Didit's Node.js receivers compute them, so the
-// Go tests can check domain.CanonicalJSON and webhookverify without Node.
+// Go tests can check webhookverify without Node.
 //
 //   node scripts/webhook-vectors.js
 //
@@ -105,7 +105,7 @@ const vectors = payloads.map((p) => {
   return Object.assign(v, { canonical, signature_v2: hmac(Buffer.from(canonical, 'utf8')), signature_v1: hmac(bytes) });
 });
 
-const out = path.join(__dirname, '..', 'domain', 'testdata', 'webhook_vectors.json');
+const out = path.join(__dirname, '..', 'webhookverify', 'testdata', 'webhook_vectors.json');
 fs.mkdirSync(path.dirname(out), { recursive: true });
 fs.writeFileSync(out, JSON.stringify(vectors, null, 2) + '\n');
 console.log(`wrote ${vectors.length} vectors to ${path.relative(process.cwd(), out)}`);

@@ -27,6 +27,7 @@ import (
 
 	"handoff/domain"
 	"handoff/store"
+	"handoff/webhookverify"
 )
 
 // Config tunes a Sender; zero fields take the defaults.
@@ -340,7 +341,7 @@ func (d *Sender) backoff(elapsed time.Duration) time.Duration {
 // status but 2xx is an error.
 func (d *Sender) post(ctx context.Context, r store.LeasedDelivery) (int, error) {
 	body := []byte(r.Payload)
-	v2, err := domain.SignV2(r.Secret, body)
+	v2, err := webhookverify.SignV2(r.Secret, body)
 	if err != nil {
 		return 0, fmt.Errorf("stored body is not JSON: %w", err)
 	}
@@ -353,12 +354,12 @@ func (d *Sender) post(ctx context.Context, r store.LeasedDelivery) (int, error) 
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "handoff-webhooks/1")
 	req.Header.Set("X-Timestamp", strconv.FormatInt(d.cfg.Now().Unix(), 10))
-	req.Header.Set("X-Signature", domain.SignV1(r.Secret, body))
+	req.Header.Set("X-Signature", webhookverify.SignV1(r.Secret, body))
 	req.Header.Set("X-Signature-V2", v2)
 	if r.PreviousSecret != nil {
-		prev, _ := domain.SignV2(*r.PreviousSecret, body)
+		prev, _ := webhookverify.SignV2(*r.PreviousSecret, body)
 		req.Header.Set("X-Signature-V2-Previous", prev)
-		req.Header.Set("X-Signature-Previous", domain.SignV1(*r.PreviousSecret, body))
+		req.Header.Set("X-Signature-Previous", webhookverify.SignV1(*r.PreviousSecret, body))
 	}
 	res, err := d.client.Do(req)
 	if err != nil {

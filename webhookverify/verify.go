@@ -1,9 +1,18 @@
-// Package webhookverify checks the signatures on Didit-style webhook
-// deliveries (as sent by handoff). It is meant to be vendored: copy this one
-// file into a receiver. It uses only the standard library and deliberately
-// does not import handoff/domain, so its canonicaliser duplicates
-// domain.CanonicalJSON; the tests hold the two to the same Node-generated
-// vectors.
+// Package webhookverify signs and checks Didit-style webhook deliveries:
+// handoff's sender signs with it, `handoff webhook verify` and receivers
+// check with it, so there is one canonicaliser and one verifier. It is
+// meant to be vendored: copy this one file into a receiver. It uses only
+// the standard library; the tests hold it to Node-generated vectors
+// (testdata/webhook_vectors.json, from scripts/webhook-vectors.js).
+//
+// X-Signature is HMAC-SHA256 (hex) of the raw body. X-Signature-V2 is
+// HMAC-SHA256 (hex) of what a Node.js receiver computes from the body with
+// Didit's published snippet:
+//
+//	JSON.stringify(sortKeys(shortenFloats(JSON.parse(rawBody.toString("utf8")))))
+//
+// where sortKeys rebuilds every object with
+// Object.keys(v).sort().reduce((o, k) => { o[k] = sortKeys(v[k]); return o }, {}).
 //
 // Read the raw body first (io.ReadAll over http.MaxBytesReader), call Verify,
 // and only then decode the JSON: a body decoded and re-encoded by Go is not
@@ -32,17 +41,30 @@ import (
 const Tolerance = 300 * time.Second
 
 var (
-	ErrNoSecret  = errors.New("webhookverify: empty secret")
+	ErrNoSecret  = errors.New("webhookverify: no webhook secret is configured")
 	ErrTimestamp = errors.New("webhookverify: bad X-Timestamp")
 	ErrSignature = errors.New("webhookverify: bad signature")
 )
+
+// SignV2 is the X-Signature-V2 value for body: HMAC-SHA256 (hex) of
+// Canonicalize(body). A body that is not JSON cannot be signed this way.
+func SignV2(secret string, body []byte) (string, error) {
+	c, err := Canonicalize(body)
+	if err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(mac(secret, c)), nil
+}
+
+// SignV1 is the X-Signature value: HMAC-SHA256 (hex) of the raw body.
+func SignV1(secret string, body []byte) string { return hex.EncodeToString(mac(secret, body)) }
 
 // Verify reports whether a delivery is genuine: the X-Timestamp header (unix
 // seconds) is within Tolerance of now, and X-Signature-V2 (HMAC-SHA256 hex of
 // Canonicalize(body)) or, failing that, X-Signature (HMAC-SHA256 hex of the
 // raw body) matches. Trying X-Signature after a V2 mismatch is as safe as V2
 // alone — it proves the exact bytes were signed — and saves deliveries whose
-// bodies a sender canonicalised differently.
+// bodies a sender canonicalised differently, or that are not JSON at all.
 //
 // X-Timestamp is not itself signed, so the window does not stop a replay of
 // a captured delivery: deduplicate on the body's event_id as well.
@@ -50,15 +72,8 @@ func Verify(secret string, header http.Header, body []byte, now time.Time) error
 	if secret == "" {
 		return ErrNoSecret // an HMAC keyed with "" is forgeable by anyone
 	}
-	tsText := header.Get("X-Timestamp")
-	ts, err := strconv.ParseInt(tsText, 10, 64)
-	if err != nil {
-		return fmt.Errorf("%w: %q is not a unix time", ErrTimestamp, tsText)
-	}
-	// Math.abs(Date.now()/1000 - ts) > 300, as Didit's JS receivers check it.
-	// (Sub saturates, and a ts that overflows time.Unix lands far from now.)
-	if d := now.Sub(time.Unix(ts, 0)); d > Tolerance || d < -Tolerance {
-		return fmt.Errorf("%w: %d is more than %d seconds away from now", ErrTimestamp, ts, int(Tolerance/time.Second))
+	if err := checkTimestamp(header.Get("X-Timestamp"), now); err != nil {
+		return err
 	}
 	v2, v1 := header.Get("X-Signature-V2"), header.Get("X-Signature")
 	if v2 == "" && v1 == "" {
@@ -73,30 +88,81 @@ func Verify(secret string, header http.Header, body []byte, now time.Time) error
 			return fmt.Errorf("%w: body is not JSON: %v", ErrSignature, err)
 		}
 	}
-	if v1 != "" && macEqual(secret, body, v1) {
+	switch {
+	case v1 == "":
+		return fmt.Errorf("%w: signature mismatch", ErrSignature)
+	case macEqual(secret, body, v1):
 		return nil
+	case v2 == "":
+		return fmt.Errorf("%w: X-Signature mismatch: the body is not the exact bytes that were signed", ErrSignature)
 	}
-	return fmt.Errorf("%w: signature mismatch", ErrSignature)
+	return fmt.Errorf("%w: signature mismatch (X-Signature-V2 and X-Signature)", ErrSignature)
+}
+
+// checkTimestamp applies Math.abs(Date.now()/1000 - ts) > 300, as Didit's JS
+// receivers do, sub-second part of now included.
+func checkTimestamp(text string, now time.Time) error {
+	ts, err := strconv.ParseInt(text, 10, 64)
+	if err != nil {
+		return fmt.Errorf("%w: X-Timestamp is not a unix time (%q)", ErrTimestamp, text)
+	}
+	limit := int64(Tolerance / time.Second)
+	if away := absDiff(ts, now.Unix()); away > uint64(limit)+1 {
+		return fmt.Errorf("%w: timestamp %d is %d seconds away from now (limit %d)", ErrTimestamp, ts, away, limit)
+	}
+	if d := now.Sub(time.Unix(ts, 0)); d > Tolerance || d < -Tolerance {
+		away := strconv.FormatFloat(math.Abs(d.Seconds()), 'f', -1, 64)
+		return fmt.Errorf("%w: timestamp %d is %s seconds away from now (limit %d)", ErrTimestamp, ts, away, limit)
+	}
+	return nil
+}
+
+// absDiff is |a-b| without overflow.
+func absDiff(a, b int64) uint64 {
+	if a >= b {
+		return uint64(a) - uint64(b)
+	}
+	return uint64(b) - uint64(a)
+}
+
+func mac(secret string, data []byte) []byte {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write(data)
+	return m.Sum(nil)
 }
 
 func macEqual(secret string, data []byte, sigHex string) bool {
 	got, err := hex.DecodeString(sigHex)
-	m := hmac.New(sha256.New, []byte(secret))
-	m.Write(data)
-	return err == nil && hmac.Equal(got, m.Sum(nil))
+	return err == nil && hmac.Equal(got, mac(secret, data))
 }
 
-// Canonicalize returns what a Node receiver computes as
-// JSON.stringify(sortKeys(shortenFloats(JSON.parse(body.toString("utf8"))))):
-// keys sorted recursively (array-index keys first, numerically, as JS
-// objects enumerate them; then UTF-16 code-unit order), duplicate keys last
-// wins, "__proto__" keys dropped (sortKeys assigns them to the prototype),
-// numbers as JS doubles in Number.prototype.toString form (97.0 → 97,
-// 1e21 → 1e+21, 1e400 → null), only `"`, `\` and control characters escaped
-// (<, >, &, U+2028 and U+2029 stay raw), lone surrogates kept as \udxxx, and
-// invalid UTF-8 replaced by U+FFFD per maximal subpart as Node decodes it.
+// Canonicalize parses body like JSON.parse and serialises it like
+// JSON.stringify(sortKeys(shortenFloats(value))), what a Node receiver
+// computes from body.toString("utf8"). In detail:
 //
-// It accepts what json.Valid accepts: for UTF-8 input, what JSON.parse does.
+//   - Bytes are decoded as Node's Buffer.toString("utf8") does: each maximal
+//     invalid UTF-8 subpart becomes one U+FFFD (WHATWG rule, not Go's
+//     one-per-byte). Strings are kept as UTF-16 code units, so a lone
+//     surrogate escape such as "\ud800" survives and is written back as
+//     \ud800 (lowercase), as ES2019's well-formed JSON.stringify does.
+//   - Only `"`, `\` and U+0000..U+001F are escaped (\b \f \n \r \t, else
+//     \u00xx in lowercase hex); <, >, &, U+2028 and U+2029 stay raw.
+//   - Numbers become float64 (big integers lose precision as in JS; 1e400 is
+//     Infinity and prints as null) and print as Number.prototype.toString
+//     (97.0 → 97, 1e21 → 1e+21). shortenFloats needs no code: JS has one
+//     number type, so its "whole float to int" branch never fires.
+//   - Object keys that are array indices ("0".."4294967294", no leading
+//     zeros) come first in numeric order, because JS objects enumerate them
+//     first whatever the insertion order; the rest follow sortKeys' order,
+//     Array.prototype.sort()'s comparison of UTF-16 code units (which differs
+//     from Go's byte order: U+E000..U+FFFF sort after U+10000 and up).
+//   - A duplicated key keeps its last value, as JSON.parse does.
+//   - A "__proto__" key is dropped: sortKeys' o[k] = ... assignment hits the
+//     __proto__ setter instead of creating a property.
+//
+// It accepts exactly what json.Valid accepts, which for UTF-8 input is what
+// JSON.parse accepts (no byte order mark, no trailing data), except that
+// json.Valid also caps nesting at 10000 levels.
 func Canonicalize(body []byte) ([]byte, error) {
 	if !json.Valid(body) {
 		if err := json.Unmarshal(body, new(json.RawMessage)); err != nil {

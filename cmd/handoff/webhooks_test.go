@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"handoff/domain"
+	"handoff/webhookverify"
 )
 
 // runIn is run with a body on standard input.
@@ -88,11 +88,11 @@ func TestWebhookCommands(t *testing.T) {
 func TestWebhookVerifyCommand(t *testing.T) {
 	secret := "tno2NTeRC1ZK3sBOYlBJDyEzBVENl3pQ1AcZyAW0xnQ"
 	body := `{"session_id":"s-1","status":"Approved","webhook_type":"status.updated","vendor_data":"<José & 日本>","score":97.0}`
-	v2, err := domain.SignV2(secret, []byte(body))
+	v2, err := webhookverify.SignV2(secret, []byte(body))
 	if err != nil {
 		t.Fatal(err)
 	}
-	v1 := domain.SignV1(secret, []byte(body))
+	v1 := webhookverify.SignV1(secret, []byte(body))
 	now := strconv.FormatInt(time.Now().Unix(), 10)
 	old := strconv.FormatInt(time.Now().Add(-10*time.Minute).Unix(), 10)
 	for _, tc := range []struct {
@@ -111,12 +111,33 @@ func TestWebhookVerifyCommand(t *testing.T) {
 		{[]string{"--secret", "wrong", "--timestamp", now, "--signature-v2", v2}, body, 1, "signature mismatch"},
 		{[]string{"--secret", secret, "--timestamp", old, "--signature-v2", v2}, body, 1, "seconds away from now"},
 		{[]string{"--secret", secret, "--timestamp", "yesterday", "--signature-v2", v2}, body, 1, "not a unix time"},
+		// Not JSON, signed over the raw bytes: genuine, as receivers say.
+		{[]string{"--secret", secret, "--timestamp", now, "--signature", webhookverify.SignV1(secret, []byte("a=1"))}, "a=1", 0, "genuine"},
+		{[]string{"--secret", secret, "--timestamp", now, "--signature-v2", v2}, "a=1", 1, "body is not JSON"},
 		{[]string{"--secret", secret, "--timestamp", now}, body, 2, "--signature-v2"},
 		{[]string{"--timestamp", now, "--signature-v2", v2}, body, 2, "--secret"},
 	} {
 		code, out, errs := runIn(t, tc.body, append([]string{"webhook", "verify"}, tc.args...)...)
 		if code != tc.code || !strings.Contains(out+errs, tc.want) {
 			t.Errorf("verify %v: exit %d, %q %q; want %d and %q", tc.args, code, out, errs, tc.code, tc.want)
+		}
+		if code == 2 {
+			continue // refused before checking anything
+		}
+		// The command and a receiver running webhookverify agree.
+		flag := map[string]string{}
+		for i := 0; i+1 < len(tc.args); i += 2 {
+			flag[tc.args[i]] = tc.args[i+1]
+		}
+		h := http.Header{"X-Timestamp": {flag["--timestamp"]}}
+		if v := flag["--signature-v2"]; v != "" {
+			h.Set("X-Signature-V2", v)
+		}
+		if v := flag["--signature"]; v != "" {
+			h.Set("X-Signature", v)
+		}
+		if receiver := webhookverify.Verify(flag["--secret"], h, []byte(tc.body), time.Now()); (receiver == nil) != (code == 0) {
+			t.Errorf("verify %v: the command exits %d, a receiver says %v", tc.args, code, receiver)
 		}
 	}
 }
