@@ -1,15 +1,20 @@
 package main
 
 import (
+	"crypto/ed25519"
+	"crypto/rand"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	gossh "golang.org/x/crypto/ssh"
 )
 
 // scrape reads /metrics and returns the samples: "name{labels}" -> value.
@@ -167,5 +172,78 @@ func TestMetricsNeedTheirOwnListener(t *testing.T) {
 	code, _, errs := run(t, "serve", "--http", "127.0.0.1:55481", "--metrics", "127.0.0.1:55481")
 	if code == 0 || !strings.Contains(errs, "listener of their own") {
 		t.Fatalf("metrics on the API's address: %d %s", code, errs)
+	}
+}
+
+// A workstation connected over SSH is counted while it is connected.
+func TestMetricsCountSSHWorkstations(t *testing.T) {
+	withDB(t)
+	createApp(t, "Desk", "wf_d")
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pk, _ := gossh.NewPublicKey(pub)
+	signer, _ := gossh.NewSignerFromKey(priv)
+	if code, _, errs := run(t, "analyst", "add", "--name", "alice", "--app", "Desk", "--key", string(gossh.MarshalAuthorizedKey(pk))); code != 0 {
+		t.Fatal(errs)
+	}
+	s := startServe(t, []string{"SSH", "metrics"}, "--ssh", "127.0.0.1:0", "--host-key", filepath.Join(t.TempDir(), "host_key"),
+		"--metrics", "127.0.0.1:0")
+	gauge := func(want float64) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			if v, ok := scrape(t, s.urls["metrics"])["handoff_ssh_sessions"]; ok && v == want {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("handoff_ssh_sessions never became %v:\n%s", want, s.logs)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	gauge(0)
+	client, err := gossh.Dial("tcp", s.urls["SSH"], &gossh.ClientConfig{User: "alice", Auth: []gossh.AuthMethod{gossh.PublicKeys(signer)},
+		HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess, err := client.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdin, _ := sess.StdinPipe()
+	stdout, _ := sess.StdoutPipe()
+	go answerQueries(stdout, stdin)
+	if err := sess.RequestPty("xterm-256color", 40, 120, gossh.TerminalModes{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := sess.Shell(); err != nil {
+		t.Fatal(err)
+	}
+	gauge(1)
+	stdin.Write([]byte("q"))
+	client.Close()
+	gauge(0)
+}
+
+// answerQueries plays the terminal's part in the program's start-up: it
+// answers the background-colour and device-attributes queries, as a real
+// terminal would, and discards the drawing.
+func answerQueries(screen io.Reader, keys io.Writer) {
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := screen.Read(buf)
+		if err != nil {
+			return
+		}
+		out := string(buf[:n])
+		if strings.Contains(out, "\x1b]11;?") {
+			keys.Write([]byte("\x1b]11;rgb:0000/0000/0000\x07"))
+		}
+		if strings.Contains(out, "\x1b[c") || strings.Contains(out, "\x1b[0c") {
+			keys.Write([]byte("\x1b[?62;22c"))
+		}
 	}
 }
