@@ -87,6 +87,12 @@ func TestServeHTTPS(t *testing.T) {
 		t.Fatalf("TLS 1.2 refused: %v", err)
 	}
 	c12.Close()
+	cbc, err := tls.Dial("tcp", host, &tls.Config{RootCAs: pool, MaxVersion: tls.VersionTLS12,
+		CipherSuites: []uint16{tls.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA}})
+	if err == nil {
+		cbc.Close()
+		t.Fatal("TLS 1.2 with a CBC suite accepted")
+	}
 	if c11, err := tls.Dial("tcp", host, &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS10, MaxVersion: tls.VersionTLS11}); err == nil {
 		c11.Close()
 		t.Fatal("TLS 1.1 accepted")
