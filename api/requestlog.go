@@ -128,9 +128,8 @@ func (s *Server) finish(rec *recorder, info *RequestInfo, start time.Time) {
 		slog.String("client", info.Client), slog.String("key_prefix", info.KeyPrefix), slog.String("request_id", info.ID)}
 	level, msg := slog.LevelInfo, "request"
 	if info.Refused() {
-		// The path says what was tried; it holds ids, never a key or a token.
 		level, msg = slog.LevelWarn, "request refused"
-		attrs = append(attrs, slog.String("path", truncate(info.Path, 200)), slog.String("reason", info.Reason))
+		attrs = append(attrs, slog.String("path", loggedPath(info)), slog.String("reason", info.Reason))
 	}
 	s.log.LogAttrs(context.Background(), level, msg, attrs...)
 	if s.observe != nil {
@@ -141,6 +140,17 @@ func (s *Server) finish(rec *recorder, info *RequestInfo, start time.Time) {
 // reqLog is the logger for one request's other lines: its id on each.
 func (s *Server) reqLog(r *http.Request) *slog.Logger {
 	return s.log.With("request_id", infoOf(r).ID)
+}
+
+// loggedPath is what a refused line says was asked for: the route pattern
+// when a route matched, since a matched path can hold a partner's
+// vendor_data (/v3/users/{vendor_data}/), which may be personal data; the
+// raw path, cut short, only for paths no route serves (what scanners probe).
+func loggedPath(info *RequestInfo) string {
+	if info.Route != unmatchedRoute {
+		return info.Route
+	}
+	return truncate(info.Path, 100)
 }
 
 func truncate(s string, n int) string {

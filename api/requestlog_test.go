@@ -273,3 +273,18 @@ func TestClientAddressBehindProxy(t *testing.T) {
 		t.Fatalf("untrusted peer chose its address: %v", c)
 	}
 }
+
+// A refused line names the route, not the path: a path can hold a
+// partner's vendor_data. Only a path no route serves is logged as sent.
+func TestRefusedLineHoldsNoVendorData(t *testing.T) {
+	w, logs := newLoggedWorld(t)
+	res, _ := w.send("GET", "/v3/users/jane.doe@example.com/", "hk_nope", "", nil)
+	line := lineFor(logs.lines(t), res.Header.Get("X-Request-Id"))
+	if res.StatusCode != 401 || line == nil || line["path"] != "/v3/users/{vendor_data}/" || strings.Contains(logs.raw(), "jane.doe") {
+		t.Fatalf("%d %v\n%s", res.StatusCode, line, logs.raw())
+	}
+	res, _ = w.send("GET", "/v3/users/", "", "", nil)
+	if line := lineFor(logs.lines(t), res.Header.Get("X-Request-Id")); line == nil || line["path"] != "/v3/users/" {
+		t.Fatalf("list route: %v", line)
+	}
+}
