@@ -54,6 +54,21 @@ func newWorld(t *testing.T) *world {
 	return w
 }
 
+// seal seals the pending audit events, as a serve process's sequencer does
+// within a fraction of a second.
+func (w *world) seal() {
+	w.t.Helper()
+	for {
+		n, err := w.svc.SealAudit(context.Background())
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		if n == 0 {
+			return
+		}
+	}
+}
+
 func (w *world) newApp(name, kyc, kyb string, privs ...domain.Privilege) app {
 	w.t.Helper()
 	out, err := w.svc.CreateApplication(context.Background(), review.Operator("test"), review.NewApplication{Name: name, Privileges: privs,

@@ -134,8 +134,9 @@ func TestRequestIDReachesLogAndAudit(t *testing.T) {
 	if events[0].Action != domain.ActionTokenMinted || events[0].RequestID != id {
 		t.Fatalf("mint event %+v, want request id %q", events[0], id)
 	}
+	w.seal()
 	rep, err := w.svc.VerifyAudit(context.Background(), review.Operator("test").In(w.x.id))
-	if err != nil || rep.Break != nil {
+	if err != nil || rep.Break != nil || rep.Checked == 0 {
 		t.Fatalf("the trail does not verify with a request id in it: %+v %v", rep.Break, err)
 	}
 

@@ -101,6 +101,7 @@ func TestImportCreatesEntityAndAuditInBothApplications(t *testing.T) {
 	if entities != 1 {
 		t.Fatalf("%d entities for partner-user-42", entities)
 	}
+	w.seal()
 	for _, tc := range []struct {
 		app    string
 		action string
@@ -145,12 +146,14 @@ func TestUpdateStatus(t *testing.T) {
 		t.Fatalf("status after decline %s", got.str("status"))
 	}
 	var n int
+	w.seal()
 	w.db.Get(&n, `SELECT count(*) FROM audit_events WHERE application_id = $1 AND action = $2 AND details::text LIKE '%document_forged%'`,
 		w.y.id, domain.ActionStatusChanged)
 	if n != 1 {
 		t.Fatalf("%d audit events with the comment", n)
 	}
 	expect(t, w.do("PATCH", path, w.y.key, map[string]any{"new_status": "Declined"}), 200, "same status again")
+	w.seal()
 	w.db.Get(&n, `SELECT count(*) FROM audit_events WHERE application_id = $1 AND action = $2`, w.y.id, domain.ActionStatusChanged)
 	if n != 1 {
 		t.Fatalf("a no-op decision wrote an audit event (%d)", n)

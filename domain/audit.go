@@ -1,13 +1,14 @@
 package domain
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
-	"encoding/hex"
 	"encoding/json"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/transparency-dev/merkle/rfc6962"
 )
 
 // Audit actions.
@@ -24,12 +25,15 @@ const (
 	ActionWebhookChanged  = "webhook.changed"
 )
 
-// AuditEvent is one append-only entry in an application's trail. Events are
-// chained per application: Hash covers the event and PrevHash, so altering
-// or removing one breaks every link after it.
+// AuditEvent is one append-only entry in an application's trail. A use
+// case appends it pending (Seq 0); the sequencer gives it its sequence
+// number and makes it leaf Seq-1 of the application's Merkle tree. Its leaf
+// hash covers its content and its id, never its position, so it is known
+// the moment the event is made.
 type AuditEvent struct {
 	ApplicationID uuid.UUID
-	Seq           int64
+	ID            uuid.UUID // uuid.Nil for events chained before the trees
+	Seq           int64     // 0 while pending
 	At            time.Time
 	Actor         string
 	Action        string
@@ -39,12 +43,67 @@ type AuditEvent struct {
 	// empty for the workstation and the command line.
 	RequestID string
 	Details   json.RawMessage
-	PrevHash  []byte
-	Hash      []byte
+	SealedAt  *time.Time
+	// PrevHash and Hash are the hash chain of events sealed before the
+	// trees (see ComputeHash); nil for the others.
+	PrevHash []byte
+	Hash     []byte
 }
 
-// ComputeHash derives the event's hash from its content and PrevHash. Each
-// field is length-prefixed so no two events share an encoding.
+// Prepare readies a new event for appending: an id, its time truncated to
+// the microseconds the database keeps, and "{}" for no details.
+func (e *AuditEvent) Prepare() {
+	if e.ID == uuid.Nil && e.Seq == 0 {
+		e.ID = uuid.New()
+	}
+	e.At = e.At.UTC().Truncate(time.Microsecond)
+	if len(e.Details) == 0 {
+		e.Details = json.RawMessage("{}")
+	}
+}
+
+// LeafData is the event's entry in the Merkle tree: its fields, each
+// length-prefixed so no two events share an encoding. Events from before
+// the trees have no id and are identified by their sequence number (an
+// 8-byte field where an id is 16, so the two never collide).
+func (e *AuditEvent) LeafData() []byte {
+	var b bytes.Buffer
+	field := func(p []byte) {
+		var n [8]byte
+		binary.BigEndian.PutUint64(n[:], uint64(len(p)))
+		b.Write(n[:])
+		b.Write(p)
+	}
+	field([]byte("handoff-audit-v1"))
+	if e.ID == uuid.Nil {
+		var seq [8]byte
+		binary.BigEndian.PutUint64(seq[:], uint64(e.Seq))
+		field(seq[:])
+	} else {
+		field(e.ID[:])
+	}
+	field(e.ApplicationID[:])
+	field([]byte(e.At.UTC().Format(time.RFC3339Nano)))
+	field([]byte(e.Actor))
+	field([]byte(e.Action))
+	if e.SessionID != nil {
+		field(e.SessionID[:])
+	} else {
+		field(nil)
+	}
+	field(e.Details)
+	field([]byte(e.RequestID))
+	return b.Bytes()
+}
+
+// LeafHash is the RFC 6962 leaf hash of LeafData.
+func (e *AuditEvent) LeafHash() []byte {
+	return rfc6962.DefaultHasher.HashLeaf(e.LeafData())
+}
+
+// ComputeHash derives a chained event's hash from its content and
+// PrevHash, as events were sealed before the trees; kept to check the old
+// chain once, when it migrates into the tree.
 func (e *AuditEvent) ComputeHash() []byte {
 	h := sha256.New()
 	field := func(b []byte) {
@@ -76,42 +135,26 @@ func (e *AuditEvent) ComputeHash() []byte {
 	return h.Sum(nil)
 }
 
-// Chain links events onto a trail whose last event has prevSeq and
-// prevHash: it numbers them, truncates their times to the microseconds the
-// database keeps, and computes each hash. It returns the new head hash.
-func Chain(events []AuditEvent, prevSeq int64, prevHash []byte) []byte {
-	for i := range events {
-		e := &events[i]
-		prevSeq++
-		e.Seq, e.PrevHash = prevSeq, prevHash
-		e.At = e.At.UTC().Truncate(time.Microsecond)
-		if len(e.Details) == 0 {
-			e.Details = json.RawMessage("{}")
-		}
-		e.Hash = e.ComputeHash()
-		prevHash = e.Hash
-	}
-	return prevHash
+// AuditBreak names the first event, or checkpoint, that does not verify.
+type AuditBreak struct {
+	Seq        int64 // the first bad event; 0 when it is a checkpoint
+	Checkpoint int64 // the tree size of the bad checkpoint, if any
+	Reason     string
 }
 
-// ChainBreak describes the first event whose link does not verify.
-type ChainBreak struct {
-	Seq    int64
-	Reason string
-}
-
-// VerifyChain walks events in sequence order and returns the first broken
-// link, or nil when the whole chain holds.
-func VerifyChain(events []AuditEvent, prevHash []byte, prevSeq int64) *ChainBreak {
+// VerifyLegacyChain walks chained events in sequence order, starting
+// after prevSeq whose hash is prevHash, and returns the first broken link,
+// or nil when the chain holds.
+func VerifyLegacyChain(events []AuditEvent, prevHash []byte, prevSeq int64) *AuditBreak {
 	for i := range events {
 		e := &events[i]
 		switch {
 		case e.Seq != prevSeq+1:
-			return &ChainBreak{Seq: e.Seq, Reason: "sequence gap: an event before it is missing"}
-		case hex.EncodeToString(e.PrevHash) != hex.EncodeToString(prevHash):
-			return &ChainBreak{Seq: e.Seq, Reason: "previous-hash link does not match"}
-		case hex.EncodeToString(e.ComputeHash()) != hex.EncodeToString(e.Hash):
-			return &ChainBreak{Seq: e.Seq, Reason: "content does not match its hash (altered)"}
+			return &AuditBreak{Seq: prevSeq + 1, Reason: "sequence gap: the event is missing"}
+		case !bytes.Equal(e.PrevHash, prevHash):
+			return &AuditBreak{Seq: e.Seq, Reason: "previous-hash link does not match"}
+		case !bytes.Equal(e.ComputeHash(), e.Hash):
+			return &AuditBreak{Seq: e.Seq, Reason: "content does not match its hash (altered)"}
 		}
 		prevHash, prevSeq = e.Hash, e.Seq
 	}

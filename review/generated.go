@@ -33,12 +33,12 @@ func (s *Service) AddGeneratedSessions(ctx context.Context, caller domain.Caller
 		if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
 			return err
 		}
-		first, err := store.NextSessionNumbers(ctx, tx, app, n)
+		numbers, err := store.NextSessionNumbers(ctx, tx, app, n)
 		if err != nil {
 			return err
 		}
 		for i := range batch {
-			batch[i].Number = first + int64(i)
+			batch[i].Number = numbers[i]
 		}
 		if err := store.CopySessions(ctx, tx, batch); err != nil {
 			return err
@@ -48,7 +48,7 @@ func (s *Service) AddGeneratedSessions(ctx context.Context, caller domain.Caller
 		}
 		return store.AppendAudit(ctx, tx, app, domain.AuditEvent{At: s.now(), Actor: actor,
 			Action: domain.ActionSessionCreated, Details: mustJSON(map[string]any{
-				"generated": n, "first_session_number": first, "last_session_number": first + int64(n) - 1})})
+				"generated": n, "first_session_number": numbers[0], "last_session_number": numbers[n-1]})})
 	})
 	if err != nil {
 		return fmt.Errorf("generating sessions: %w", err)

@@ -55,20 +55,20 @@ func (s *Service) Import(ctx context.Context, caller domain.Caller, req ImportRe
 
 	blocked := false
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
-		redeemed, err := store.RedeemToken(ctx, tx, store.Import{ApplicationID: caller.ApplicationID, TokenID: tokenID,
-			SessionID: sess.ID, SourceApplicationID: claims.FromApplicationID, SourceSessionID: claims.SessionID,
-			ImportedBy: caller.Actor(), CreatedAt: now})
-		if err != nil {
-			return err
-		}
-		if !redeemed {
-			return domain.Forbiddenf("This share token has already been imported into your application.")
-		}
 		src, err := store.ImportSource(ctx, tx, claims.FromApplicationID, claims.SessionID, tokenID)
 		if domain.IsCode(err, domain.CodeNotFound) {
 			return domain.NotFoundf("The original session no longer exists.")
 		} else if err != nil {
 			return err
+		}
+		redeemed, err := store.RedeemToken(ctx, tx, store.Import{ApplicationID: caller.ApplicationID, TokenID: tokenID,
+			SessionID: sess.ID, SourceApplicationID: claims.FromApplicationID, SourceSessionID: claims.SessionID,
+			ImportedBy: caller.Actor(), CreatedAt: now, SourceMintLeaf: src.MintLeaf, SourceCheckpoint: src.Checkpoint})
+		if err != nil {
+			return err
+		}
+		if !redeemed {
+			return domain.Forbiddenf("This share token has already been imported into your application.")
 		}
 		if src.Session.Kind != claims.SessionKind {
 			return domain.Unauthorizedf("Share token is invalid: its session_kind does not match the session.")
@@ -95,17 +95,11 @@ func (s *Service) Import(ctx context.Context, caller domain.Caller, req ImportRe
 				sess.Status = domain.StatusOf(sess.Kind, domain.PhaseInReview)
 			}
 		}
-		if err := s.emitStatusUpdated(ctx, tx, sess.Session); err != nil { // before the counters are locked
+		if err := s.emitStatusUpdated(ctx, tx, sess.Session); err != nil {
 			return err
 		}
-		// From here on both applications' counters are locked until commit:
-		// three round trips.
-		res, err := store.Reserve(ctx, tx, store.Reservation{App: caller.ApplicationID, Sessions: 1, Events: 1},
-			store.Reservation{App: claims.FromApplicationID, Events: 1})
-		if err != nil {
-			return err
-		}
-		sess.Number = res[caller.ApplicationID].FirstNumber
+		// The clone takes its number from the importer's sequence and the
+		// events go in pending: nothing here waits for another import.
 		if err := store.InsertClone(ctx, tx, &sess); err != nil {
 			return err
 		}
@@ -115,13 +109,11 @@ func (s *Service) Import(ctx context.Context, caller domain.Caller, req ImportRe
 			"minted_by": src.MintedBy, "imported_by": caller.Actor(), "trust_review": req.TrustReview, "blocked_entity": blocked,
 			"status": sess.Status, "source_status": src.Session.Status,
 		})
-		mine := []domain.AuditEvent{{ApplicationID: caller.ApplicationID, At: now, Actor: caller.Actor(), RequestID: caller.RequestID,
-			Action: domain.ActionSessionImported, SessionID: &sess.ID, Details: link}}
-		theirs := []domain.AuditEvent{{ApplicationID: claims.FromApplicationID, At: now, Actor: caller.Actor(), RequestID: caller.RequestID,
-			Action: domain.ActionTokenImported, SessionID: &claims.SessionID, Details: link}}
-		domain.Chain(mine, res[caller.ApplicationID].PrevSeq, res[caller.ApplicationID].Head)
-		domain.Chain(theirs, res[claims.FromApplicationID].PrevSeq, res[claims.FromApplicationID].Head)
-		return store.InsertAudit(ctx, tx, append(mine, theirs...)...)
+		return store.InsertAudit(ctx, tx,
+			domain.AuditEvent{ApplicationID: caller.ApplicationID, At: now, Actor: caller.Actor(), RequestID: caller.RequestID,
+				Action: domain.ActionSessionImported, SessionID: &sess.ID, Details: link},
+			domain.AuditEvent{ApplicationID: claims.FromApplicationID, At: now, Actor: caller.Actor(), RequestID: caller.RequestID,
+				Action: domain.ActionTokenImported, SessionID: &claims.SessionID, Details: link})
 	})
 	if err != nil {
 		return domain.Session{}, err

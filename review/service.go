@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"handoff/auditlog"
 	"handoff/domain"
 	"handoff/store"
 )
@@ -20,6 +21,7 @@ type Service struct {
 	now      func() time.Time
 	log      *slog.Logger
 	keys     *keyring
+	audit    *auditlog.Log
 	callers  *callerCache
 	hub      hub
 	counts   countCache
@@ -46,6 +48,7 @@ func New(db *store.DB, opts ...Option) *Service {
 		o(s)
 	}
 	s.keys = newKeyring(db, s.now)
+	s.audit = auditlog.New(db, s.now, s.log)
 	s.callers = newCallerCache(s.now)
 	return s
 }

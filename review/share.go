@@ -67,15 +67,19 @@ func (s *Service) Share(ctx context.Context, caller domain.Caller, sessionID, fo
 		if err := announce(ctx, tx, Change{App: caller.ApplicationID, What: ChangeTokenMinted, Session: &sess.ID, By: caller.Actor()}); err != nil {
 			return err
 		}
-		if err := store.InsertShareToken(ctx, tx, store.ShareToken{ApplicationID: caller.ApplicationID, ID: tokenID,
-			SessionID: sess.ID, SessionKind: string(sess.Kind), ForApplicationID: forApp, MintedBy: caller.Actor(),
-			KeyID: key.ID, CreatedAt: now, ExpiresAt: out.ExpiresAt}); err != nil {
-			return err
-		}
-		return store.AppendAudit(ctx, tx, caller.ApplicationID, domain.AuditEvent{At: s.now(), Actor: caller.Actor(), RequestID: caller.RequestID,
+		// The token remembers its mint event's leaf hash, known before the
+		// event is sealed, so an import can record where to find it.
+		minted := domain.AuditEvent{ApplicationID: caller.ApplicationID, At: s.now(), Actor: caller.Actor(), RequestID: caller.RequestID,
 			Action: domain.ActionTokenMinted, SessionID: &sess.ID, Details: mustJSON(map[string]any{
 				"token_id": tokenID, "for_application_id": forApp, "ttl_in_seconds": ttl,
-				"expires_at": out.ExpiresAt, "kid": key.ID})})
+				"expires_at": out.ExpiresAt, "kid": key.ID})}
+		minted.Prepare()
+		if err := store.InsertShareToken(ctx, tx, store.ShareToken{ApplicationID: caller.ApplicationID, ID: tokenID,
+			SessionID: sess.ID, SessionKind: string(sess.Kind), ForApplicationID: forApp, MintedBy: caller.Actor(),
+			KeyID: key.ID, CreatedAt: now, ExpiresAt: out.ExpiresAt, MintLeaf: minted.LeafHash()}); err != nil {
+			return err
+		}
+		return store.InsertAudit(ctx, tx, minted)
 	})
 	return out, err
 }

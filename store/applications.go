@@ -22,7 +22,8 @@ func (r appRow) domain() domain.Application {
 
 const appCols = `application_id, name, created_at, deleted_at`
 
-// CreateApplication inserts an application and its counters row.
+// CreateApplication inserts an application with its session-number
+// sequence and its (empty) audit tree.
 func CreateApplication(ctx context.Context, q Queryer, app domain.Application) error {
 	if _, err := q.ExecContext(ctx, `INSERT INTO applications (application_id, name, created_at) VALUES ($1, $2, $3)`,
 		app.ID, app.Name, app.CreatedAt); err != nil {
@@ -31,7 +32,8 @@ func CreateApplication(ctx context.Context, q Queryer, app domain.Application) e
 		}
 		return mapErr(err)
 	}
-	_, err := q.ExecContext(ctx, `INSERT INTO app_counters (application_id) VALUES ($1)`, app.ID)
+	_, err := q.ExecContext(ctx, `WITH t AS (INSERT INTO audit_trees (application_id) VALUES ($1))
+		SELECT create_session_sequence($1, 0)`, app.ID)
 	return mapErr(err)
 }
 
@@ -77,12 +79,14 @@ func DeleteApplication(ctx context.Context, q Queryer, id uuid.UUID, at time.Tim
 	return affected(res, err, "application not found")
 }
 
-// NextSessionNumbers reserves n consecutive session numbers in app and
-// returns the first (see Reserve).
-func NextSessionNumbers(ctx context.Context, q Queryer, app uuid.UUID, n int) (int64, error) {
-	res, err := Reserve(ctx, q, Reservation{App: app, Sessions: n})
+// NextSessionNumbers takes n session numbers from app's sequence, in
+// increasing order. They are unique but need not be consecutive: another
+// transaction may take numbers in between, and a rollback leaves a gap.
+func NextSessionNumbers(ctx context.Context, q Queryer, app uuid.UUID, n int) ([]int64, error) {
+	var out []int64
+	err := q.SelectContext(ctx, &out, `SELECT next_session_number($1) FROM generate_series(1, $2) ORDER BY 1`, app, n)
 	if err != nil {
-		return 0, err
+		return nil, mapErr(err)
 	}
-	return res[app].FirstNumber, nil
+	return out, nil
 }

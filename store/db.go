@@ -81,7 +81,11 @@ func Connect(ctx context.Context, dsn string) (*DB, error) {
 func (db *DB) DSN() string { return db.dsn }
 
 // Migrate applies the embedded migrations.
-func (db *DB) Migrate(ctx context.Context) error {
+func (db *DB) Migrate(ctx context.Context) error { return db.MigrateTo(ctx, 0) }
+
+// MigrateTo applies the embedded migrations up to version (0: all), so a
+// test can make a database as an older release left it.
+func (db *DB) MigrateTo(ctx context.Context, version int64) error {
 	locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 120))
 	if err != nil {
 		return err
@@ -95,7 +99,12 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("loading migrations: %w", err)
 	}
-	if _, err := p.Up(ctx); err != nil {
+	if version > 0 {
+		_, err = p.UpTo(ctx, version)
+	} else {
+		_, err = p.Up(ctx)
+	}
+	if err != nil {
 		return fmt.Errorf("migrating the database: %w", err)
 	}
 	return nil

@@ -54,39 +54,45 @@ type NewSession struct {
 	ImportTokenID         *uuid.UUID
 }
 
-// InsertSession inserts one session; its number must have been reserved
-// with NextSessionNumbers in the same transaction.
-func InsertSession(ctx context.Context, q Queryer, s NewSession) error {
+// InsertSession inserts one session numbered from its application's
+// sequence, and sets s.Number.
+func InsertSession(ctx context.Context, q Queryer, s *NewSession) error {
 	checks, err := json.Marshal(s.Checks)
 	if err != nil {
 		return err
 	}
-	_, err = q.ExecContext(ctx, `INSERT INTO sessions (application_id, session_id, session_number, session_kind, status,
+	err = q.GetContext(ctx, &s.Number, `INSERT INTO sessions (application_id, session_id, session_number, session_kind, status,
 		workflow_id, vendor_data, shared_from_session, shared_from_application, import_token_id, checks, created_at, updated_at, expires_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13)`,
-		s.ApplicationID, s.ID, s.Number, s.Kind, s.Status, s.WorkflowID, s.VendorData, s.SharedFromSession,
+		VALUES ($1, $2, next_session_number($1), $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12)
+		RETURNING session_number`,
+		s.ApplicationID, s.ID, s.Kind, s.Status, s.WorkflowID, s.VendorData, s.SharedFromSession,
 		s.SharedFromApplication, s.ImportTokenID, checks, s.CreatedAt, s.ExpiresAt)
 	return mapErr(err)
 }
 
 // InsertClone inserts an imported session whose payload is copied from its
 // source (s.SharedFromApplication, s.SharedFromSession) inside the
-// database, so the payload is neither sent back nor parsed again; it sets
-// s.Checks from the copy. A source deleted since it was read (the delete
-// held the issuer's counters until it committed) is not found.
+// database, so the payload is neither sent back nor parsed again; it
+// numbers the clone from the importer's sequence and sets s.Number and
+// s.Checks. A source deleted before this statement's snapshot is not
+// found; a delete committing meanwhile comes after the import.
 func InsertClone(ctx context.Context, q Queryer, s *NewSession) error {
-	var checks []byte
-	err := q.GetContext(ctx, &checks, `INSERT INTO sessions (application_id, session_id, session_number, session_kind, status,
+	var r struct {
+		Number int64  `db:"session_number"`
+		Checks []byte `db:"checks"`
+	}
+	err := q.GetContext(ctx, &r, `INSERT INTO sessions (application_id, session_id, session_number, session_kind, status,
 		workflow_id, vendor_data, shared_from_session, shared_from_application, import_token_id, checks, created_at, updated_at, expires_at)
-		SELECT $1, $2, $3, $4, $5, $6, $7, src.session_id, src.application_id, $10, src.checks, $11, $11, $12
-		FROM sessions src WHERE src.application_id = $9 AND src.session_id = $8 AND src.deleted_at IS NULL
-		RETURNING checks`,
-		s.ApplicationID, s.ID, s.Number, s.Kind, s.Status, s.WorkflowID, s.VendorData, s.SharedFromSession,
+		SELECT $1, $2, next_session_number($1), $3, $4, $5, $6, src.session_id, src.application_id, $9, src.checks, $10, $10, $11
+		FROM sessions src WHERE src.application_id = $8 AND src.session_id = $7 AND src.deleted_at IS NULL
+		RETURNING session_number, checks`,
+		s.ApplicationID, s.ID, s.Kind, s.Status, s.WorkflowID, s.VendorData, s.SharedFromSession,
 		s.SharedFromApplication, s.ImportTokenID, s.CreatedAt, s.ExpiresAt)
 	if err != nil {
 		return notFound(err, "The original session no longer exists.")
 	}
-	return json.Unmarshal(checks, &s.Checks)
+	s.Number = r.Number
+	return json.Unmarshal(r.Checks, &s.Checks)
 }
 
 // CopySessions bulk-loads fresh (not imported) sessions with COPY: one

@@ -42,14 +42,15 @@ type ShareToken struct {
 	KeyID            string    `db:"kid"`
 	CreatedAt        time.Time `db:"created_at"`
 	ExpiresAt        time.Time `db:"expires_at"`
+	MintLeaf         []byte    `db:"mint_leaf"` // the mint event's leaf hash
 }
 
-const tokenCols = `application_id, token_id, session_id, session_kind, for_application_id, minted_by, kid, created_at, expires_at`
+const tokenCols = `application_id, token_id, session_id, session_kind, for_application_id, minted_by, kid, created_at, expires_at, mint_leaf`
 
 // InsertShareToken records a minted token.
 func InsertShareToken(ctx context.Context, q Queryer, t ShareToken) error {
-	_, err := q.ExecContext(ctx, `INSERT INTO share_tokens (`+tokenCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		t.ApplicationID, t.ID, t.SessionID, t.SessionKind, t.ForApplicationID, t.MintedBy, t.KeyID, t.CreatedAt, t.ExpiresAt)
+	_, err := q.ExecContext(ctx, `INSERT INTO share_tokens (`+tokenCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		t.ApplicationID, t.ID, t.SessionID, t.SessionKind, t.ForApplicationID, t.MintedBy, t.KeyID, t.CreatedAt, t.ExpiresAt, t.MintLeaf)
 	return mapErr(err)
 }
 
@@ -73,7 +74,7 @@ type TokenListing struct {
 func ListShareTokens(ctx context.Context, q Queryer, app uuid.UUID, limit int) ([]TokenListing, error) {
 	var rows []TokenListing
 	err := q.SelectContext(ctx, &rows, `SELECT t.application_id, t.token_id, t.session_id, t.session_kind, t.for_application_id,
-			t.minted_by, t.kid, t.created_at, t.expires_at, a.name AS partner_name,
+			t.minted_by, t.kid, t.created_at, t.expires_at, t.mint_leaf, a.name AS partner_name,
 			coalesce(s.session_number, 0) AS session_number, i.created_at AS imported_at
 		FROM share_tokens t
 		JOIN applications a ON a.application_id = t.for_application_id
@@ -92,18 +93,24 @@ type Import struct {
 	SourceSessionID     uuid.UUID `db:"source_session_id"`
 	ImportedBy          string    `db:"imported_by"`
 	CreatedAt           time.Time `db:"created_at"`
+	// Provenance: the issuer's mint event leaf hash, and the issuer's
+	// latest signed checkpoint when the import ran.
+	SourceMintLeaf   []byte  `db:"source_mint_leaf"`
+	SourceCheckpoint *string `db:"source_checkpoint"`
 }
 
-const importCols = `application_id, token_id, session_id, source_application_id, source_session_id, imported_by, created_at`
+const importCols = `application_id, token_id, session_id, source_application_id, source_session_id, imported_by, created_at,
+	source_mint_leaf, source_checkpoint`
 
 // RedeemToken records that app redeemed a token (its import). It returns
 // false when the token was already redeemed by app: the primary key
 // decides, so of two racing transactions exactly one redeems it (the other
 // waits for the first to commit or roll back).
 func RedeemToken(ctx context.Context, q Queryer, imp Import) (bool, error) {
-	res, err := q.ExecContext(ctx, `INSERT INTO imports (`+importCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7)
+	res, err := q.ExecContext(ctx, `INSERT INTO imports (`+importCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 		ON CONFLICT (application_id, token_id) DO NOTHING`,
-		imp.ApplicationID, imp.TokenID, imp.SessionID, imp.SourceApplicationID, imp.SourceSessionID, imp.ImportedBy, imp.CreatedAt)
+		imp.ApplicationID, imp.TokenID, imp.SessionID, imp.SourceApplicationID, imp.SourceSessionID, imp.ImportedBy, imp.CreatedAt,
+		imp.SourceMintLeaf, imp.SourceCheckpoint)
 	if err != nil {
 		return false, mapErr(err)
 	}
@@ -118,22 +125,30 @@ func ImportOf(ctx context.Context, q Queryer, app, session uuid.UUID) (Import, e
 	return imp, notFound(err, "import not found")
 }
 
-// Source is the session a share token points at, with who minted the token.
+// Source is the session a share token points at, with who minted the
+// token, the mint event's leaf hash and the issuer's latest checkpoint.
 type Source struct {
-	Session  domain.Session
-	MintedBy string
+	Session    domain.Session
+	MintedBy   string
+	MintLeaf   []byte
+	Checkpoint *string
 }
 
 // ImportSource loads, in one round trip, the live session a token was
 // minted for (without its payload, which InsertClone copies inside the
-// database) and the token's record. Not found when either is gone.
+// database), the token's record and the issuer's latest signed
+// checkpoint. Not found when the session or the token is gone.
 func ImportSource(ctx context.Context, q Queryer, app, session, token uuid.UUID) (Source, error) {
 	var r struct {
 		sessionRow
-		MintedBy string `db:"minted_by"`
+		MintedBy   string  `db:"minted_by"`
+		MintLeaf   []byte  `db:"mint_leaf"`
+		Checkpoint *string `db:"checkpoint"`
 	}
 	err := q.GetContext(ctx, &r, `SELECT s.application_id, s.session_id, s.session_number, s.session_kind, s.status,
-			s.workflow_id, s.vendor_data, s.shared_from_session, '{}'::jsonb AS checks, s.created_at, s.expires_at, t.minted_by
+			s.workflow_id, s.vendor_data, s.shared_from_session, '{}'::jsonb AS checks, s.created_at, s.expires_at,
+			t.minted_by, t.mint_leaf,
+			(SELECT c.note FROM audit_checkpoints c WHERE c.application_id = s.application_id ORDER BY c.tree_size DESC LIMIT 1) AS checkpoint
 		FROM sessions s
 		JOIN share_tokens t ON t.application_id = s.application_id AND t.token_id = $3 AND t.session_id = s.session_id
 		JOIN applications a ON a.application_id = s.application_id AND a.deleted_at IS NULL
@@ -142,5 +157,5 @@ func ImportSource(ctx context.Context, q Queryer, app, session, token uuid.UUID)
 		return Source{}, notFound(err, "source session not found")
 	}
 	sess, err := r.sessionRow.domain()
-	return Source{Session: sess, MintedBy: r.MintedBy}, err
+	return Source{Session: sess, MintedBy: r.MintedBy, MintLeaf: r.MintLeaf, Checkpoint: r.Checkpoint}, err
 }

@@ -128,6 +128,12 @@ func (w *world) openOn(svc *review.Service, app domain.Application, analyst stri
 	opts.Output, opts.Now, opts.Location, opts.Logger, opts.Static = h.out, h.clock.Now, time.UTC, quietLogger(), true
 	ctx, cancel := context.WithCancel(context.Background())
 	w.t.Cleanup(cancel)
+	// What a serve process's sequencer would have sealed by now.
+	for {
+		if n, err := svc.SealAudit(ctx); err != nil || n == 0 {
+			break
+		}
+	}
 	h.m = New(ctx, svc, review.Analyst(app.ID, analyst), opts)
 	h.run(h.m.Init())
 	h.send(tea.WindowSizeMsg{Width: width, Height: height})

@@ -32,7 +32,7 @@ func TestTabsAndGlobalKeys(t *testing.T) {
 			t.Fatalf("after %q: tab %d, want %d", step.key, h.model().active, step.want)
 		}
 	}
-	h.expectView("chain verified", "application.created")
+	h.expectView("log verified", "application.created")
 
 	h.press("?")
 	h.expectView("Keys — Audit", "switch application", "press any key to close")

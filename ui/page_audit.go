@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/google/uuid"
 
 	"handoff/domain"
 	"handoff/review"
@@ -56,7 +57,13 @@ func newAuditTab(c *Common) *auditTab {
 		}
 	}
 	cfg.Drawer = func() func(domain.AuditEvent) widget.Row { return t.row }
-	cfg.Same = func(a, b domain.AuditEvent) bool { return a.Seq == b.Seq }
+	// An event keeps its id when it is sealed; chained ones have none.
+	cfg.Same = func(a, b domain.AuditEvent) bool {
+		if a.ID != uuid.Nil || b.ID != uuid.Nil {
+			return a.ID == b.ID
+		}
+		return a.Seq == b.Seq
+	}
 	cfg.Keyset = func(e domain.AuditEvent) int64 { return e.Seq }
 	cfg.PageSize, cfg.Prefetch, cfg.RefreshMax = auditPageSize, prefetchRows, refreshRows
 	cfg.OnReload = t.verify // a reload verifies the chain again
@@ -126,7 +133,7 @@ func actionStyle(st *Styles, action string) lipgloss.Style {
 func (t *auditTab) row(e domain.AuditEvent) widget.Row {
 	st := t.c.Styles
 	return widget.Row{
-		Cells:  []string{fmt.Sprint(e.Seq), t.c.short(e.At), clean(e.Actor), e.Action, summarizeDetails(e)},
+		Cells:  []string{seqCell(e.Seq), t.c.short(e.At), clean(e.Actor), e.Action, summarizeDetails(e)},
 		Styles: []lipgloss.Style{st.Muted, st.Muted, st.Plain, actionStyle(st, e.Action), st.Plain},
 	}
 }
@@ -173,20 +180,38 @@ func summarizeDetails(e domain.AuditEvent) string {
 	return strings.Join(parts, " ")
 }
 
+// seqCell shows a pending event's missing number.
+func seqCell(seq int64) string {
+	if seq == 0 {
+		return "…"
+	}
+	return fmt.Sprint(seq)
+}
+
 // eventText is one audit event in full.
 func eventText(c *Common, e domain.AuditEvent) string {
 	st := c.Styles
 	var b strings.Builder
 	row := func(k, v string) { b.WriteString(st.Label.Render(widget.Fit(k, 12, false)) + " " + v + "\n") }
-	row("seq", fmt.Sprint(e.Seq))
+	if e.Seq == 0 {
+		row("seq", "pending (the sequencer seals it within a second)")
+	} else {
+		row("seq", fmt.Sprint(e.Seq))
+	}
 	row("at", e.At.In(c.Loc).Format("2006-01-02 15:04:05.000000 MST"))
 	row("actor", clean(e.Actor))
 	row("action", e.Action)
 	if e.SessionID != nil {
 		row("session_id", e.SessionID.String())
 	}
-	row("hash", fmt.Sprintf("%x", e.Hash))
-	row("prev_hash", fmt.Sprintf("%x", e.PrevHash))
+	row("leaf_hash", fmt.Sprintf("%x", e.LeafHash()))
+	if e.SealedAt != nil {
+		row("sealed_at", e.SealedAt.In(c.Loc).Format("2006-01-02 15:04:05.000000 MST"))
+	}
+	if e.Hash != nil { // chained before the trees
+		row("hash", fmt.Sprintf("%x", e.Hash))
+		row("prev_hash", fmt.Sprintf("%x", e.PrevHash))
+	}
 	b.WriteString("\n" + st.Section.Render("details") + "\n")
 	var pretty any
 	if v, err := decodeJSON(e.Details); err == nil {
@@ -195,6 +220,13 @@ func eventText(c *Common, e domain.AuditEvent) string {
 	out, _ := json.MarshalIndent(pretty, "", "  ")
 	b.WriteString(clean2(string(out)))
 	return b.String()
+}
+
+func breakAt(b *domain.AuditBreak) string {
+	if b.Seq == 0 {
+		return fmt.Sprintf("checkpoint %d", b.Checkpoint)
+	}
+	return fmt.Sprintf("event %d", b.Seq)
 }
 
 // clean2 is clean for multi-line text: it keeps the line breaks.
@@ -211,14 +243,17 @@ func (t *auditTab) View() string {
 	var chain string
 	switch {
 	case t.verifying:
-		chain = st.Muted.Render("verifying the hash chain…")
+		chain = st.Muted.Render("verifying the audit log…")
 	case t.chainErr != nil:
 		chain = st.Error.Render("✗ " + t.c.explain("verifying the chain", t.chainErr))
 	case t.chain != nil && t.chain.Break == nil:
-		chain = st.OK.Render(fmt.Sprintf("✓ chain verified: %s events", groupDigits(t.chain.Checked)))
+		chain = st.OK.Render(fmt.Sprintf("✓ log verified: %s sealed · %s pending", groupDigits(t.chain.Checked), groupDigits(t.chain.Pending)))
+		if cp := t.chain.Latest; cp != nil {
+			chain += st.Muted.Render(fmt.Sprintf(" · checkpoint %s signed %s", groupDigits(cp.Size), t.c.short(cp.CreatedAt)))
+		}
 	case t.chain != nil:
-		chain = st.Error.Render(fmt.Sprintf("✗ chain broken at event %d: %s (%s events checked)",
-			t.chain.Break.Seq, t.chain.Break.Reason, groupDigits(t.chain.Checked)))
+		chain = st.Error.Render(fmt.Sprintf("✗ log broken at %s: %s (%s events checked)",
+			breakAt(t.chain.Break), t.chain.Break.Reason, groupDigits(t.chain.Checked)))
 	}
 	left := st.Section.Render("Audit trail") + st.Muted.Render(fmt.Sprintf(" · newest first · %d loaded", len(t.list.All())))
 	return chain + "\n" + t.list.View(left, "")

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -80,6 +81,17 @@ func exitCode(err error) int {
 }
 
 func (a *app) close() {
+	if a.svc != nil {
+		// A one-shot command seals the audit events it appended before it
+		// exits (briefly; a serve process seals whatever is left).
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		for {
+			if n, err := a.svc.SealAudit(ctx); err != nil || n == 0 {
+				break
+			}
+		}
+		cancel()
+	}
 	if a.db != nil {
 		a.db.Close()
 	}

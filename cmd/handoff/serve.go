@@ -107,6 +107,8 @@ func (a *app) serveCmd() *cobra.Command {
 			}
 			stopSender := a.startSender(svc.DB(), sm.senderConfig(webhook.Config{Workers: deliverWorkers, AllowPrivate: allowPrivate}))
 			defer stopSender()
+			stopSequencer := startSequencer(a.ctx, svc)
+			defer stopSequencer()
 			var runErr error
 			select {
 			case runErr = <-errc:
@@ -243,6 +245,23 @@ func (a *app) sshServer(svc *review.Service, addr, hostKey string, idle time.Dur
 	}
 	fmt.Fprintf(a.stdout, "handoff SSH listening on %s\n", ln.Addr())
 	return server{serve: func() error { return srv.Serve(ln) }, shutdown: srv.Shutdown, sessions: srv.Sessions}, nil
+}
+
+// sealEvery is how often an idle sequencer looks for audit events to seal;
+// a busy one goes on at once.
+const sealEvery = 20 * time.Millisecond
+
+// startSequencer seals audit events until stop is called. Every process
+// that serves runs one; each application's tree is sealed by one of them
+// at a time.
+func startSequencer(ctx context.Context, svc *review.Service) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		svc.RunSequencer(ctx, sealEvery)
+	}()
+	return func() { cancel(); <-done }
 }
 
 // startSender runs the webhook sender until stop is called (no workers:

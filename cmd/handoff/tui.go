@@ -45,6 +45,8 @@ func (a *app) tuiCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			stopSequencer := startSequencer(a.ctx, svc)
+			defer stopSequencer()
 			out := a.stdout
 			caller := review.Analyst(target.ID, analyst)
 			model := ui.New(a.ctx, svc, caller, ui.Options{

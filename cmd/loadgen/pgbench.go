@@ -19,9 +19,9 @@ var stderr io.Writer = os.Stderr
 // (review.Import and the store functions it calls): redeem the token, read
 // the source session with its token record, find the workflow, queue a
 // webhook if one is due (the outbox statement), announce the change
-// (NOTIFY), make sure of the entity, queue for and advance both counters,
-// insert the clone (its payload copied inside the database and returned),
-// and append one chained audit event in each application. The sub-selects
+// (NOTIFY), make sure of the entity, insert the clone (numbered from the
+// importer's sequence, its payload copied inside the database and
+// returned), and append one pending audit event in each application. The sub-selects
 // stand in for values the Go side computes between statements.
 const importSQL = `\set n random(1, :nsessions)
 BEGIN;
@@ -42,23 +42,15 @@ WITH dest AS (SELECT destination_id FROM webhook_destinations
   SELECT (SELECT count(*) FROM del);
 SELECT pg_notify('handoff_changes', p) FROM unnest(ARRAY['{"what":"session.imported"}', '{"what":"token.imported"}']) AS p;
 INSERT INTO entities (application_id, kind, vendor_data, entity_id) VALUES (:y, 'user', 'bench-user', gen_random_uuid()) ON CONFLICT DO NOTHING;
-WITH queued AS MATERIALIZED (SELECT count(*) AS n FROM (SELECT pg_advisory_xact_lock(k) FROM (
-    SELECT DISTINCT hashtextextended(a::text, 7301) AS k FROM unnest(ARRAY[:y, :x]::uuid[]) AS a ORDER BY 1) AS keys) AS l),
-  req AS (SELECT r.* FROM queued, unnest(ARRAY[:y, :x]::uuid[], ARRAY[1, 0]::bigint[], ARRAY[1, 1]::bigint[]) AS r(application_id, sessions, events)),
-  u AS (UPDATE app_counters c SET last_session_number = c.last_session_number + req.sessions, audit_seq = c.audit_seq + req.events
-    FROM req WHERE c.application_id = req.application_id
-    RETURNING c.last_session_number, c.audit_seq, c.audit_head)
-  SELECT (array_agg(audit_head))[1] AS head FROM u \gset
 INSERT INTO sessions (application_id, session_id, session_number, session_kind, status, workflow_id, vendor_data,
     shared_from_session, shared_from_application, import_token_id, checks, created_at, updated_at)
-  SELECT :y, gen_random_uuid(), (SELECT last_session_number FROM app_counters WHERE application_id = :y), 'user', 'In Review',
+  SELECT :y, gen_random_uuid(), next_session_number(:y), 'user', 'In Review',
     'wf_partner_kyc', 'bench-user', src.session_id, src.application_id, :tid, src.checks, now(), now()
   FROM sessions src WHERE src.application_id = :x AND src.session_id = :sid
-  RETURNING checks;
-WITH ins AS (INSERT INTO audit_events (application_id, seq, at, actor, action, session_id, details, prev_hash, hash) VALUES
-    (:y, (SELECT audit_seq FROM app_counters WHERE application_id = :y), now(), 'api_key-bench', 'session.imported', :sid, '{"token_id":"bench"}', :head, sha256(:head::bytea)),
-    (:x, (SELECT audit_seq FROM app_counters WHERE application_id = :x), now(), 'api_key-bench', 'share_token.imported', :sid, '{"token_id":"bench"}', :head, sha256(:head::bytea)))
-  UPDATE app_counters c SET audit_head = sha256(:head::bytea) WHERE c.application_id IN (:y, :x);
+  RETURNING session_number, checks;
+INSERT INTO audit_pending (application_id, event_id, at, actor, action, session_id, details) VALUES
+    (:y, gen_random_uuid(), now(), 'api_key-bench', 'session.imported', :sid, '{"token_id":"bench"}'),
+    (:x, gen_random_uuid(), now(), 'api_key-bench', 'share_token.imported', :sid, '{"token_id":"bench"}');
 COMMIT;
 `
 

@@ -8,6 +8,4 @@ package deps
 import (
 	_ "github.com/aymanbagabas/go-osc52/v2"
 	_ "github.com/go-pdf/fpdf"
-	_ "github.com/transparency-dev/merkle"
-	_ "golang.org/x/mod/sumdb/note"
 )

@@ -105,13 +105,25 @@ func withAdmin(ctx context.Context, fn func(*sqlx.Conn) error) error {
 // returns its connection string.
 func DSN(t testing.TB) string {
 	t.Helper()
+	return fresh(t, template)
+}
+
+// EmptyDSN creates a fresh database with no schema at all (for migration
+// tests), dropped when t ends.
+func EmptyDSN(t testing.TB) string {
+	t.Helper()
+	return fresh(t, "template0")
+}
+
+func fresh(t testing.TB, from string) string {
+	t.Helper()
 	c := Cluster(t)
 	ctx := context.Background()
 	b := make([]byte, 6)
 	rand.Read(b)
 	name := "t_" + hex.EncodeToString(b)
 	err := withAdmin(ctx, func(admin *sqlx.Conn) error {
-		_, err := admin.ExecContext(ctx, fmt.Sprintf(`CREATE DATABASE %s TEMPLATE %s`, name, template))
+		_, err := admin.ExecContext(ctx, fmt.Sprintf(`CREATE DATABASE %s TEMPLATE %s`, name, from))
 		return err
 	})
 	if err != nil {

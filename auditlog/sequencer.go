@@ -1,0 +1,168 @@
+package auditlog
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/transparency-dev/merkle/compact"
+
+	"handoff/domain"
+	"handoff/store"
+)
+
+// BatchSize is the most events one sealing step takes for an application.
+const BatchSize = 2000
+
+// Run seals pending events until ctx ends, looking for new ones every
+// interval when idle. Every serve process runs one: an application's tree
+// is sealed by one process at a time (the others skip it), so they share
+// the work and any one of them can die.
+func (l *Log) Run(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		n, err := l.SealPending(ctx)
+		if err != nil && ctx.Err() == nil {
+			l.log.Error("sealing audit events", "err", err)
+		}
+		if n > 0 && err == nil {
+			continue // more may have come while sealing
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// SealPending seals one batch of every application with events pending
+// (or chained events not yet in its tree) and returns how many it sealed.
+func (l *Log) SealPending(ctx context.Context) (int, error) {
+	apps, err := store.PendingApps(ctx, l.db)
+	if err != nil {
+		return 0, err
+	}
+	total := 0
+	var errs []error
+	for _, app := range apps {
+		n, err := l.sealApp(ctx, app)
+		total += n
+		if err != nil {
+			errs = append(errs, fmt.Errorf("application %s: %w", app, err))
+		}
+	}
+	return total, errors.Join(errs...)
+}
+
+// sealApp numbers one batch of app's events, integrates them into its tree
+// and signs a checkpoint, in one transaction: all of it happens or none.
+func (l *Log) sealApp(ctx context.Context, app uuid.UUID) (int, error) {
+	sealed := 0
+	err := l.db.InTx(ctx, func(tx *store.Tx) error {
+		tree, ok, err := store.LockTree(ctx, tx, app)
+		if err != nil || !ok {
+			return err // !ok: another sequencer has it now
+		}
+		var events []domain.AuditEvent
+		var legacy int
+		if tree.LegacyUntil > tree.Size {
+			if legacy, err = l.legacyBatch(ctx, tx, tree); err != nil {
+				return err
+			}
+		} else {
+			if events, err = store.TakePending(ctx, tx, app, BatchSize); err != nil {
+				return err
+			}
+			for i := range events {
+				events[i].Seq = tree.Size + int64(i) + 1
+			}
+		}
+		if len(events) == 0 && legacy == 0 {
+			return nil
+		}
+		r, err := ranges.NewRange(0, uint64(tree.Size), tree.CompactRange)
+		if err != nil {
+			return fmt.Errorf("stored compact range: %w", err)
+		}
+		var nodes []store.TreeNode
+		visit := func(id compact.NodeID, hash []byte) {
+			nodes = append(nodes, store.TreeNode{Level: id.Level, Index: id.Index, Hash: hash})
+		}
+		leaves, err := l.leaves(ctx, tx, tree, events, legacy)
+		if err != nil {
+			return err
+		}
+		for _, leaf := range leaves {
+			if err := r.Append(leaf, visit); err != nil {
+				return err
+			}
+		}
+		root, err := r.GetRootHash(nil)
+		if err != nil {
+			return err
+		}
+		size := int64(r.End())
+		cp, err := l.sign(ctx, app, size, root)
+		if err != nil {
+			return err
+		}
+		sealed = len(leaves)
+		return store.SaveBatch(ctx, tx, store.Batch{PrevSize: tree.Size, Events: events, Nodes: nodes, Checkpoint: cp,
+			Tree: store.Tree{App: app, Size: size, CompactRange: r.Hashes()}})
+	})
+	return sealed, err
+}
+
+// leaves are the leaf hashes of a batch: the new events', or those of the
+// next legacy chained events.
+func (l *Log) leaves(ctx context.Context, tx *store.Tx, tree store.Tree, events []domain.AuditEvent, legacy int) ([][]byte, error) {
+	if legacy == 0 {
+		out := make([][]byte, len(events))
+		for i := range events {
+			out[i] = events[i].LeafHash()
+		}
+		return out, nil
+	}
+	old, err := store.SealedEvents(ctx, tx, tree.App, tree.Size, tree.Size+int64(legacy), legacy)
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]byte, len(old))
+	for i := range old {
+		out[i] = old[i].LeafHash()
+	}
+	return out, nil
+}
+
+// legacyBatch checks the next chained events from before the trees (the
+// migration) and returns how many to integrate; a broken chain is not
+// integrated but reported, for `audit verify` and an operator to see.
+func (l *Log) legacyBatch(ctx context.Context, tx *store.Tx, tree store.Tree) (int, error) {
+	from := max(tree.Size-1, 0)
+	old, err := store.SealedEvents(ctx, tx, tree.App, from, min(tree.LegacyUntil, tree.Size+BatchSize), BatchSize+1)
+	if err != nil {
+		return 0, err
+	}
+	var prevHash []byte
+	if tree.Size > 0 {
+		if len(old) == 0 || old[0].Seq != tree.Size {
+			return 0, fmt.Errorf("chained event %d is missing", tree.Size)
+		}
+		prevHash, old = old[0].Hash, old[1:]
+	}
+	chain := make([]domain.AuditEvent, len(old))
+	for i := range old {
+		chain[i] = old[i].AuditEvent
+	}
+	if brk := domain.VerifyLegacyChain(chain, prevHash, tree.Size); brk != nil {
+		return 0, fmt.Errorf("the hash chain from before the trees is broken at event %d (%s); not integrated", brk.Seq, brk.Reason)
+	}
+	if len(chain) == 0 {
+		return 0, fmt.Errorf("chained events %d..%d are missing", tree.Size+1, tree.LegacyUntil)
+	}
+	return len(chain), nil
+}
