@@ -180,3 +180,23 @@ func TestServeRequestLog(t *testing.T) {
 		}
 	}
 }
+
+// serve's throttle flags reach the API: past the burst a bad key is 429,
+// a good key from the same address is served.
+func TestServeThrottleFlags(t *testing.T) {
+	withDB(t)
+	_, key := createApp(t, "Throttled", "wf_t")
+	s := startServe(t, []string{"API"}, "--http", "127.0.0.1:0", "--auth-fail-burst", "2", "--auth-fail-rate", "0.01")
+	url := s.urls["API"] + "/v3/webhook/destinations/"
+	for i, want := range []int{401, 401, 429, 429} {
+		if st, h, b := call(t, http.DefaultClient, "GET", url, "hk_nope", ""); st != want || (st == 429 && h.Get("Retry-After") == "") {
+			t.Fatalf("bad key %d: %d %v %v", i, st, h, b)
+		}
+	}
+	if st, _, _ := call(t, http.DefaultClient, "GET", url, key, ""); st != 200 {
+		t.Fatalf("good key while throttled: %d", st)
+	}
+	if code, _, errs := run(t, "serve", "--http", "127.0.0.1:0", "--auth-fail-burst", "0"); code != 2 || !strings.Contains(errs, "--auth-fail-burst") {
+		t.Fatalf("burst 0: %d %s", code, errs)
+	}
+}
