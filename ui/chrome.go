@@ -124,13 +124,20 @@ func (m *Model) drawHelp(short []key.Binding) string {
 	if m.focused().Capturing() {
 		return m.shortHelp(short, m.c.Width)
 	}
-	k := m.c.Keys
-	global := m.shortHelp([]key.Binding{k.Help, k.Quit}, m.c.Width)
+	g := m.c.Keys.Global
+	global := m.shortHelp([]key.Binding{g.Help, g.Quit}, m.c.Width)
 	return m.shortHelp(short, m.c.Width-lipgloss.Width(global)-3) + m.c.Styles.Muted.Render(" • ") + global
 }
 
-// shortHelp writes as many bindings as fit in width, then an ellipsis.
-func (m *Model) shortHelp(bs []key.Binding, width int) string {
+// shortHelp writes as many of the enabled bindings as fit in width, then
+// an ellipsis.
+func (m *Model) shortHelp(all []key.Binding, width int) string {
+	bs := make([]key.Binding, 0, len(all))
+	for _, b := range all {
+		if b.Enabled() {
+			bs = append(bs, b)
+		}
+	}
 	for n := len(bs); n > 0; n-- {
 		s := m.help.ShortHelpView(bs[:n])
 		if n < len(bs) {
@@ -145,9 +152,7 @@ func (m *Model) shortHelp(bs []key.Binding, width int) string {
 
 func (m *Model) fullHelpView() string {
 	_, full := m.focused().Help()
-	k := m.c.Keys
-	groups := append(full, []key.Binding{k.Tab1, k.Tab2, k.Tab3, k.Tab4, k.Tab5},
-		[]key.Binding{k.NextTab, k.PrevTab, k.SwitchApp, k.Help, k.Quit})
+	groups := append(full, m.globalGroups()...)
 	st := m.c.Styles
 	// Columns of bindings, wrapped onto more rows when the screen is narrow.
 	var rows []string

@@ -6,20 +6,69 @@ import (
 	"handoff/ui/widget"
 )
 
-// KeyMap holds every binding, grouped by where it acts. Each view picks
-// the bindings it shows in the footer (short help) and in `?` (full help).
+// KeyMap holds every binding, one map per place they act: everywhere
+// (Global), in every list tab (List, from widget.Listing), in the dialogs
+// (Dialog), and in each view its own. Within one view at one moment no two
+// bindings share a key (keys_test.go), so a key means one thing wherever
+// the analyst is; the same key may mean different things in different
+// views (f filters by status in Sessions, failed deliveries in Webhooks).
+// Each view's Help lists the bindings live in it, with their help text;
+// the footer and `?` are built from them.
 type KeyMap struct {
-	// Everywhere.
-	Quit, Help, NextTab, PrevTab, SwitchApp key.Binding
-	Tab1, Tab2, Tab3, Tab4, Tab5            key.Binding
-	// Lists and scrolling views.
-	Up, Down, Top, Bottom, PageUp, PageDown key.Binding
-	Open, Back, Filter, Refresh             key.Binding
-	// Page actions.
-	Share, Import, Approve, Decline, Copy key.Binding
-	Next, Status, Kind, Failed            key.Binding
-	// Dialogs.
-	Confirm, Cancel, Submit, NextField, Toggle key.Binding
+	Global GlobalKeys
+	List   widget.ListKeys
+	Dialog DialogKeys
+
+	Sessions SessionsKeys
+	Queue    QueueKeys
+	Audit    AuditKeys
+	Webhooks WebhooksKeys
+	Detail   DetailKeys
+	Text     TextKeys
+}
+
+// GlobalKeys act everywhere: ForceQuit even while typing, Quit and Help
+// whenever nothing is being typed, and the rest over the tabs only.
+type GlobalKeys struct {
+	ForceQuit, Quit, Help        key.Binding
+	NextTab, PrevTab, SwitchApp  key.Binding
+	Tab1, Tab2, Tab3, Tab4, Tab5 key.Binding
+}
+
+// DialogKeys act in the dialogs (share, decide, import, switch
+// application), each step using some of them.
+type DialogKeys struct {
+	Up, Down        key.Binding // in a pick list
+	Pick            key.Binding // a pick list's item by its number
+	Submit, Back    key.Binding // the step's form: on to the next step, back one
+	NextField       key.Binding
+	Toggle          key.Binding
+	Confirm, Cancel key.Binding // the last step
+	Copy, Close     key.Binding // after it
+}
+
+// SessionsKeys are the Sessions tab's own keys (with the list's).
+type SessionsKeys struct{ Open, Share, Status, Kind key.Binding }
+
+// QueueKeys are the imports queue's own keys (with the list's).
+type QueueKeys struct{ Open, Next, Approve, Decline, Import key.Binding }
+
+// AuditKeys are the Audit tab's own keys (with the list's).
+type AuditKeys struct{ Open key.Binding }
+
+// WebhooksKeys are the Webhooks tab's own keys (with the list's).
+type WebhooksKeys struct{ Open, Failed key.Binding }
+
+// DetailKeys act on an open session.
+type DetailKeys struct {
+	widget.ScrollKeys
+	Back, Refresh, Share, Approve, Decline, Next key.Binding
+}
+
+// TextKeys act on a text page (an audit event, a delivery).
+type TextKeys struct {
+	widget.ScrollKeys
+	Close key.Binding
 }
 
 // DefaultKeyMap is the k9s/lazygit-style map the workstation uses.
@@ -27,61 +76,95 @@ func DefaultKeyMap() *KeyMap {
 	b := func(keys []string, k, desc string) key.Binding {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(k, desc))
 	}
-	return &KeyMap{
-		Quit:      b([]string{"q", "ctrl+c"}, "q", "quit"),
-		Help:      b([]string{"?"}, "?", "help"),
-		NextTab:   b([]string{"tab"}, "tab", "next tab"),
-		PrevTab:   b([]string{"shift+tab"}, "shift+tab", "previous tab"),
-		SwitchApp: b([]string{"A"}, "A", "switch application"),
-		Tab1:      b([]string{"1"}, "1", "sessions"),
-		Tab2:      b([]string{"2"}, "2", "imports queue"),
-		Tab3:      b([]string{"3"}, "3", "tokens"),
-		Tab4:      b([]string{"4"}, "4", "audit"),
-		Tab5:      b([]string{"5"}, "5", "webhooks"),
-
+	scroll := widget.ScrollKeys{
 		Up:       b([]string{"up", "k"}, "↑/k", "up"),
 		Down:     b([]string{"down", "j"}, "↓/j", "down"),
 		Top:      b([]string{"g", "home"}, "g", "top"),
 		Bottom:   b([]string{"G", "end"}, "G", "bottom"),
 		PageUp:   b([]string{"pgup", "ctrl+u", "ctrl+b"}, "pgup", "page up"),
 		PageDown: b([]string{"pgdown", "ctrl+d", "ctrl+f", " "}, "pgdn", "page down"),
-		Open:     b([]string{"enter"}, "enter", "open"),
-		Back:     b([]string{"esc"}, "esc", "back"),
-		Filter:   b([]string{"/"}, "/", "filter"),
-		Refresh:  b([]string{"r", "ctrl+r"}, "r", "reload"),
-
-		Share:   b([]string{"s"}, "s", "share"),
-		Import:  b([]string{"i"}, "i", "import token"),
-		Approve: b([]string{"a"}, "a", "approve"),
-		Decline: b([]string{"d"}, "d", "decline"),
-		Copy:    b([]string{"c"}, "c", "copy token"),
-		Next:    b([]string{"n"}, "n", "next case"),
-		Status:  b([]string{"f"}, "f", "status filter"),
-		Kind:    b([]string{"t"}, "t", "kind filter"),
-		Failed:  b([]string{"f"}, "f", "failed only"),
-
-		Confirm:   b([]string{"y", "enter"}, "y/enter", "confirm"),
-		Cancel:    b([]string{"n", "esc"}, "n/esc", "cancel"),
-		Submit:    b([]string{"enter"}, "enter", "next"),
-		NextField: b([]string{"tab"}, "tab", "next field"),
-		Toggle:    b([]string{" ", "x"}, "space", "toggle"),
+	}
+	open := b([]string{"enter"}, "enter", "open")
+	back := b([]string{"esc"}, "esc", "back")
+	refresh := b([]string{"r", "ctrl+r"}, "r", "reload")
+	share := b([]string{"s"}, "s", "share")
+	approve := b([]string{"a"}, "a", "approve")
+	decline := b([]string{"d"}, "d", "decline")
+	next := b([]string{"n"}, "n", "next case")
+	return &KeyMap{
+		Global: GlobalKeys{
+			ForceQuit: b([]string{"ctrl+c"}, "ctrl+c", "quit"),
+			Quit:      b([]string{"q"}, "q", "quit"),
+			Help:      b([]string{"?"}, "?", "help"),
+			NextTab:   b([]string{"tab"}, "tab", "next tab"),
+			PrevTab:   b([]string{"shift+tab"}, "shift+tab", "previous tab"),
+			SwitchApp: b([]string{"A"}, "A", "switch application"),
+			Tab1:      b([]string{"1"}, "1", "sessions"),
+			Tab2:      b([]string{"2"}, "2", "imports queue"),
+			Tab3:      b([]string{"3"}, "3", "tokens"),
+			Tab4:      b([]string{"4"}, "4", "audit"),
+			Tab5:      b([]string{"5"}, "5", "webhooks"),
+		},
+		List: widget.ListKeys{
+			ScrollKeys: scroll,
+			Filter:     b([]string{"/"}, "/", "filter"),
+			Clear:      back, // clears the filter
+			Refresh:    refresh,
+			Apply:      b([]string{"enter"}, "enter", "apply filter"),
+			Cancel:     b([]string{"esc"}, "esc", "cancel"),
+		},
+		Dialog: DialogKeys{
+			Up:        scroll.Up,
+			Down:      scroll.Down,
+			Pick:      b([]string{"1", "2", "3", "4", "5", "6", "7", "8", "9"}, "1-9", "choose"),
+			Submit:    b([]string{"enter"}, "enter", "next"),
+			Back:      back,
+			NextField: b([]string{"tab", "shift+tab"}, "tab", "next field"),
+			Toggle:    b([]string{" ", "x"}, "space", "toggle"),
+			Confirm:   b([]string{"y", "enter"}, "y/enter", "confirm"),
+			Cancel:    b([]string{"n", "esc"}, "n/esc", "cancel"),
+			Copy:      b([]string{"c"}, "c", "copy token"),
+			Close:     b([]string{"enter"}, "enter", "close"),
+		},
+		Sessions: SessionsKeys{Open: open, Share: share,
+			Status: b([]string{"f"}, "f", "status filter"),
+			Kind:   b([]string{"t"}, "t", "kind filter")},
+		Queue: QueueKeys{Open: open, Next: next, Approve: approve, Decline: decline,
+			Import: b([]string{"i"}, "i", "import token")},
+		Audit:    AuditKeys{Open: open},
+		Webhooks: WebhooksKeys{Open: open, Failed: b([]string{"f"}, "f", "failed only")},
+		Detail: DetailKeys{ScrollKeys: scroll, Back: back, Refresh: refresh, Share: share,
+			Approve: approve, Decline: decline, Next: next},
+		Text: TextKeys{ScrollKeys: scroll, Close: b([]string{"esc", "enter"}, "esc", "back")},
 	}
 }
 
-// helpKeys adapts a page's binding lists to bubbles/help.
-type helpKeys struct {
-	short []key.Binding
-	full  [][]key.Binding
+// Each list tab's bindings as its help lists them: the footer's few, and
+// all of them in groups for `?`.
+
+func (k SessionsKeys) help(g GlobalKeys, l widget.ListKeys) ([]key.Binding, [][]key.Binding) {
+	return []key.Binding{k.Open, k.Share, l.Filter, k.Status, k.Kind, g.SwitchApp},
+		[][]key.Binding{scrollGroup(l.ScrollKeys), {k.Open, k.Share, l.Refresh}, {l.Filter, k.Status, k.Kind, l.Clear}}
 }
 
-func (h helpKeys) ShortHelp() []key.Binding  { return h.short }
-func (h helpKeys) FullHelp() [][]key.Binding { return h.full }
+func (k QueueKeys) help(l widget.ListKeys) ([]key.Binding, [][]key.Binding) {
+	return []key.Binding{k.Open, k.Next, k.Approve, k.Decline, k.Import, l.Filter},
+		[][]key.Binding{scrollGroup(l.ScrollKeys), {k.Open, k.Next, k.Approve, k.Decline, k.Import, l.Refresh}, {l.Filter, l.Clear}}
+}
 
-// listKeys are the bindings a list tab's widget.Listing acts on.
-func (c *Common) listKeys() widget.ListKeys {
-	k := c.Keys
-	return widget.ListKeys{Up: k.Up, Down: k.Down, PageUp: k.PageUp, PageDown: k.PageDown, Top: k.Top, Bottom: k.Bottom,
-		Filter: k.Filter, Clear: k.Back, Refresh: k.Refresh,
-		Apply:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply filter")),
-		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))}
+func tokensHelp(l widget.ListKeys) ([]key.Binding, [][]key.Binding) {
+	return []key.Binding{l.Down, l.Up, l.Filter, l.Refresh}, [][]key.Binding{scrollGroup(l.ScrollKeys), {l.Filter, l.Clear, l.Refresh}}
+}
+
+func (k AuditKeys) help(l widget.ListKeys) ([]key.Binding, [][]key.Binding) {
+	return []key.Binding{k.Open, l.Filter, l.Refresh}, [][]key.Binding{scrollGroup(l.ScrollKeys), {k.Open, l.Filter, l.Clear, l.Refresh}}
+}
+
+func (k WebhooksKeys) help(l widget.ListKeys) ([]key.Binding, [][]key.Binding) {
+	return []key.Binding{k.Open, k.Failed, l.Refresh}, [][]key.Binding{scrollGroup(l.ScrollKeys), {k.Open, k.Failed, l.Clear, l.Refresh}}
+}
+
+// scrollGroup is the scroll keys as a help group.
+func scrollGroup(s widget.ScrollKeys) []key.Binding {
+	return []key.Binding{s.Up, s.Down, s.Top, s.Bottom, s.PageUp, s.PageDown}
 }

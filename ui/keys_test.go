@@ -1,9 +1,14 @@
 package ui
 
 import (
+	"fmt"
+	"reflect"
 	"testing"
 
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+
+	"handoff/domain"
 )
 
 // TestTypeAhead: a view opens within the keypress that asks for it, so
@@ -45,5 +50,108 @@ func TestKeysArrivingTogether(t *testing.T) {
 	h.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("no q")})
 	if d.note.Value() != "no q" || h.quit {
 		t.Fatalf("typed text stays text: %q quit %v", d.note.Value(), h.quit)
+	}
+}
+
+// TestNoKeyMeansTwoThings walks every view and step of the workstation and
+// checks that, wherever the analyst is, the bindings live there (the view's
+// own, as its help lists them, and the global ones live over it) share no
+// key; that the footer shows only live bindings; and that every binding of
+// the key map is listed live somewhere, so the check covers them all.
+func TestNoKeyMeansTwoThings(t *testing.T) {
+	w := newWorld(t)
+	queued(w)
+	w.generate(w.y, 2, domain.KindUser, domain.PhaseApproved, 5) // newest: shareable
+	tok := w.mint(w.x, w.y, w.generate(w.x, 1, domain.KindUser, domain.PhaseApproved, 8)[0])
+	h := w.open(w.y, "sam", 120, 40)
+	seen := map[string]bool{}
+	check := func(where string) {
+		t.Helper()
+		m := h.model()
+		short, full := m.focused().Help()
+		live := []key.Binding{m.c.Keys.Global.ForceQuit}
+		for _, g := range append(full, m.globalGroups()...) {
+			live = append(live, g...)
+		}
+		owner := map[string]string{}
+		for _, b := range live {
+			id := bindingID(b)
+			seen[id] = true
+			for _, k := range b.Keys() {
+				if o, ok := owner[k]; ok && o != id {
+					t.Errorf("%s: %q is both %s and %s", where, k, o, id)
+				}
+				owner[k] = id
+			}
+		}
+		for _, b := range short {
+			if owner[b.Keys()[0]] != bindingID(b) {
+				t.Errorf("%s: the footer shows %s, which is not live", where, bindingID(b))
+			}
+		}
+	}
+	steps := []struct {
+		keys        []string
+		where, page string
+	}{
+		{nil, "Sessions", "sessionsTab"},
+		{[]string{"/"}, "the filter prompt", "sessionsTab"},
+		{[]string{"esc", "enter"}, "a finished session", "detailPage"},
+		{[]string{"s"}, "share: partner", "sharePage"},
+		{[]string{"enter"}, "share: lifetime", "sharePage"},
+		{[]string{"down", "down", "enter"}, "share: custom lifetime", "sharePage"},
+		{[]string{"15m", "enter"}, "share: confirm", "sharePage"},
+		{[]string{"y"}, "share: done", "sharePage"},
+		{[]string{"esc", "esc", "2"}, "Queue", "queueTab"},
+		{[]string{"enter"}, "a case in review", "detailPage"},
+		{[]string{"d"}, "decline: reason", "decidePage"},
+		{[]string{"tab"}, "decline: note", "decidePage"},
+		{[]string{"no", "tab", "1", "enter"}, "decline: confirm", "decidePage"},
+		{[]string{"n", "esc", "esc", "i"}, "import: token", "importPage"},
+		{[]string{tok, "enter"}, "import: workflow", "importPage"},
+		{[]string{"enter"}, "import: details", "importPage"},
+		{[]string{"tab"}, "import: trust_review", "importPage"},
+		{[]string{"enter"}, "import: confirm", "importPage"},
+		{[]string{"y"}, "import: done", "importPage"},
+		{[]string{"esc", "3"}, "Tokens", "tokensTab"},
+		{[]string{"4"}, "Audit", "auditTab"},
+		{[]string{"enter"}, "an audit event", "textPage"},
+		{[]string{"esc", "5"}, "Webhooks", "webhooksTab"},
+		{[]string{"A"}, "switch application", "appsPage"},
+	}
+	for _, st := range steps {
+		for _, k := range st.keys {
+			if len([]rune(k)) > 1 && keyMsg(k).Type == keyMsg("x").Type {
+				h.typeText(k)
+			} else {
+				h.press(k)
+			}
+		}
+		if got := fmt.Sprintf("%T", h.top()); got != "*ui."+st.page {
+			t.Fatalf("%s: did not get there, on %s (%s)", st.where, got, h.status().text)
+		}
+		check(st.where)
+	}
+	var unseen []string
+	eachBinding(reflect.ValueOf(*DefaultKeyMap()), func(b key.Binding) {
+		if !seen[bindingID(b)] {
+			unseen = append(unseen, bindingID(b))
+		}
+	})
+	if len(unseen) > 0 {
+		t.Errorf("bindings never live in any view's help: %v", unseen)
+	}
+}
+
+func bindingID(b key.Binding) string { return fmt.Sprintf("%v %q", b.Keys(), b.Help().Desc) }
+
+// eachBinding calls fn for every key.Binding in a (nested) key map struct.
+func eachBinding(v reflect.Value, fn func(key.Binding)) {
+	if b, ok := v.Interface().(key.Binding); ok {
+		fn(b)
+		return
+	}
+	for i := 0; i < v.NumField(); i++ {
+		eachBinding(v.Field(i), fn)
 	}
 }

@@ -37,7 +37,8 @@ func (t *listTab[T]) Refresh(set *changeSet, shown bool) tea.Cmd {
 
 func (t *listTab[T]) Help() ([]key.Binding, [][]key.Binding) {
 	if t.list.Filtering() {
-		return filterHelp()
+		k := t.c.Keys.List
+		return []key.Binding{k.Apply, k.Cancel}, [][]key.Binding{{k.Apply, k.Cancel}}
 	}
 	return t.short, t.full
 }
@@ -55,11 +56,5 @@ func (t *listTab[T]) Update(msg tea.Msg) tea.Cmd {
 // listConfig is the part of a list tab's widget.ListingConfig that comes
 // from the program: styles, keys, where reads run and how failures show.
 func listConfig[T any](c *Common, what string) widget.ListingConfig[T] {
-	return widget.ListingConfig[T]{Styles: c.Styles.Listing, Keys: c.listKeys(), What: what, Run: c.run, Fail: c.failure}
-}
-
-func filterHelp() ([]key.Binding, [][]key.Binding) {
-	apply := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply filter"))
-	cancel := key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
-	return []key.Binding{apply, cancel}, [][]key.Binding{{apply, cancel}}
+	return widget.ListingConfig[T]{Styles: c.Styles.Listing, Keys: c.Keys.List, What: what, Run: c.run, Fail: c.failure}
 }

@@ -153,7 +153,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.resize(msg.Width, msg.Height)
 		return m, nil
 	case tea.KeyMsg:
-		if msg.String() != "ctrl+c" && m.awaiting() && len(m.held) < maxHeldKeys {
+		if !key.Matches(msg, m.c.Keys.Global.ForceQuit) && m.awaiting() && len(m.held) < maxHeldKeys {
 			m.held = append(m.held, msg)
 			return m, nil
 		}
@@ -320,8 +320,8 @@ func (m *Model) focused() page {
 }
 
 func (m *Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
-	k := m.c.Keys
-	if msg.String() == "ctrl+c" {
+	g := m.c.Keys.Global
+	if key.Matches(msg, g.ForceQuit) {
 		return m, m.quit()
 	}
 	top := m.focused()
@@ -333,33 +333,43 @@ func (m *Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	switch {
-	case key.Matches(msg, k.Quit):
+	case key.Matches(msg, g.Quit):
 		return m, m.quit()
-	case key.Matches(msg, k.Help):
+	case key.Matches(msg, g.Help):
 		m.fullHelp = true
 		return m, nil
 	}
 	if len(m.stack) == 0 {
+		for i, b := range []key.Binding{g.Tab1, g.Tab2, g.Tab3, g.Tab4, g.Tab5} {
+			if key.Matches(msg, b) {
+				return m, m.showTab(i)
+			}
+		}
 		switch {
-		case key.Matches(msg, k.SwitchApp):
+		case key.Matches(msg, g.SwitchApp):
 			return m, m.open(newAppsPage(m.c))
-		case key.Matches(msg, k.Tab1):
-			return m, m.showTab(0)
-		case key.Matches(msg, k.Tab2):
-			return m, m.showTab(1)
-		case key.Matches(msg, k.Tab3):
-			return m, m.showTab(2)
-		case key.Matches(msg, k.Tab4):
-			return m, m.showTab(3)
-		case key.Matches(msg, k.Tab5):
-			return m, m.showTab(4)
-		case key.Matches(msg, k.NextTab):
+		case key.Matches(msg, g.NextTab):
 			return m, m.showTab((m.active + 1) % len(m.tabs))
-		case key.Matches(msg, k.PrevTab):
+		case key.Matches(msg, g.PrevTab):
 			return m, m.showTab((m.active + len(m.tabs) - 1) % len(m.tabs))
 		}
 	}
 	return m, tea.Batch(top.Update(msg), m.startSpinner())
+}
+
+// globalGroups are the global bindings live in the focused view, as help
+// groups: none while a field has the keyboard (but ForceQuit, which `?`
+// does not list), Help and Quit over any view, and the tab keys over the
+// tabs.
+func (m *Model) globalGroups() [][]key.Binding {
+	g := m.c.Keys.Global
+	switch {
+	case m.focused().Capturing():
+		return nil
+	case len(m.stack) > 0:
+		return [][]key.Binding{{g.Help, g.Quit}}
+	}
+	return [][]key.Binding{{g.Tab1, g.Tab2, g.Tab3, g.Tab4, g.Tab5}, {g.NextTab, g.PrevTab, g.SwitchApp, g.Help, g.Quit}}
 }
 
 func (m *Model) showTab(i int) tea.Cmd {

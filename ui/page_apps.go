@@ -56,7 +56,7 @@ func (p *appsPage) Refresh(set *changeSet) tea.Cmd {
 }
 
 func (p *appsPage) Help() ([]key.Binding, [][]key.Binding) {
-	k := p.c.Keys
+	k := p.c.Keys.Dialog
 	s := []key.Binding{k.Up, k.Down, k.Submit, k.Back}
 	return s, [][]key.Binding{s}
 }
@@ -90,7 +90,7 @@ func (p *appsPage) Update(msg tea.Msg) tea.Cmd {
 		p.list = widget.NewList(names, at)
 		p.list.Notes = notes
 	case tea.KeyMsg:
-		k := p.c.Keys
+		k := p.c.Keys.Dialog
 		switch {
 		case key.Matches(msg, k.Back):
 			return p.c.pop()
@@ -114,9 +114,9 @@ func (p *appsPage) Update(msg tea.Msg) tea.Cmd {
 }
 
 func (p *appsPage) View() string {
-	st := p.c.Styles
+	st, k := p.c.Styles, p.c.Keys.Dialog
 	d := widget.Dialog{Title: "Work in another application", Error: p.err,
-		Hint: hints(p.c.Keys.Up, p.c.Keys.Down, p.c.Keys.Submit, p.c.Keys.Back)}
+		Hint: hints(k.Up, k.Down, k.Submit, k.Back)}
 	if p.list == nil {
 		d.Body = st.Muted.Render("loading…")
 	} else {

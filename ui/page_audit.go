@@ -37,10 +37,8 @@ type chainMsg struct {
 
 func newAuditTab(c *Common) *auditTab {
 	t := &auditTab{}
-	k := c.Keys
-	t.listTab = listTab[domain.AuditEvent]{c: c, changes: auditChanges, handle: t.handle,
-		short: []key.Binding{k.Open, k.Filter, k.Refresh},
-		full:  [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown}, {k.Open, k.Filter, k.Back, k.Refresh}}}
+	t.listTab = listTab[domain.AuditEvent]{c: c, changes: auditChanges, handle: t.handle}
+	t.short, t.full = c.Keys.Audit.help(c.Keys.List)
 	cfg := listConfig[domain.AuditEvent](c, "the audit trail")
 	cfg.Columns = []widget.Column{
 		{Title: "seq", Width: 5, Right: true},
@@ -108,7 +106,7 @@ func (t *auditTab) handle(msg tea.Msg) tea.Cmd {
 	case changedMsg:
 		t.list.MarkStale()
 	case tea.KeyMsg:
-		if key.Matches(msg, t.c.Keys.Open) {
+		if key.Matches(msg, t.c.Keys.Audit.Open) {
 			if e, ok := t.list.Selected(); ok {
 				return t.c.push(newTextPage(t.c, fmt.Sprintf("Event %d", e.Seq), eventText(t.c, e)))
 			}

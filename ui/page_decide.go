@@ -132,14 +132,16 @@ func (p *decidePage) SetSize(w, h int) {
 }
 
 func (p *decidePage) Help() ([]key.Binding, [][]key.Binding) {
-	k := p.c.Keys
+	k := p.c.Keys.Dialog
 	if p.confirm {
 		return []key.Binding{k.Confirm, k.Cancel}, [][]key.Binding{{k.Confirm, k.Cancel}}
 	}
-	submit := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", strings.ToLower(p.verb())))
+	submit := k.Submit
+	submit.SetHelp("enter", strings.ToLower(p.verb()))
 	short := []key.Binding{submit, k.NextField, k.Back}
 	if p.decline && !p.onNote {
 		short = append([]key.Binding{k.Up, k.Down}, short...)
+		return short, [][]key.Binding{append(short, k.Pick)}
 	}
 	return short, [][]key.Binding{short}
 }
@@ -173,13 +175,13 @@ func (p *decidePage) Update(msg tea.Msg) tea.Cmd {
 }
 
 func (p *decidePage) handleFormKey(msg tea.KeyMsg) tea.Cmd {
-	k := p.c.Keys
-	switch msg.String() {
-	case "esc":
+	k := p.c.Keys.Dialog
+	switch {
+	case key.Matches(msg, k.Back):
 		return p.close()
-	case "enter":
+	case key.Matches(msg, k.Submit):
 		return p.submit()
-	case "tab", "shift+tab":
+	case key.Matches(msg, k.NextField):
 		if p.decline {
 			p.onNote = !p.onNote
 			if p.onNote {
@@ -202,9 +204,9 @@ func (p *decidePage) handleFormKey(msg tea.KeyMsg) tea.Cmd {
 		}
 	case key.Matches(msg, k.Down):
 		p.reasons.Down()
-	default:
-		if n := msg.String(); len(n) == 1 && n[0] >= '1' && int(n[0]-'0') <= len(DeclineReasons) {
-			p.reasons.Cursor = int(n[0] - '1')
+	case key.Matches(msg, k.Pick):
+		if n := int(msg.Runes[0] - '1'); n < len(p.reasons.Items) {
+			p.reasons.Cursor = n
 		}
 	}
 	return nil
@@ -233,7 +235,7 @@ func (p *decidePage) submit() tea.Cmd {
 }
 
 func (p *decidePage) handleConfirmKey(msg tea.KeyMsg) tea.Cmd {
-	k := p.c.Keys
+	k := p.c.Keys.Dialog
 	switch {
 	case key.Matches(msg, k.Confirm):
 		return p.decide()
@@ -274,7 +276,7 @@ func (p *decidePage) decide() tea.Cmd {
 
 func (p *decidePage) View() string {
 	st := p.c.Styles
-	k := p.c.Keys
+	k := p.c.Keys.Dialog
 	inner := widget.InnerWidth(p.w)
 	d := widget.Dialog{Title: p.verb() + " session " + sessionLabel(p.sess), Error: p.err}
 	if d.Error == "" && p.ownClaim && !p.claim.held && p.claim.refusal != "" {

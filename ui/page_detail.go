@@ -123,7 +123,7 @@ func (p *detailPage) SetSize(w, h int) {
 }
 
 func (p *detailPage) Help() ([]key.Binding, [][]key.Binding) {
-	k := p.c.Keys
+	k := p.c.Keys.Detail
 	var acts []key.Binding
 	if p.current().Status.Finished() {
 		acts = append(acts, k.Share)
@@ -133,7 +133,7 @@ func (p *detailPage) Help() ([]key.Binding, [][]key.Binding) {
 	}
 	short := append(acts, k.Back, k.Down, k.PageDown, k.Next)
 	acts = append(acts, k.Next)
-	return short, [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown}, append([]key.Binding{k.Back, k.Refresh}, acts...)}
+	return short, [][]key.Binding{scrollGroup(k.ScrollKeys), append([]key.Binding{k.Back, k.Refresh}, acts...)}
 }
 
 // current is the freshest copy of the session held.
@@ -223,14 +223,14 @@ func (p *detailPage) Refresh(set *changeSet) tea.Cmd {
 }
 
 func (p *detailPage) handleKey(msg tea.KeyMsg) tea.Cmd {
-	k := p.c.Keys
+	k := p.c.Keys.Detail
 	s := p.current()
 	switch {
 	case key.Matches(msg, k.Back):
 		return tea.Batch(p.claim.release(), p.c.pop())
 	case key.Matches(msg, k.Next):
 		return tea.Batch(p.c.pop(), p.c.push(newNextCasePage(p.c, p)))
-	case scroll(&p.vp, k, msg):
+	case scroll(&p.vp, k.ScrollKeys, msg):
 	case key.Matches(msg, k.Refresh):
 		return p.load()
 	case key.Matches(msg, k.Share):

@@ -80,7 +80,7 @@ func (p *importPage) SetSize(w, h int) {
 }
 
 func (p *importPage) Help() ([]key.Binding, [][]key.Binding) {
-	k := p.c.Keys
+	k := p.c.Keys.Dialog
 	var short []key.Binding
 	switch p.step {
 	case importToken:
@@ -93,6 +93,7 @@ func (p *importPage) Help() ([]key.Binding, [][]key.Binding) {
 		short = []key.Binding{k.Confirm, k.Cancel}
 	case importDone:
 		short = []key.Binding{k.Back}
+		return short, [][]key.Binding{{k.Back, k.Close}}
 	}
 	return short, [][]key.Binding{short}
 }
@@ -151,13 +152,13 @@ func (p *importPage) handlePeeked(msg peekedMsg) tea.Cmd {
 }
 
 func (p *importPage) handleKey(msg tea.KeyMsg) tea.Cmd {
-	k := p.c.Keys
+	k := p.c.Keys.Dialog
 	switch p.step {
 	case importToken:
-		switch msg.String() {
-		case "esc":
+		switch {
+		case key.Matches(msg, k.Back):
 			return p.c.pop()
-		case "enter":
+		case key.Matches(msg, k.Submit):
 			return p.peek()
 		}
 		var cmd tea.Cmd
@@ -190,7 +191,7 @@ func (p *importPage) handleKey(msg tea.KeyMsg) tea.Cmd {
 			}
 		}
 	case importDone:
-		if key.Matches(msg, k.Back) || key.Matches(msg, k.Open) {
+		if key.Matches(msg, k.Back) || key.Matches(msg, k.Close) {
 			return p.c.pop()
 		}
 	}
@@ -198,12 +199,13 @@ func (p *importPage) handleKey(msg tea.KeyMsg) tea.Cmd {
 }
 
 func (p *importPage) handleDetailsKey(msg tea.KeyMsg) tea.Cmd {
-	switch msg.String() {
-	case "esc":
+	k := p.c.Keys.Dialog
+	switch {
+	case key.Matches(msg, k.Back):
 		p.vendor.Blur()
 		p.step = importWorkflow
 		return nil
-	case "enter":
+	case key.Matches(msg, k.Submit):
 		if err := domain.ValidateVendorData(strings.TrimSpace(p.vendor.Value())); err != nil {
 			p.err = err.Error()
 			return nil
@@ -211,7 +213,7 @@ func (p *importPage) handleDetailsKey(msg tea.KeyMsg) tea.Cmd {
 		p.vendor.Blur()
 		p.step, p.err = importConfirm, ""
 		return nil
-	case "tab", "shift+tab":
+	case key.Matches(msg, k.NextField):
 		p.onTrust = !p.onTrust
 		if p.onTrust {
 			p.vendor.Blur()
@@ -220,7 +222,7 @@ func (p *importPage) handleDetailsKey(msg tea.KeyMsg) tea.Cmd {
 		return p.vendor.Focus()
 	}
 	if p.onTrust {
-		if key.Matches(msg, p.c.Keys.Toggle) {
+		if key.Matches(msg, k.Toggle) {
 			p.trust = !p.trust
 		}
 		return nil
@@ -265,7 +267,7 @@ func (p *importPage) doImport() tea.Cmd {
 
 func (p *importPage) View() string {
 	st := p.c.Styles
-	k := p.c.Keys
+	k := p.c.Keys.Dialog
 	d := widget.Dialog{Title: "Import a share token into " + clean(p.c.App.Name), Error: p.err}
 	switch p.step {
 	case importToken:

@@ -43,11 +43,8 @@ const ageEvery = 30 * time.Second
 
 func newQueueTab(c *Common) *queueTab {
 	t := &queueTab{}
-	k := c.Keys
-	t.listTab = listTab[queueCase]{c: c, changes: queueChanges, handle: t.handle,
-		short: []key.Binding{k.Open, k.Next, k.Approve, k.Decline, k.Import, k.Filter},
-		full: [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown},
-			{k.Open, k.Next, k.Approve, k.Decline, k.Import, k.Refresh}, {k.Filter, k.Back}}}
+	t.listTab = listTab[queueCase]{c: c, changes: queueChanges, handle: t.handle}
+	t.short, t.full = c.Keys.Queue.help(c.Keys.List)
 	cfg := listConfig[queueCase](c, "the queue")
 	cfg.Columns = []widget.Column{
 		{Title: "#", Width: 7, Right: true},
@@ -160,7 +157,7 @@ func (t *queueTab) heldByOther(s queueCase) (review.ClaimInfo, bool) {
 }
 
 func (t *queueTab) handleKey(msg tea.KeyMsg) tea.Cmd {
-	k := t.c.Keys
+	k := t.c.Keys.Queue
 	switch {
 	case key.Matches(msg, k.Open):
 		if s, ok := t.list.Selected(); ok {

@@ -109,12 +109,8 @@ type sessionsTab struct {
 
 func newSessionsTab(c *Common) *sessionsTab {
 	t := &sessionsTab{}
-	k := c.Keys
-	t.listTab = listTab[domain.Session]{c: c, changes: sessionChanges, handle: t.handle,
-		short: []key.Binding{k.Open, k.Share, k.Filter, k.Status, k.Kind, k.SwitchApp},
-		full: [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown},
-			{k.Open, k.Share, k.Refresh},
-			{k.Filter, k.Status, k.Kind, k.Back}}}
+	t.listTab = listTab[domain.Session]{c: c, changes: sessionChanges, handle: t.handle}
+	t.short, t.full = c.Keys.Sessions.help(c.Keys.Global, c.Keys.List)
 	cfg := listConfig[domain.Session](c, "sessions")
 	cfg.Columns = []widget.Column{
 		{Title: "#", Width: 7, Right: true},
@@ -180,7 +176,7 @@ func (t *sessionsTab) row(s domain.Session) widget.Row {
 }
 
 func (t *sessionsTab) handleKey(msg tea.KeyMsg) tea.Cmd {
-	k := t.c.Keys
+	k := t.c.Keys.Sessions
 	switch {
 	case key.Matches(msg, k.Open):
 		if s, ok := t.list.Selected(); ok {

@@ -107,7 +107,7 @@ func (p *sharePage) Init() tea.Cmd {
 }
 
 func (p *sharePage) Help() ([]key.Binding, [][]key.Binding) {
-	k := p.c.Keys
+	k := p.c.Keys.Dialog
 	var short []key.Binding
 	switch p.step {
 	case sharePartner, shareTTL:
@@ -118,6 +118,7 @@ func (p *sharePage) Help() ([]key.Binding, [][]key.Binding) {
 		short = []key.Binding{k.Confirm, k.Cancel}
 	case shareDone:
 		short = []key.Binding{k.Copy, k.Back}
+		return short, [][]key.Binding{append(short, k.Close)}
 	}
 	return short, [][]key.Binding{short}
 }
@@ -168,7 +169,7 @@ func (p *sharePage) Update(msg tea.Msg) tea.Cmd {
 }
 
 func (p *sharePage) handleKey(msg tea.KeyMsg) tea.Cmd {
-	k := p.c.Keys
+	k := p.c.Keys.Dialog
 	if p.step == shareCustom {
 		return p.handleCustomKey(msg)
 	}
@@ -212,7 +213,7 @@ func (p *sharePage) handleKey(msg tea.KeyMsg) tea.Cmd {
 		if key.Matches(msg, k.Copy) {
 			return copyToClipboard(p.c.Out, p.minted.Token, "Share token copied to the clipboard (OSC 52).")
 		}
-		if key.Matches(msg, k.Open) {
+		if key.Matches(msg, k.Close) {
 			return p.c.pop()
 		}
 	}
@@ -220,12 +221,13 @@ func (p *sharePage) handleKey(msg tea.KeyMsg) tea.Cmd {
 }
 
 func (p *sharePage) handleCustomKey(msg tea.KeyMsg) tea.Cmd {
-	switch msg.String() {
-	case "esc":
+	k := p.c.Keys.Dialog
+	switch {
+	case key.Matches(msg, k.Back):
 		p.custom.Blur()
 		p.step, p.err = shareTTL, ""
 		return nil
-	case "enter":
+	case key.Matches(msg, k.Submit):
 		sec, err := parseTTL(p.custom.Value())
 		if err != nil {
 			p.err = err.Error()
@@ -300,7 +302,7 @@ func (p *sharePage) View() string {
 	st := p.c.Styles
 	inner := widget.InnerWidth(p.w)
 	d := widget.Dialog{Title: "Share session " + sessionLabel(p.sess), Error: p.err}
-	k := p.c.Keys
+	k := p.c.Keys.Dialog
 	switch p.step {
 	case sharePartner:
 		d.Body = "Partner application (the token works only for it):\n\n"

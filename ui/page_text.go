@@ -4,6 +4,8 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
+
+	"handoff/ui/widget"
 )
 
 // textPage shows a block of text (an audit event) in a scrolling view.
@@ -30,8 +32,8 @@ func (p *textPage) SetSize(w, h int) {
 }
 
 func (p *textPage) Help() ([]key.Binding, [][]key.Binding) {
-	k := p.c.Keys
-	return []key.Binding{k.Back, k.Down, k.Up}, [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown, k.Back}}
+	k := p.c.Keys.Text
+	return []key.Binding{k.Close, k.Down, k.Up}, [][]key.Binding{append(scrollGroup(k.ScrollKeys), k.Close)}
 }
 
 func (p *textPage) Update(msg tea.Msg) tea.Cmd {
@@ -39,19 +41,19 @@ func (p *textPage) Update(msg tea.Msg) tea.Cmd {
 	if !ok {
 		return nil
 	}
-	k := p.c.Keys
+	k := p.c.Keys.Text
 	switch {
-	case key.Matches(km, k.Back), key.Matches(km, k.Open):
+	case key.Matches(km, k.Close):
 		return p.c.pop()
 	default:
-		scroll(&p.vp, k, km)
+		scroll(&p.vp, k.ScrollKeys, km)
 	}
 	return nil
 }
 
 // scroll moves a viewport by the navigation keys; it reports whether msg
 // was one of them.
-func scroll(vp *viewport.Model, k *KeyMap, msg tea.KeyMsg) bool {
+func scroll(vp *viewport.Model, k widget.ScrollKeys, msg tea.KeyMsg) bool {
 	switch {
 	case key.Matches(msg, k.Up):
 		vp.LineUp(1)

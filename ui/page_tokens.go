@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
@@ -22,10 +21,8 @@ type tokensTab struct {
 
 func newTokensTab(c *Common) *tokensTab {
 	t := &tokensTab{}
-	k := c.Keys
-	t.listTab = listTab[review.TokenInfo]{c: c, changes: tokenChanges, handle: t.handle,
-		short: []key.Binding{k.Down, k.Up, k.Filter, k.Refresh},
-		full:  [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown}, {k.Filter, k.Back, k.Refresh}}}
+	t.listTab = listTab[review.TokenInfo]{c: c, changes: tokenChanges, handle: t.handle}
+	t.short, t.full = tokensHelp(c.Keys.List)
 	cfg := listConfig[review.TokenInfo](c, "tokens")
 	cfg.Columns = []widget.Column{
 		{Title: "partner", Width: 12, Flex: 1},

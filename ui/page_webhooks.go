@@ -39,10 +39,8 @@ func (webhooksPollMsg) shownOnly() {}
 
 func newWebhooksTab(c *Common) *webhooksTab {
 	t := &webhooksTab{}
-	k := c.Keys
-	t.listTab = listTab[review.DeliveryInfo]{c: c, changes: sessionChanges, handle: t.handle,
-		short: []key.Binding{k.Open, k.Failed, k.Refresh},
-		full:  [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown}, {k.Open, k.Failed, k.Back, k.Refresh}}}
+	t.listTab = listTab[review.DeliveryInfo]{c: c, changes: sessionChanges, handle: t.handle}
+	t.short, t.full = c.Keys.Webhooks.help(c.Keys.List)
 	cfg := listConfig[review.DeliveryInfo](c, "webhook deliveries")
 	cfg.Keys.Filter = key.Binding{} // no prompt
 	cfg.Columns = []widget.Column{
@@ -79,7 +77,7 @@ func (t *webhooksTab) Activate() tea.Cmd {
 }
 
 func (t *webhooksTab) handle(msg tea.Msg) tea.Cmd {
-	k := t.c.Keys
+	k := t.c.Keys.Webhooks
 	switch msg := msg.(type) {
 	case webhooksPollMsg:
 		// Only while the tab is shown (shownOnly); a chain that was

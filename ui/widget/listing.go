@@ -49,14 +49,19 @@ type Query struct {
 	Limit  int
 }
 
+// ScrollKeys move through a list or a page of text.
+type ScrollKeys struct {
+	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
+}
+
 // ListKeys are the bindings a Listing acts on.
 type ListKeys struct {
-	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
-	Filter                                  key.Binding // opens the prompt
-	Clear                                   key.Binding // clears the filter applied
-	Refresh                                 key.Binding // reads again from the top
-	Apply                                   key.Binding // in the prompt: apply its text
-	Cancel                                  key.Binding // in the prompt: close it, keeping the filter
+	ScrollKeys
+	Filter  key.Binding // opens the prompt
+	Clear   key.Binding // clears the filter applied
+	Refresh key.Binding // reads again from the top
+	Apply   key.Binding // in the prompt: apply its text
+	Cancel  key.Binding // in the prompt: close it, keeping the filter
 }
 
 // ListingStyles are the styles a Listing draws with.

@@ -70,8 +70,8 @@ func staticInput() textinput.Model {
 
 func testKeys() ListKeys {
 	b := func(keys ...string) key.Binding { return key.NewBinding(key.WithKeys(keys...)) }
-	return ListKeys{Up: b("up", "k"), Down: b("down", "j"), PageUp: b("pgup"), PageDown: b("pgdown"),
-		Top: b("g"), Bottom: b("G"), Filter: b("/"), Clear: b("esc"), Refresh: b("r"),
+	return ListKeys{ScrollKeys: ScrollKeys{Up: b("up", "k"), Down: b("down", "j"), PageUp: b("pgup"), PageDown: b("pgdown"),
+		Top: b("g"), Bottom: b("G")}, Filter: b("/"), Clear: b("esc"), Refresh: b("r"),
 		Apply: b("enter"), Cancel: b("esc")}
 }
 
