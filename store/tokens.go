@@ -70,7 +70,9 @@ type TokenListing struct {
 	ImportedAt    *time.Time `db:"imported_at"`
 }
 
-// ListShareTokens lists tokens minted by app, newest first.
+// ListShareTokens lists tokens minted by app, newest first; tokens minted
+// in the same instant by the session number, newest first (without it
+// their order would depend on the plan).
 func ListShareTokens(ctx context.Context, q Queryer, app uuid.UUID, limit int) ([]TokenListing, error) {
 	var rows []TokenListing
 	err := q.SelectContext(ctx, &rows, `SELECT t.application_id, t.token_id, t.session_id, t.session_kind, t.for_application_id,
@@ -80,7 +82,7 @@ func ListShareTokens(ctx context.Context, q Queryer, app uuid.UUID, limit int) (
 		JOIN applications a ON a.application_id = t.for_application_id
 		LEFT JOIN sessions s ON s.application_id = t.application_id AND s.session_id = t.session_id
 		LEFT JOIN imports i ON i.application_id = t.for_application_id AND i.token_id = t.token_id
-		WHERE t.application_id = $1 ORDER BY t.created_at DESC LIMIT $2`, app, limit)
+		WHERE t.application_id = $1 ORDER BY t.created_at DESC, s.session_number DESC NULLS LAST LIMIT $2`, app, limit)
 	return rows, mapErr(err)
 }
 
