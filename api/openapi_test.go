@@ -124,7 +124,8 @@ func TestEveryDocumentedPathAnswers(t *testing.T) {
 		switch {
 		case public && res.StatusCode >= 400 && res.StatusCode != 503:
 			t.Errorf("%s %s: %d, want a public answer", method, concrete, res.StatusCode)
-		case !public && res.StatusCode != 401:
+		case !public && res.StatusCode != 401 && res.StatusCode != 429:
+			// 429: past the failed-authentication burst, still an authenticated route.
 			t.Errorf("%s %s without a key: %d, want 401", method, concrete, res.StatusCode)
 		}
 	}

@@ -104,10 +104,11 @@ func (s *Server) updateStatus(w http.ResponseWriter, r *http.Request, caller dom
 	if body.Comment != nil {
 		comment = *body.Comment
 	}
-	if _, err := s.svc.Decide(r.Context(), caller, id, *body.NewStatus, comment); err != nil {
+	sess, err := s.svc.Decide(r.Context(), caller, id, *body.NewStatus, comment)
+	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"session_id": id})
+	writeJSON(w, http.StatusOK, map[string]any{"session_id": id, "session_kind": sess.Kind})
 	return nil
 }
 

@@ -49,6 +49,24 @@ func SessionJSON(s domain.Session) []byte {
 	}
 	field("shared_from_session", s.SharedFromSession)
 	field("created_at", s.CreatedAt.UTC().Format(time.RFC3339Nano))
+	// Didit's other top-level fields, where handoff has them.
+	if s.ExpiresAt != nil {
+		field("expires_at", s.ExpiresAt.UTC().Format(time.RFC3339Nano))
+	}
+	if d := s.Details; d != nil {
+		field("session_token", d.SessionToken)
+		if d.Callback != "" {
+			field("callback", d.Callback)
+		}
+		for _, kv := range []struct {
+			name string
+			raw  json.RawMessage
+		}{{"metadata", d.Metadata}, {"contact_details", d.ContactDetails}, {"expected_details", d.ExpectedDetails}} {
+			if len(kv.raw) > 0 {
+				field(kv.name, kv.raw)
+			}
+		}
+	}
 	for _, f := range domain.Families(s.Kind) {
 		field(f, s.Checks.Family(f))
 	}

@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/google/uuid"
@@ -19,6 +20,20 @@ type Session struct {
 	Checks            Checks
 	CreatedAt         time.Time
 	ExpiresAt         *time.Time
+	// Details is what POST /v3/session/ was sent; nil for sessions made
+	// otherwise, and unless the reader asked for it.
+	Details *SessionDetails
+}
+
+// SessionDetails are Didit's top-level fields of a session created over
+// the API: the token of its (sandbox) link and what the partner sent.
+// The JSON fields are kept as sent.
+type SessionDetails struct {
+	SessionToken    string
+	Callback        string
+	Metadata        json.RawMessage
+	ContactDetails  json.RawMessage
+	ExpectedDetails json.RawMessage
 }
 
 // Imported reports whether the session is a clone of another application's.
@@ -43,6 +58,9 @@ type Decision struct {
 // ParseDecision accepts the update-status body's new_status: "Approved" or
 // "Declined" (either casing, so a KYB client may send "APPROVED").
 func ParseDecision(newStatus string) (Phase, error) {
+	if newStatus == "Resubmitted" || newStatus == "RESUBMITTED" {
+		return 0, FieldError("new_status", "handoff does not run capture flows, so a session cannot be sent back for resubmission; use Approved or Declined.")
+	}
 	p := Status(newStatus).Phase()
 	if p != PhaseApproved && p != PhaseDeclined {
 		return 0, FieldError("new_status", "must be \"Approved\" or \"Declined\", not %q", newStatus)

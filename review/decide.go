@@ -49,8 +49,8 @@ func (s *Service) decide(ctx context.Context, caller domain.Caller, sessionID uu
 		if err != nil {
 			return err
 		}
-		if !sess.Status.Finished() {
-			return domain.Invalidf("Only finished sessions can be decided (this one is %s).", sess.Status)
+		if p := sess.Status.Phase(); !p.Finished() && p != domain.PhaseAbandoned && p != domain.PhaseExpired {
+			return domain.Invalidf("Only finished, abandoned or expired sessions can be decided (this one is %s).", sess.Status)
 		}
 		if queued && sess.Status.Phase() != domain.PhaseInReview {
 			return domain.Conflictf("This case was already decided: it is %s.", sess.Status)

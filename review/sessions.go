@@ -14,7 +14,12 @@ func (s *Service) Session(ctx context.Context, caller domain.Caller, id uuid.UUI
 	if err := caller.Require(domain.PrivReadSessions); err != nil {
 		return domain.Session{}, err
 	}
-	return store.GetSession(ctx, s.db, caller.ApplicationID, id, false)
+	sess, err := store.GetSession(ctx, s.db, caller.ApplicationID, id, false)
+	if err != nil {
+		return sess, err
+	}
+	sess.Details, err = store.SessionDetailsOf(ctx, s.db, caller.ApplicationID, id)
+	return sess, err
 }
 
 // DeleteSession soft-deletes one of the caller's sessions; tokens minted for

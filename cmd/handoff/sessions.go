@@ -71,6 +71,6 @@ func (a *app) sessionCmd() *cobra.Command {
 	gen.Flags().StringVar(&status, "status", "mixed", "a status (either casing) or mixed")
 	gen.Flags().Uint64Var(&seed, "seed", 1, "random seed: the same seed gives the same people and companies")
 	gen.Flags().BoolVar(&asJSON, "json", false, "print one JSON object per session")
-	cmd.AddCommand(gen)
+	cmd.AddCommand(gen, a.sessionCreateCmd(), a.sessionCompleteCmd())
 	return cmd
 }

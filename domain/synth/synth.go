@@ -75,6 +75,8 @@ type sess struct {
 	kind domain.Kind
 	id   string    // session id used in media URLs
 	at   time.Time // when the session was completed
+	// force, when set, is the outcome of each family (sandbox findings).
+	force []outcome
 }
 
 // outcome is how one check ended.
