@@ -82,12 +82,11 @@ func (s *Service) CreateSession(ctx context.Context, caller domain.Caller, n New
 		if err := announce(ctx, tx, Change{App: caller.ApplicationID, What: ChangeSessionCreated, Session: &sess.ID, By: caller.Actor()}); err != nil {
 			return err
 		}
-		if sess.Number, err = store.NextSessionNumbers(ctx, tx, caller.ApplicationID, 1); err != nil {
+		row := store.NewSession{Session: sess}
+		if err := store.InsertSession(ctx, tx, &row); err != nil {
 			return err
 		}
-		if err := store.InsertSession(ctx, tx, store.NewSession{Session: sess}); err != nil {
-			return err
-		}
+		sess.Number = row.Number
 		if err := store.InsertSessionDetails(ctx, tx, caller.ApplicationID, sess.ID, *sess.Details); err != nil {
 			return err
 		}
