@@ -52,3 +52,9 @@ func (s *Service) WebhookBacklog(ctx context.Context) (int64, time.Duration, err
 	}
 	return n, max(0, s.now().Sub(oldest)), nil
 }
+
+// AuditLag is how far the audit sequencer is behind: the wait of the
+// oldest event not yet sealed into its application's tree (for metrics).
+func (s *Service) AuditLag(ctx context.Context) (time.Duration, error) {
+	return store.AuditLag(ctx, s.db)
+}

@@ -19,3 +19,14 @@ func WebhookBacklog(ctx context.Context, q Queryer) (int64, time.Time, error) {
 	}
 	return row.N, row.Oldest.Time, nil
 }
+
+// AuditLag is how long the oldest audit event still waiting for the
+// sequencer has waited (zero when none waits), on the database's clock.
+func AuditLag(ctx context.Context, q Queryer) (time.Duration, error) {
+	var secs float64
+	err := q.GetContext(ctx, &secs, `SELECT coalesce(extract(epoch FROM clock_timestamp() - min(queued_at)), 0)::float8 FROM audit_pending`)
+	if err != nil {
+		return 0, mapErr(err)
+	}
+	return time.Duration(max(0, secs) * float64(time.Second)), nil
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -52,7 +53,13 @@ func (sm *serveMetrics) senderConfig(cfg webhook.Config) webhook.Config {
 
 // server registers the scrape-time gauges and listens for scrapes.
 func (sm *serveMetrics) server(a *app, svc *review.Service, sshSessions func() int) (server, error) {
-	sm.m.Watch(metrics.Sources{DB: svc.DB().DB.DB, Backlog: svc.WebhookBacklog, SSHSessions: sshSessions})
+	sm.m.Watch(metrics.Sources{DB: svc.DB().DB.DB, Backlog: svc.WebhookBacklog, SSHSessions: sshSessions,
+		// serve always runs a sequencer (startSequencer), so the lag is
+		// always meaningful here.
+		AuditLag: func(ctx context.Context) (time.Duration, bool, error) {
+			lag, err := svc.AuditLag(ctx)
+			return lag, err == nil, err
+		}})
 	ln, err := net.Listen("tcp", sm.addr)
 	if err != nil {
 		return server{}, fmt.Errorf("listening on %s for --metrics: %w", sm.addr, err)

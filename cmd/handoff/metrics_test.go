@@ -121,6 +121,9 @@ func TestMetricsCountWhatServeDid(t *testing.T) {
 			t.Errorf("%s = %v (present %v), want %v", k, got, ok, v)
 		}
 	}
+	if lag, ok := m["handoff_audit_sequencer_lag_seconds"]; !ok || lag < 0 || lag > 5 {
+		t.Errorf("handoff_audit_sequencer_lag_seconds = %v (present %v)", lag, ok)
+	}
 	for _, k := range []string{`go_sql_open_connections{db_name="handoff"}`, `go_sql_max_open_connections{db_name="handoff"}`,
 		`go_sql_wait_count_total{db_name="handoff"}`} {
 		if _, ok := m[k]; !ok {
