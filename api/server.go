@@ -65,6 +65,7 @@ func New(svc *review.Service, log *slog.Logger, opts ...Option) *Server {
 	s.mux.HandleFunc("POST /v3/session/{$}", s.authed(s.createSession))
 	s.mux.HandleFunc("POST /v3/session/{sessionId}/sandbox/complete/{$}", s.authed(s.completeSandbox))
 	s.mux.HandleFunc("POST /v3/sessions/delete/{$}", s.authed(s.deleteSessions))
+	s.mux.HandleFunc("GET /v3/session/{sessionId}/generate-pdf", s.authed(s.generatePDF))
 	s.mux.HandleFunc("GET /v3/workflows/{$}", s.authed(s.listWorkflows))
 	s.webhookRoutes()
 	s.entityRoutes()

@@ -46,6 +46,9 @@ type Options struct {
 	// renewals, the safety refresh) and the background wait for live
 	// changes, so tests drive time and changes themselves.
 	Static bool
+	// ExportDir is where p on a case writes its PDF; empty is the
+	// system's temporary folder.
+	ExportDir string
 }
 
 // Common is the per-program bundle every page is built with: the review

@@ -63,6 +63,7 @@ type WebhooksKeys struct{ Open, Failed key.Binding }
 type DetailKeys struct {
 	widget.ScrollKeys
 	Back, Refresh, Share, Approve, Decline, Next key.Binding
+	PDF                                          key.Binding
 }
 
 // TextKeys act on a text page (an audit event, a delivery).
@@ -134,7 +135,7 @@ func DefaultKeyMap() *KeyMap {
 		Audit:    AuditKeys{Open: open},
 		Webhooks: WebhooksKeys{Open: open, Failed: b([]string{"f"}, "f", "failed only")},
 		Detail: DetailKeys{ScrollKeys: scroll, Back: back, Refresh: refresh, Share: share,
-			Approve: approve, Decline: decline, Next: next},
+			Approve: approve, Decline: decline, Next: next, PDF: b([]string{"p"}, "p", "save PDF")},
 		Text: TextKeys{ScrollKeys: scroll, Close: b([]string{"esc", "enter"}, "esc", "back")},
 	}
 }

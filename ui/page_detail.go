@@ -133,7 +133,7 @@ func (p *detailPage) Help() ([]key.Binding, [][]key.Binding) {
 	}
 	short := append(acts, k.Back, k.Down, k.PageDown, k.Next)
 	acts = append(acts, k.Next)
-	return short, [][]key.Binding{scrollGroup(k.ScrollKeys), append([]key.Binding{k.Back, k.Refresh}, acts...)}
+	return short, [][]key.Binding{scrollGroup(k.ScrollKeys), append([]key.Binding{k.Back, k.Refresh, k.PDF}, acts...)}
 }
 
 // current is the freshest copy of the session held.
@@ -235,6 +235,8 @@ func (p *detailPage) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return p.load()
 	case key.Matches(msg, k.Share):
 		return shareSession(p.c, s)
+	case key.Matches(msg, k.PDF):
+		return savePDF(p.c, s)
 	case key.Matches(msg, k.Approve), key.Matches(msg, k.Decline):
 		if s.Status.Phase() != domain.PhaseInReview {
 			return cmdOf(statusMsg{text: fmt.Sprintf("Session #%d is %s: only sessions in review are decided here.", s.Number, s.Status), err: true})

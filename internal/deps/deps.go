@@ -7,5 +7,4 @@ package deps
 
 import (
 	_ "github.com/aymanbagabas/go-osc52/v2"
-	_ "github.com/go-pdf/fpdf"
 )
