@@ -263,7 +263,10 @@ func TestSlowSubscriberGetsResync(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i := 0; i < 20; i++ {
+	// Four times the subscriber's buffer, unread: on a loaded machine the
+	// notifications trail the commits, and the buffer must still overflow
+	// before the reading below starts.
+	for i := 0; i < 64; i++ {
 		if err := demo.Generate(ctx, f.svc, demo.Options{App: f.x, Count: 1, Kind: domain.KindUser, Actor: "t"}, func(domain.Session) {}); err != nil {
 			t.Fatal(err)
 		}
