@@ -1,0 +1,140 @@
+package api_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"handoff/webhook"
+	"handoff/webhookverify"
+)
+
+// receiver is a partner's webhook endpoint on 127.0.0.1 that verifies
+// every delivery with webhookverify, as the partner's back end would.
+type receiver struct {
+	t      *testing.T
+	srv    *httptest.Server
+	secret string
+	mu     sync.Mutex
+	events []map[string]any
+}
+
+func newReceiver(t *testing.T) *receiver {
+	rc := &receiver{t: t}
+	rc.srv = httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		rc.mu.Lock()
+		defer rc.mu.Unlock()
+		if err := webhookverify.Verify(rc.secret, r.Header, body, time.Now()); err != nil {
+			t.Errorf("delivery does not verify: %v\n%s", err, body)
+			rw.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		var ev map[string]any
+		json.Unmarshal(body, &ev)
+		for _, seen := range rc.events { // delivery is at least once
+			if seen["event_id"] == ev["event_id"] {
+				return
+			}
+		}
+		rc.events = append(rc.events, ev)
+	}))
+	t.Cleanup(rc.srv.Close)
+	return rc
+}
+
+// statuses waits for n events and lists "session_id status" of each,
+// sorted: deliveries of one session may arrive out of order (the body's
+// timestamp orders them).
+func (rc *receiver) statuses(n int) []string {
+	rc.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		rc.mu.Lock()
+		got := len(rc.events)
+		if got >= n {
+			out := make([]string, got)
+			for i, ev := range rc.events {
+				out[i] = ev["session_id"].(string) + " " + ev["status"].(string)
+			}
+			rc.mu.Unlock()
+			sort.Strings(out)
+			return out
+		}
+		rc.mu.Unlock()
+		if time.Now().After(deadline) {
+			rc.t.Fatalf("%d of %d webhooks arrived within 10 s", got, n)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// A partner tests its whole flow against the sandbox, over HTTP only:
+// create → complete → share → import → reconcile → review, with every
+// status change reaching its webhook receiver signed and verifiable.
+func TestSandboxFlowOverHTTP(t *testing.T) {
+	w := newWorld(t)
+	w.svc.SetPrivateWebhooks(true) // the receivers are on loopback
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); webhook.New(w.db, webhook.Config{AllowPrivate: true}).Run(ctx) }()
+	defer func() { cancel(); <-done }()
+
+	hooks := map[string]*receiver{}
+	for name, a := range map[string]app{"x": w.x, "y": w.y} {
+		rc := newReceiver(t)
+		r := w.do("POST", destinations, a.key, map[string]any{"url": rc.srv.URL + "/didit", "subscribed_events": []string{"status.updated"}})
+		expect(t, r, 201, "destination")
+		rc.mu.Lock()
+		rc.secret = r.str("secret_shared_key")
+		rc.mu.Unlock()
+		hooks[name] = rc
+	}
+
+	// Service X: a session, completed in the sandbox.
+	c := w.do("POST", "/v3/session/", w.x.key, map[string]any{"workflow_id": "wf_x_kyc", "vendor_data": "x-user-1"})
+	expect(t, c, 201, "create")
+	src := c.str("session_id")
+	expect(t, w.do("POST", "/v3/session/"+src+"/sandbox/complete/", w.x.key, map[string]any{"outcome": "Approved"}), 200, "complete")
+	if got := strings.Join(hooks["x"].statuses(2), ","); got != src+" Approved,"+src+" In Progress" {
+		t.Fatalf("X's webhooks: %s", got)
+	}
+
+	// Share, import untrusted, reconcile as after a lost 201, decide.
+	share := w.do("POST", "/v3/session/"+src+"/share/", w.x.key, map[string]any{"for_application_id": w.y.id.String(), "ttl_in_seconds": 600})
+	expect(t, share, 201, "share")
+	imp := w.importAs(w.y, map[string]any{"share_token": share.str("share_token"), "workflow_id": "wf_partner_kyc",
+		"vendor_data": "y-user-9", "trust_review": false})
+	expect(t, imp, 201, "import")
+	clone := imp.str("session_id")
+	if imp.str("status") != "In Review" || imp.str("shared_from_session") != src {
+		t.Fatalf("import: %s", imp.raw)
+	}
+	expectDetail(t, w.importAs(w.y, map[string]any{"share_token": share.str("share_token"), "workflow_id": "wf_partner_kyc"}), 403, "retry")
+	found := w.do("GET", "/v3/sessions/?shared_from_session="+src, w.y.key, nil)
+	if ids := ids(t, found); len(ids) != 1 || ids[0] != clone {
+		t.Fatalf("reconcile: %s", found.raw)
+	}
+	upd := w.do("PATCH", "/v3/session/"+clone+"/update-status/", w.y.key, map[string]any{"new_status": "Declined", "comment": "own review"})
+	expect(t, upd, 200, "decide")
+	if got := strings.Join(hooks["y"].statuses(2), ","); got != clone+" In Review,"+clone+" Declined" {
+		t.Fatalf("Y's webhooks: %s", got)
+	}
+	if u := w.do("GET", "/v3/users/y-user-9/", w.y.key, nil); u.body["last_decision"].(map[string]any)["status"] != "Declined" {
+		t.Fatalf("Y's user: %s", u.raw)
+	}
+	if code, _, pdf := w.getPDF("/v3/session/"+clone+"/generate-pdf", w.y.key); code != 200 || !strings.Contains(pdfText(t, pdf), "own review") {
+		t.Fatalf("case file: %d", code)
+	}
+	// Each receiver heard only its own application's sessions.
+	if got := hooks["x"].statuses(2); len(got) != 2 {
+		t.Fatalf("X heard %v", got)
+	}
+}
