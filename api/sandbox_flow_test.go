@@ -124,7 +124,7 @@ func TestSandboxFlowOverHTTP(t *testing.T) {
 	}
 	upd := w.do("PATCH", "/v3/session/"+clone+"/update-status/", w.y.key, map[string]any{"new_status": "Declined", "comment": "own review"})
 	expect(t, upd, 200, "decide")
-	if got := strings.Join(hooks["y"].statuses(2), ","); got != clone+" In Review,"+clone+" Declined" {
+	if got := strings.Join(hooks["y"].statuses(2), ","); got != clone+" Declined,"+clone+" In Review" {
 		t.Fatalf("Y's webhooks: %s", got)
 	}
 	if u := w.do("GET", "/v3/users/y-user-9/", w.y.key, nil); u.body["last_decision"].(map[string]any)["status"] != "Declined" {
