@@ -19,7 +19,8 @@ const (
 	ActionSessionCreated  = "session.created"
 	ActionTokenMinted     = "share_token.minted"
 	ActionTokenImported   = "share_token.imported" // in the issuer's trail
-	ActionSessionImported = "session.imported"     // in the importer's trail
+	ActionTokenRevoked    = "share_token.revoked"
+	ActionSessionImported = "session.imported" // in the importer's trail
 	ActionStatusChanged   = "session.status_changed"
 	ActionSessionDeleted  = "session.deleted"
 	ActionWebhookChanged  = "webhook.changed"

@@ -1,7 +1,9 @@
 package domain
 
 import (
+	"encoding/json"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -57,9 +59,16 @@ func SignShareToken(claims ShareClaims, key SigningKey) (string, error) {
 // KeyLookup returns the secret of the signing key named kid.
 type KeyLookup func(kid string) ([]byte, error)
 
+// MaxIssuedAtSkew is how far in the future a token's iat may lie: clocks
+// of the processes that mint and import may differ a little, not more.
+const MaxIssuedAtSkew = 60 * time.Second
+
 // ParseShareToken verifies a share token strictly: HS256 only, a known kid,
-// a valid signature, exp required and in the future, every id claim a uuid.
-// Any failure is an unauthorized error that says why.
+// a valid signature, exp and iat present as JSON numbers, exp in the future
+// and iat not more than a minute ahead, every id claim a uuid. Any failure
+// is an unauthorized error that says why. A token without session_kind
+// comes back with an empty kind: the stored record decides it
+// (CheckRecord).
 func ParseShareToken(raw string, keys KeyLookup, now time.Time) (*ShareClaims, error) {
 	if raw == "" {
 		return nil, FieldError("share_token", "This field is required.")
@@ -71,12 +80,12 @@ func ParseShareToken(raw string, keys KeyLookup, now time.Time) (*ShareClaims, e
 	parser := jwt.NewParser(
 		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
 		jwt.WithExpirationRequired(),
-		// iat is not checked against this host's clock: several handoff
-		// processes may mint and import, and a second of skew between
-		// them must not refuse a fresh token. exp decides.
+		// iat is checked below with a minute of leeway, not here: several
+		// handoff processes may mint and import, and a second of skew
+		// between them must not refuse a fresh token.
 		jwt.WithTimeFunc(func() time.Time { return now }),
 	)
-	_, err := parser.ParseWithClaims(raw, &claims, func(t *jwt.Token) (any, error) {
+	tok, err := parser.ParseWithClaims(raw, &claims, func(t *jwt.Token) (any, error) {
 		kid, _ := t.Header["kid"].(string)
 		if kid == "" {
 			return nil, errors.New("no kid header")
@@ -89,11 +98,16 @@ func ParseShareToken(raw string, keys KeyLookup, now time.Time) (*ShareClaims, e
 	case err != nil:
 		return nil, Unauthorizedf("Share token is invalid.")
 	}
-	if claims.SessionKind == "" {
-		claims.SessionKind = KindUser // tokens minted before kinds were embedded
+	if err := numericDates(parser, tok.Raw); err != nil {
+		return nil, err
 	}
-	if _, err := ParseKind(string(claims.SessionKind)); err != nil {
-		return nil, Unauthorizedf("Share token is invalid: unknown session_kind.")
+	if claims.IssuedAt.After(now.Add(MaxIssuedAtSkew)) {
+		return nil, Unauthorizedf("Share token is invalid: issued in the future (iat).")
+	}
+	if claims.SessionKind != "" {
+		if _, err := ParseKind(string(claims.SessionKind)); err != nil {
+			return nil, Unauthorizedf("Share token is invalid: unknown session_kind.")
+		}
 	}
 	if _, err := claims.TokenID(); err != nil {
 		return nil, Unauthorizedf("Share token is invalid: no token id.")
@@ -102,4 +116,58 @@ func ParseShareToken(raw string, keys KeyLookup, now time.Time) (*ShareClaims, e
 		return nil, Unauthorizedf("Share token is invalid: missing ids.")
 	}
 	return &claims, nil
+}
+
+// numericDates insists that exp and iat are JSON numbers: the JWT library
+// also reads a string such as "9999999999" as a date.
+func numericDates(p *jwt.Parser, raw string) error {
+	parts := strings.Split(raw, ".")
+	payload, err := p.DecodeSegment(parts[1])
+	if err != nil {
+		return Unauthorizedf("Share token is invalid.")
+	}
+	var dates struct {
+		Exp, Iat json.RawMessage
+	}
+	if json.Unmarshal(payload, &dates) != nil {
+		return Unauthorizedf("Share token is invalid.")
+	}
+	for _, d := range []struct {
+		name string
+		v    json.RawMessage
+	}{{"exp", dates.Exp}, {"iat", dates.Iat}} {
+		if len(d.v) == 0 || d.v[0] != '-' && (d.v[0] < '0' || d.v[0] > '9') {
+			return Unauthorizedf("Share token is invalid: %s must be a number of seconds.", d.name)
+		}
+	}
+	return nil
+}
+
+// TokenRecord is what handoff stored when it minted a token: the token
+// must agree with it, whatever its signature says, so that whoever holds
+// a signing key still cannot redirect, prolong or revive a token.
+type TokenRecord struct {
+	SessionID        uuid.UUID
+	SessionKind      Kind
+	ForApplicationID uuid.UUID
+	ExpiresAt        time.Time
+	RevokedAt        *time.Time
+}
+
+// CheckRecord refuses a token that disagrees with its stored record, that
+// expired by the record, or that was revoked; a token without
+// session_kind takes the record's.
+func (c *ShareClaims) CheckRecord(rec TokenRecord, now time.Time) error {
+	switch {
+	case rec.RevokedAt != nil:
+		return Unauthorizedf("This share token was revoked.")
+	case rec.SessionID != c.SessionID || rec.ForApplicationID != c.ForApplicationID:
+		return Unauthorizedf("Share token is invalid: it does not match the token that was issued.")
+	case c.SessionKind != "" && c.SessionKind != rec.SessionKind:
+		return Unauthorizedf("Share token is invalid: its session_kind does not match the session.")
+	case !now.Before(rec.ExpiresAt):
+		return Unauthorizedf("Share token has expired; request a new one.")
+	}
+	c.SessionKind = rec.SessionKind
+	return nil
 }

@@ -3,6 +3,7 @@ package domain
 import (
 	"encoding/base64"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -69,13 +70,93 @@ func TestShareTokenRoundTrip(t *testing.T) {
 	}
 }
 
-func TestShareTokenWithoutKindIsUser(t *testing.T) {
+// A token without session_kind (minted before kinds were embedded) is
+// read with no kind; its stored record supplies it.
+func TestShareTokenWithoutKindTakesTheRecords(t *testing.T) {
 	c := validClaims()
 	c.SessionKind = ""
 	raw, _ := SignShareToken(c, testKey)
 	got, err := ParseShareToken(raw, lookup, t0)
-	if err != nil || got.SessionKind != KindUser {
-		t.Fatalf("got %v, %v; want kind user", got, err)
+	if err != nil || got.SessionKind != "" {
+		t.Fatalf("got %v, %v; want no kind yet", got, err)
+	}
+	rec := TokenRecord{SessionID: c.SessionID, SessionKind: KindBusiness, ForApplicationID: c.ForApplicationID, ExpiresAt: t0.Add(time.Hour)}
+	if err := got.CheckRecord(rec, t0); err != nil || got.SessionKind != KindBusiness {
+		t.Fatalf("kind %q, %v; want the record's business", got.SessionKind, err)
+	}
+}
+
+// iat may be at most a minute ahead of this host's clock; exp and iat are
+// JSON numbers, never strings the JWT library would also accept.
+func TestShareTokenDates(t *testing.T) {
+	c := validClaims()
+	raw, _ := SignShareToken(c, testKey)
+	if _, err := ParseShareToken(raw, lookup, t0.Add(-MaxIssuedAtSkew)); err != nil {
+		t.Fatalf("iat a minute ahead is skew, not an attack: %v", err)
+	}
+	if _, err := ParseShareToken(raw, lookup, t0.Add(-MaxIssuedAtSkew-time.Second)); !IsCode(err, CodeUnauthorized) ||
+		!strings.Contains(err.Error(), "future") {
+		t.Fatalf("iat 61 s ahead: %v, want unauthorized naming the future", err)
+	}
+	base := jwt.MapClaims{"session_id": c.SessionID.String(), "session_kind": "user", "jti": c.ID,
+		"from_application_id": c.FromApplicationID.String(), "for_application_id": c.ForApplicationID.String(),
+		"iat": t0.Unix(), "exp": t0.Add(time.Hour).Unix()}
+	with := func(k string, v any) jwt.MapClaims {
+		m := jwt.MapClaims{}
+		for kk, vv := range base {
+			m[kk] = vv
+		}
+		if v == nil {
+			delete(m, k)
+		} else {
+			m[k] = v
+		}
+		return m
+	}
+	if _, err := ParseShareToken(sign(t, base, jwt.SigningMethodHS256, testKey.Secret, "k1"), lookup, t0); err != nil {
+		t.Fatalf("numbers: %v", err)
+	}
+	for name, m := range map[string]jwt.MapClaims{
+		"exp string": with("exp", strconv.FormatInt(t0.Add(time.Hour).Unix(), 10)),
+		"iat string": with("iat", strconv.FormatInt(t0.Unix(), 10)),
+		"iat bool":   with("iat", true),
+		"iat absent": with("iat", nil),
+	} {
+		_, err := ParseShareToken(sign(t, m, jwt.SigningMethodHS256, testKey.Secret, "k1"), lookup, t0)
+		if !IsCode(err, CodeUnauthorized) {
+			t.Errorf("%s: %v, want unauthorized", name, err)
+		}
+	}
+}
+
+// The stored record wins over whatever a validly signed token claims.
+func TestCheckRecord(t *testing.T) {
+	c := validClaims()
+	good := TokenRecord{SessionID: c.SessionID, SessionKind: c.SessionKind, ForApplicationID: c.ForApplicationID,
+		ExpiresAt: t0.Add(time.Hour)}
+	revoked := t0
+	cases := map[string]struct {
+		mutate func(*TokenRecord)
+		want   string
+	}{
+		"matches":         {func(*TokenRecord) {}, ""},
+		"other partner":   {func(r *TokenRecord) { r.ForApplicationID = uuid.New() }, "does not match"},
+		"other session":   {func(r *TokenRecord) { r.SessionID = uuid.New() }, "does not match"},
+		"other kind":      {func(r *TokenRecord) { r.SessionKind = KindUser }, "session_kind"},
+		"stored expiry":   {func(r *TokenRecord) { r.ExpiresAt = t0 }, "expired"},
+		"revoked":         {func(r *TokenRecord) { r.RevokedAt = &revoked }, "This share token was revoked."},
+		"revoked expired": {func(r *TokenRecord) { r.RevokedAt, r.ExpiresAt = &revoked, t0 }, "revoked"},
+	}
+	for name, tc := range cases {
+		rec, claims := good, c
+		tc.mutate(&rec)
+		err := claims.CheckRecord(rec, t0)
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%s: %v", name, err)
+		case tc.want != "" && (!IsCode(err, CodeUnauthorized) || !strings.Contains(err.Error(), tc.want)):
+			t.Errorf("%s: %v, want unauthorized %q", name, err, tc.want)
+		}
 	}
 }
 

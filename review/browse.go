@@ -80,59 +80,6 @@ func (s *Service) Provenance(ctx context.Context, caller domain.Caller, sessionI
 	return p, nil
 }
 
-// TokenState is where a minted token stands.
-type TokenState string
-
-const (
-	TokenActive   TokenState = "active"
-	TokenExpired  TokenState = "expired"
-	TokenImported TokenState = "imported"
-)
-
-// TokenInfo is one token minted by the caller's application.
-type TokenInfo struct {
-	TokenID       uuid.UUID
-	SessionID     uuid.UUID
-	SessionNumber int64
-	SessionKind   domain.Kind
-	Partner       string
-	PartnerID     uuid.UUID
-	MintedBy      string
-	MintedAt      time.Time
-	ExpiresAt     time.Time
-	ImportedAt    *time.Time
-	State         TokenState
-}
-
-// Tokens lists the tokens the caller's application minted, newest first.
-func (s *Service) Tokens(ctx context.Context, caller domain.Caller, limit int) ([]TokenInfo, error) {
-	if err := caller.Require(domain.PrivReadSessions); err != nil {
-		return nil, err
-	}
-	if limit <= 0 || limit > 1000 {
-		limit = 500
-	}
-	rows, err := store.ListShareTokens(ctx, s.db, caller.ApplicationID, limit)
-	if err != nil {
-		return nil, err
-	}
-	now := s.now()
-	out := make([]TokenInfo, len(rows))
-	for i, r := range rows {
-		state := TokenActive
-		switch {
-		case r.ImportedAt != nil:
-			state = TokenImported
-		case !now.Before(r.ExpiresAt):
-			state = TokenExpired
-		}
-		out[i] = TokenInfo{TokenID: r.ID, SessionID: r.SessionID, SessionNumber: r.SessionNumber,
-			SessionKind: domain.Kind(r.SessionKind), Partner: r.PartnerName, PartnerID: r.ForApplicationID,
-			MintedBy: r.MintedBy, MintedAt: r.CreatedAt, ExpiresAt: r.ExpiresAt, ImportedAt: r.ImportedAt, State: state}
-	}
-	return out, nil
-}
-
 // Partners lists the applications the caller may share with: every live
 // application but its own.
 func (s *Service) Partners(ctx context.Context, caller domain.Caller) ([]domain.Application, error) {
@@ -147,18 +94,4 @@ func (s *Service) Partners(ctx context.Context, caller domain.Caller) ([]domain.
 		}
 	}
 	return out, nil
-}
-
-// PeekToken reads a pasted share token's kind without redeeming it, so the
-// workstation can offer workflows of the right kind. It verifies the token
-// as Import would.
-func (s *Service) PeekToken(ctx context.Context, caller domain.Caller, raw string) (domain.Kind, error) {
-	claims, err := domain.ParseShareToken(raw, s.keys.lookup(ctx), s.now())
-	if err != nil {
-		return "", err
-	}
-	if claims.ForApplicationID != caller.ApplicationID {
-		return "", domain.Forbiddenf("This share token was not issued for your application.")
-	}
-	return claims.SessionKind, nil
 }

@@ -20,6 +20,7 @@ const (
 	ChangeSessionDeleted  = "session.deleted"
 	ChangeTokenMinted     = "token.minted"
 	ChangeTokenImported   = "token.imported"
+	ChangeTokenRevoked    = "token.revoked"
 	ChangeClaimTaken      = "claim.taken"
 	ChangeClaimReleased   = "claim.released"
 	ChangeApplications    = "applications.changed"

@@ -49,29 +49,38 @@ func (s *Service) Import(ctx context.Context, caller domain.Caller, req ImportRe
 	tokenID, _ := claims.TokenID()
 	now := s.now().UTC()
 	sess := store.NewSession{Session: domain.Session{ApplicationID: caller.ApplicationID, ID: uuid.New(),
-		Kind: claims.SessionKind, WorkflowID: req.WorkflowID, VendorData: req.VendorData,
+		WorkflowID: req.WorkflowID, VendorData: req.VendorData,
 		SharedFromSession: &claims.SessionID, CreatedAt: now.Truncate(time.Microsecond)},
 		SharedFromApplication: &claims.FromApplicationID, ImportTokenID: &tokenID}
 
 	blocked := false
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
-		src, err := store.ImportSource(ctx, tx, claims.FromApplicationID, claims.SessionID, tokenID)
+		// The record written at minting, held until commit so that a
+		// revocation cannot slip in between this check and the import.
+		src, err := store.ImportSource(ctx, tx, claims.FromApplicationID, tokenID)
 		if domain.IsCode(err, domain.CodeNotFound) {
-			return domain.NotFoundf("The original session no longer exists.")
+			return domain.Unauthorizedf("Share token is invalid: it was not issued by this service.")
 		} else if err != nil {
 			return err
 		}
+		if err := claims.CheckRecord(src.Token.Record(), now); err != nil {
+			return err
+		}
+		if src.Session == nil {
+			return domain.NotFoundf("The original session no longer exists.")
+		}
+		if src.Session.Kind != claims.SessionKind {
+			return domain.Unauthorizedf("Share token is invalid: its session_kind does not match the session.")
+		}
+		sess.Kind = claims.SessionKind
 		redeemed, err := store.RedeemToken(ctx, tx, store.Import{ApplicationID: caller.ApplicationID, TokenID: tokenID,
 			SessionID: sess.ID, SourceApplicationID: claims.FromApplicationID, SourceSessionID: claims.SessionID,
-			ImportedBy: caller.Actor(), CreatedAt: now, SourceMintLeaf: src.MintLeaf, SourceCheckpoint: src.Checkpoint})
+			ImportedBy: caller.Actor(), CreatedAt: now, SourceMintLeaf: src.Token.MintLeaf, SourceCheckpoint: src.Checkpoint})
 		if err != nil {
 			return err
 		}
 		if !redeemed {
 			return domain.Forbiddenf("This share token has already been imported into your application.")
-		}
-		if src.Session.Kind != claims.SessionKind {
-			return domain.Unauthorizedf("Share token is invalid: its session_kind does not match the session.")
 		}
 		wf, err := store.GetWorkflow(ctx, tx, caller.ApplicationID, req.WorkflowID)
 		if domain.IsCode(err, domain.CodeNotFound) || err == nil && wf.Kind != claims.SessionKind {
@@ -106,7 +115,7 @@ func (s *Service) Import(ctx context.Context, caller domain.Caller, req ImportRe
 		link := mustJSON(map[string]any{
 			"token_id": tokenID, "source_session_id": claims.SessionID, "source_application_id": claims.FromApplicationID,
 			"imported_session_id": sess.ID, "importing_application_id": caller.ApplicationID,
-			"minted_by": src.MintedBy, "imported_by": caller.Actor(), "trust_review": req.TrustReview, "blocked_entity": blocked,
+			"minted_by": src.Token.MintedBy, "imported_by": caller.Actor(), "trust_review": req.TrustReview, "blocked_entity": blocked,
 			"status": sess.Status, "source_status": src.Session.Status,
 		})
 		return store.InsertAudit(ctx, tx,

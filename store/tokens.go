@@ -43,9 +43,21 @@ type ShareToken struct {
 	CreatedAt        time.Time `db:"created_at"`
 	ExpiresAt        time.Time `db:"expires_at"`
 	MintLeaf         []byte    `db:"mint_leaf"` // the mint event's leaf hash
+	// Set once the issuer revoked the token; never for an imported one.
+	RevokedAt *time.Time `db:"revoked_at"`
+	RevokedBy *string    `db:"revoked_by"`
+}
+
+// Record is what import checks a token against.
+func (t ShareToken) Record() domain.TokenRecord {
+	return domain.TokenRecord{SessionID: t.SessionID, SessionKind: domain.Kind(t.SessionKind),
+		ForApplicationID: t.ForApplicationID, ExpiresAt: t.ExpiresAt, RevokedAt: t.RevokedAt}
 }
 
 const tokenCols = `application_id, token_id, session_id, session_kind, for_application_id, minted_by, kid, created_at, expires_at, mint_leaf`
+
+// tokenRead is what reads select: the minted columns and the revocation.
+const tokenRead = tokenCols + `, revoked_at, revoked_by`
 
 // InsertShareToken records a minted token.
 func InsertShareToken(ctx context.Context, q Queryer, t ShareToken) error {
@@ -57,8 +69,34 @@ func InsertShareToken(ctx context.Context, q Queryer, t ShareToken) error {
 // GetShareToken loads the record of a token minted by app.
 func GetShareToken(ctx context.Context, q Queryer, app, id uuid.UUID) (ShareToken, error) {
 	var t ShareToken
-	err := q.GetContext(ctx, &t, `SELECT `+tokenCols+` FROM share_tokens WHERE application_id = $1 AND token_id = $2`, app, id)
+	err := q.GetContext(ctx, &t, `SELECT `+tokenRead+` FROM share_tokens WHERE application_id = $1 AND token_id = $2`, app, id)
 	return t, notFound(err, "share token not found")
+}
+
+// LockShareToken loads the record of a token minted by app and locks it
+// until the transaction ends: an import holding it (ImportSource) finishes
+// before a revocation decides, and the other way round.
+func LockShareToken(ctx context.Context, q Queryer, app, id uuid.UUID) (ShareToken, error) {
+	var t ShareToken
+	err := q.GetContext(ctx, &t, `SELECT `+tokenRead+` FROM share_tokens WHERE application_id = $1 AND token_id = $2 FOR UPDATE`, app, id)
+	return t, notFound(err, "Share token not found.")
+}
+
+// RevokeShareToken marks a token revoked.
+func RevokeShareToken(ctx context.Context, q Queryer, app, id uuid.UUID, by string, at time.Time) error {
+	res, err := q.ExecContext(ctx, `UPDATE share_tokens SET revoked_at = $3, revoked_by = $4
+		WHERE application_id = $1 AND token_id = $2`, app, id, at, by)
+	return affected(res, err, "Share token not found.")
+}
+
+// ImportedAt is when importer redeemed the token, or nil.
+func ImportedAt(ctx context.Context, q Queryer, importer, token uuid.UUID) (*time.Time, error) {
+	var at []time.Time
+	err := q.SelectContext(ctx, &at, `SELECT created_at FROM imports WHERE application_id = $1 AND token_id = $2`, importer, token)
+	if err != nil || len(at) == 0 {
+		return nil, mapErr(err)
+	}
+	return &at[0], nil
 }
 
 // TokenListing is a minted token with its partner's name and whether the
@@ -70,19 +108,28 @@ type TokenListing struct {
 	ImportedAt    *time.Time `db:"imported_at"`
 }
 
+// TokenFilter narrows ListShareTokens: all of app's tokens, one session's,
+// or one token.
+type TokenFilter struct {
+	Session *uuid.UUID
+	Token   *uuid.UUID
+	Limit   int
+}
+
 // ListShareTokens lists tokens minted by app, newest first; tokens minted
 // in the same instant by the session number, newest first (without it
 // their order would depend on the plan).
-func ListShareTokens(ctx context.Context, q Queryer, app uuid.UUID, limit int) ([]TokenListing, error) {
+func ListShareTokens(ctx context.Context, q Queryer, app uuid.UUID, f TokenFilter) ([]TokenListing, error) {
 	var rows []TokenListing
 	err := q.SelectContext(ctx, &rows, `SELECT t.application_id, t.token_id, t.session_id, t.session_kind, t.for_application_id,
-			t.minted_by, t.kid, t.created_at, t.expires_at, t.mint_leaf, a.name AS partner_name,
+			t.minted_by, t.kid, t.created_at, t.expires_at, t.mint_leaf, t.revoked_at, t.revoked_by, a.name AS partner_name,
 			coalesce(s.session_number, 0) AS session_number, i.created_at AS imported_at
 		FROM share_tokens t
 		JOIN applications a ON a.application_id = t.for_application_id
 		LEFT JOIN sessions s ON s.application_id = t.application_id AND s.session_id = t.session_id
 		LEFT JOIN imports i ON i.application_id = t.for_application_id AND i.token_id = t.token_id
-		WHERE t.application_id = $1 ORDER BY t.created_at DESC, s.session_number DESC NULLS LAST LIMIT $2`, app, limit)
+		WHERE t.application_id = $1 AND ($3::uuid IS NULL OR t.session_id = $3) AND ($4::uuid IS NULL OR t.token_id = $4)
+		ORDER BY t.created_at DESC, s.session_number DESC NULLS LAST LIMIT $2`, app, f.Limit, f.Session, f.Token)
 	return rows, mapErr(err)
 }
 
@@ -127,37 +174,53 @@ func ImportOf(ctx context.Context, q Queryer, app, session uuid.UUID) (Import, e
 	return imp, notFound(err, "import not found")
 }
 
-// Source is the session a share token points at, with who minted the
-// token, the mint event's leaf hash and the issuer's latest checkpoint.
+// Source is a token's stored record with the live session it was minted
+// for, when that session (and its application) still exist, and the
+// issuer's latest signed checkpoint.
 type Source struct {
-	Session    domain.Session
-	MintedBy   string
-	MintLeaf   []byte
+	Token      ShareToken
+	Session    *domain.Session // without its payload, which InsertClone copies inside the database
 	Checkpoint *string
 }
 
-// ImportSource loads, in one round trip, the live session a token was
-// minted for (without its payload, which InsertClone copies inside the
-// database), the token's record and the issuer's latest signed
-// checkpoint. Not found when the session or the token is gone.
-func ImportSource(ctx context.Context, q Queryer, app, session, token uuid.UUID) (Source, error) {
+// ImportSource loads, in one round trip, the record of a token minted by
+// app, the live session it names and the issuer's latest checkpoint, and
+// holds the record (FOR SHARE) so that a revocation waits for this import
+// to end. Not found when there is no such record; Session is nil when the
+// session is gone.
+func ImportSource(ctx context.Context, q Queryer, app, token uuid.UUID) (Source, error) {
 	var r struct {
-		sessionRow
-		MintedBy   string  `db:"minted_by"`
-		MintLeaf   []byte  `db:"mint_leaf"`
-		Checkpoint *string `db:"checkpoint"`
+		ShareToken
+		SessionApp *uuid.UUID `db:"s_application_id"`
+		Number     *int64     `db:"s_session_number"`
+		Kind       *string    `db:"s_session_kind"`
+		Status     *string    `db:"s_status"`
+		WorkflowID *string    `db:"s_workflow_id"`
+		VendorData *string    `db:"s_vendor_data"`
+		SharedFrom *uuid.UUID `db:"s_shared_from_session"`
+		CreatedAt  *time.Time `db:"s_created_at"`
+		ExpiresAt  *time.Time `db:"s_expires_at"`
+		Checkpoint *string    `db:"checkpoint"`
 	}
-	err := q.GetContext(ctx, &r, `SELECT s.application_id, s.session_id, s.session_number, s.session_kind, s.status,
-			s.workflow_id, s.vendor_data, s.shared_from_session, '{}'::jsonb AS checks, s.created_at, s.expires_at,
-			t.minted_by, t.mint_leaf,
-			(SELECT c.note FROM audit_checkpoints c WHERE c.application_id = s.application_id ORDER BY c.tree_size DESC LIMIT 1) AS checkpoint
-		FROM sessions s
-		JOIN share_tokens t ON t.application_id = s.application_id AND t.token_id = $3 AND t.session_id = s.session_id
-		JOIN applications a ON a.application_id = s.application_id AND a.deleted_at IS NULL
-		WHERE s.application_id = $1 AND s.session_id = $2 AND s.deleted_at IS NULL`, app, session, token)
+	err := q.GetContext(ctx, &r, `SELECT t.application_id, t.token_id, t.session_id, t.session_kind, t.for_application_id,
+			t.minted_by, t.kid, t.created_at, t.expires_at, t.mint_leaf, t.revoked_at, t.revoked_by,
+			s.application_id AS s_application_id, s.session_number AS s_session_number, s.session_kind AS s_session_kind,
+			s.status AS s_status, s.workflow_id AS s_workflow_id, s.vendor_data AS s_vendor_data,
+			s.shared_from_session AS s_shared_from_session, s.created_at AS s_created_at, s.expires_at AS s_expires_at,
+			(SELECT c.note FROM audit_checkpoints c WHERE c.application_id = t.application_id ORDER BY c.tree_size DESC LIMIT 1) AS checkpoint
+		FROM share_tokens t
+		LEFT JOIN (sessions s JOIN applications a ON a.application_id = s.application_id AND a.deleted_at IS NULL)
+			ON s.application_id = t.application_id AND s.session_id = t.session_id AND s.deleted_at IS NULL
+		WHERE t.application_id = $1 AND t.token_id = $2
+		FOR SHARE OF t`, app, token)
 	if err != nil {
-		return Source{}, notFound(err, "source session not found")
+		return Source{}, notFound(err, "Share token not found.")
 	}
-	sess, err := r.sessionRow.domain()
-	return Source{Session: sess, MintedBy: r.MintedBy, MintLeaf: r.MintLeaf, Checkpoint: r.Checkpoint}, err
+	src := Source{Token: r.ShareToken, Checkpoint: r.Checkpoint}
+	if r.SessionApp != nil {
+		src.Session = &domain.Session{ApplicationID: *r.SessionApp, ID: r.SessionID, Number: *r.Number,
+			Kind: domain.Kind(*r.Kind), Status: domain.Status(*r.Status), WorkflowID: *r.WorkflowID,
+			VendorData: *r.VendorData, SharedFromSession: r.SharedFrom, CreatedAt: *r.CreatedAt, ExpiresAt: r.ExpiresAt}
+	}
+	return src, nil
 }

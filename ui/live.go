@@ -80,7 +80,7 @@ var (
 	sessionChanges = []string{review.ChangeSessionCreated, review.ChangeSessionImported, review.ChangeSessionDecided,
 		review.ChangeSessionDeleted}
 	queueChanges = append([]string{review.ChangeClaimTaken, review.ChangeClaimReleased}, sessionChanges...)
-	tokenChanges = []string{review.ChangeTokenMinted, review.ChangeTokenImported}
+	tokenChanges = []string{review.ChangeTokenMinted, review.ChangeTokenImported, review.ChangeTokenRevoked}
 	auditChanges = append([]string{review.ChangeApplications}, append(tokenChanges, sessionChanges...)...)
 )
 
