@@ -69,6 +69,7 @@ func New(svc *review.Service, log *slog.Logger, opts ...Option) *Server {
 	s.mux.HandleFunc("GET /v3/workflows/{$}", s.authed(s.listWorkflows))
 	s.webhookRoutes()
 	s.entityRoutes()
+	s.tokenRoutes()
 	s.mux.HandleFunc("GET /openapi.yaml", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/yaml")
 		w.Write(openAPI)

@@ -60,6 +60,27 @@ func (s *Service) SessionTokens(ctx context.Context, caller domain.Caller, sessi
 	return s.listTokens(ctx, s.db, caller.ApplicationID, store.TokenFilter{Session: &sessionID, Limit: 1000})
 }
 
+// Token returns one token minted by the caller's application.
+func (s *Service) Token(ctx context.Context, caller domain.Caller, tokenID uuid.UUID) (TokenInfo, error) {
+	if err := caller.Require(domain.PrivReadSessions); err != nil {
+		return TokenInfo{}, err
+	}
+	list, err := s.listTokens(ctx, s.db, caller.ApplicationID, store.TokenFilter{Token: &tokenID, Limit: 1})
+	if err != nil {
+		return TokenInfo{}, err
+	}
+	if len(list) == 0 {
+		return TokenInfo{}, domain.NotFoundf("Share token not found.")
+	}
+	return list[0], nil
+}
+
+// TokenOperator is the caller for an operator managing app's share tokens
+// from the command line.
+func TokenOperator(app uuid.UUID) domain.Caller {
+	return domain.Caller{ApplicationID: app, Privileges: []domain.Privilege{domain.PrivWriteSessions, domain.PrivReadSessions}}
+}
+
 func (s *Service) listTokens(ctx context.Context, q store.Queryer, app uuid.UUID, f store.TokenFilter) ([]TokenInfo, error) {
 	rows, err := store.ListShareTokens(ctx, q, app, f)
 	if err != nil {

@@ -21,6 +21,7 @@ type KeyMap struct {
 
 	Sessions SessionsKeys
 	Queue    QueueKeys
+	Tokens   TokensKeys
 	Audit    AuditKeys
 	Webhooks WebhooksKeys
 	Detail   DetailKeys
@@ -58,6 +59,9 @@ type AuditKeys struct{ Open key.Binding }
 
 // WebhooksKeys are the Webhooks tab's own keys (with the list's).
 type WebhooksKeys struct{ Open, Failed key.Binding }
+
+// TokensKeys act on the Tokens tab.
+type TokensKeys struct{ Revoke key.Binding }
 
 // DetailKeys act on an open session.
 type DetailKeys struct {
@@ -132,6 +136,7 @@ func DefaultKeyMap() *KeyMap {
 			Kind:   b([]string{"t"}, "t", "kind filter")},
 		Queue: QueueKeys{Open: open, Next: next, Approve: approve, Decline: decline,
 			Import: b([]string{"i"}, "i", "import token")},
+		Tokens:   TokensKeys{Revoke: b([]string{"x"}, "x", "revoke token")},
 		Audit:    AuditKeys{Open: open},
 		Webhooks: WebhooksKeys{Open: open, Failed: b([]string{"f"}, "f", "failed only")},
 		Detail: DetailKeys{ScrollKeys: scroll, Back: back, Refresh: refresh, Share: share,
@@ -153,8 +158,9 @@ func (k QueueKeys) help(l widget.ListKeys) ([]key.Binding, [][]key.Binding) {
 		[][]key.Binding{scrollGroup(l.ScrollKeys), {k.Open, k.Next, k.Approve, k.Decline, k.Import, l.Refresh}, {l.Filter, l.Clear}}
 }
 
-func tokensHelp(l widget.ListKeys) ([]key.Binding, [][]key.Binding) {
-	return []key.Binding{l.Down, l.Up, l.Filter, l.Refresh}, [][]key.Binding{scrollGroup(l.ScrollKeys), {l.Filter, l.Clear, l.Refresh}}
+func (k TokensKeys) help(l widget.ListKeys) ([]key.Binding, [][]key.Binding) {
+	return []key.Binding{l.Down, l.Up, k.Revoke, l.Filter, l.Refresh},
+		[][]key.Binding{scrollGroup(l.ScrollKeys), {k.Revoke, l.Refresh}, {l.Filter, l.Clear}}
 }
 
 func (k AuditKeys) help(l widget.ListKeys) ([]key.Binding, [][]key.Binding) {

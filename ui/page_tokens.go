@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
@@ -17,12 +18,19 @@ const tokensLimit = 500
 // tokensTab lists the share tokens this application minted, newest first.
 type tokensTab struct {
 	listTab[review.TokenInfo]
+	// revoking is the token awaiting confirmation of its revocation.
+	revoking *review.TokenInfo
+}
+
+type tokenRevokedMsg struct {
+	token review.TokenInfo
+	err   error
 }
 
 func newTokensTab(c *Common) *tokensTab {
 	t := &tokensTab{}
 	t.listTab = listTab[review.TokenInfo]{c: c, changes: tokenChanges, handle: t.handle}
-	t.short, t.full = tokensHelp(c.Keys.List)
+	t.short, t.full = c.Keys.Tokens.help(c.Keys.List)
 	cfg := listConfig[review.TokenInfo](c, "tokens")
 	cfg.Columns = []widget.Column{
 		{Title: "partner", Width: 12, Flex: 1},
@@ -52,9 +60,74 @@ func (t *tokensTab) Title() string     { return "Tokens" }
 func (t *tokensTab) Init() tea.Cmd     { return t.Activate() }
 func (t *tokensTab) Activate() tea.Cmd { return t.list.Reload() }
 
+// Capturing holds the keyboard while the list's filter or the revoke
+// question is open, so q or a tab key cannot leave the question dangling.
+func (t *tokensTab) Capturing() bool { return t.listTab.Capturing() || t.revoking != nil }
+
+func (t *tokensTab) Help() ([]key.Binding, [][]key.Binding) {
+	if d := t.c.Keys.Dialog; t.revoking != nil {
+		return []key.Binding{d.Confirm, d.Cancel}, [][]key.Binding{{d.Confirm, d.Cancel}}
+	}
+	return t.listTab.Help()
+}
+
+func (t *tokensTab) Update(msg tea.Msg) tea.Cmd {
+	if key, ok := msg.(tea.KeyMsg); ok && t.revoking != nil {
+		return t.handleConfirmKey(key)
+	}
+	return t.listTab.Update(msg)
+}
+
 func (t *tokensTab) handle(msg tea.Msg) tea.Cmd {
-	if _, ok := msg.(changedMsg); ok {
+	switch msg := msg.(type) {
+	case changedMsg:
 		return t.list.Reload()
+	case tokenRevokedMsg:
+		if msg.err != nil {
+			return t.c.failure("revoking the token", msg.err)
+		}
+		return tea.Batch(t.list.Refresh(), status(fmt.Sprintf("Revoked the token for %s (session #%d): it can no longer be imported.",
+			clean(msg.token.Partner), msg.token.SessionNumber)))
+	case tea.KeyMsg:
+		if key.Matches(msg, t.c.Keys.Tokens.Revoke) {
+			return t.askRevoke()
+		}
+	}
+	return nil
+}
+
+// askRevoke asks to confirm revoking the token under the cursor; only a
+// token its partner can still import is worth revoking.
+func (t *tokensTab) askRevoke() tea.Cmd {
+	r, ok := t.list.Selected()
+	if !ok {
+		return nil
+	}
+	switch {
+	case r.State == review.TokenImported:
+		return status("This token was already imported; it can no longer be revoked.")
+	case r.State == review.TokenRevoked:
+		return status("This token is already revoked.")
+	case !t.c.Now().Before(r.ExpiresAt):
+		return status("This token has expired: it can no longer be imported anyway.")
+	}
+	t.revoking = &r
+	return nil
+}
+
+func (t *tokensTab) handleConfirmKey(msg tea.KeyMsg) tea.Cmd {
+	d := t.c.Keys.Dialog
+	switch {
+	case key.Matches(msg, d.Confirm):
+		r := *t.revoking
+		t.revoking = nil
+		c := t.c
+		return c.run(func(ctx context.Context) tea.Msg {
+			info, err := c.Svc.RevokeToken(ctx, c.Caller, r.SessionID, r.TokenID)
+			return tokenRevokedMsg{token: info, err: err}
+		})
+	case key.Matches(msg, d.Cancel):
+		t.revoking = nil
 	}
 	return nil
 }
@@ -73,6 +146,8 @@ func (t *tokensTab) drawer() func(review.TokenInfo) widget.Row {
 			stateStyle = st.OK
 		case review.TokenImported:
 			stateStyle = st.Accent
+		case review.TokenRevoked:
+			stateStyle = st.Error
 		}
 		return widget.Row{
 			Cells: []string{clean(r.Partner), fmt.Sprintf("#%d %s", r.SessionNumber, r.SessionKind.Label()),
@@ -89,6 +164,11 @@ func (t *tokensTab) View() string {
 		if r.State == review.TokenActive {
 			active++
 		}
+	}
+	if r := t.revoking; r != nil {
+		return st.Error.Render("Revoke") + " the token for " + st.Accent.Render(clean(r.Partner)) +
+			fmt.Sprintf(" (session #%d)? It can then no longer be imported. ", r.SessionNumber) +
+			st.Muted.Render("y/enter revoke · n/esc cancel") + "\n" + t.list.Table().View()
 	}
 	left := st.Section.Render("Share tokens minted here") + st.Muted.Render(fmt.Sprintf(" · newest first · %d, %d active", len(t.list.All()), active))
 	return t.list.View(left, "")
