@@ -11,6 +11,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/google/uuid"
 
+	"handoff/demo"
 	"handoff/domain"
 	"handoff/review"
 	"handoff/store"
@@ -49,7 +50,7 @@ func newTokenWorld(t *testing.T) *tokenWorld {
 func (w *tokenWorld) session(kind domain.Kind) domain.Session {
 	w.t.Helper()
 	var out domain.Session
-	if err := w.svc.Generate(context.Background(), review.GenerateOptions{App: w.x, Count: 1, Kind: kind,
+	if err := demo.Generate(context.Background(), w.svc, demo.Options{App: w.x, Count: 1, Kind: kind,
 		Phase: domain.PhaseApproved, Seed: uint64(time.Now().UnixNano()), Actor: "test"},
 		func(s domain.Session) { out = s }); err != nil {
 		w.t.Fatal(err)
