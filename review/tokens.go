@@ -75,12 +75,6 @@ func (s *Service) Token(ctx context.Context, caller domain.Caller, tokenID uuid.
 	return list[0], nil
 }
 
-// TokenOperator is the caller for an operator managing app's share tokens
-// from the command line.
-func TokenOperator(app uuid.UUID) domain.Caller {
-	return domain.Caller{ApplicationID: app, Privileges: []domain.Privilege{domain.PrivWriteSessions, domain.PrivReadSessions}}
-}
-
 func (s *Service) listTokens(ctx context.Context, q store.Queryer, app uuid.UUID, f store.TokenFilter) ([]TokenInfo, error) {
 	rows, err := store.ListShareTokens(ctx, q, app, f)
 	if err != nil {
@@ -147,7 +141,7 @@ func (s *Service) RevokeToken(ctx context.Context, caller domain.Caller, session
 			if err := announce(ctx, tx, Change{App: caller.ApplicationID, What: ChangeTokenRevoked, Session: &sessionID, By: caller.Actor()}); err != nil {
 				return err
 			}
-			if err := store.AppendAudit(ctx, tx, caller.ApplicationID, domain.AuditEvent{At: now, Actor: caller.Actor(),
+			if err := store.AppendAudit(ctx, tx, caller.ApplicationID, domain.AuditEvent{At: now, Actor: caller.Actor(), RequestID: caller.RequestID,
 				Action: domain.ActionTokenRevoked, SessionID: &sessionID, Details: mustJSON(map[string]any{
 					"token_id": tokenID, "for_application_id": tok.ForApplicationID, "expires_at": tok.ExpiresAt})}); err != nil {
 				return err

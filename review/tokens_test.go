@@ -36,7 +36,7 @@ func newTokenWorld(t *testing.T) *tokenWorld {
 	}))
 	t.Cleanup(w.svc.Close)
 	mk := func(name string) uuid.UUID {
-		a, err := w.svc.CreateApplication(context.Background(), "test", review.NewApplication{Name: name,
+		a, err := w.svc.CreateApplication(context.Background(), review.Operator("test"), review.NewApplication{Name: name,
 			Workflows: []domain.Workflow{{ID: "wf_kyc", Kind: domain.KindUser}, {ID: "wf_kyb", Kind: domain.KindBusiness}}})
 		if err != nil {
 			t.Fatal(err)
@@ -219,7 +219,7 @@ func TestRevokeToken(t *testing.T) {
 		t.Fatalf("peeking a revoked token: %v", err)
 	}
 
-	events, err := w.svc.Audit(ctx, w.x, review.AuditQuery{SessionID: &src.ID, Limit: 50})
+	events, err := w.svc.Audit(ctx, issuer, review.AuditQuery{SessionID: &src.ID, Limit: 50})
 	if err != nil {
 		t.Fatal(err)
 	}

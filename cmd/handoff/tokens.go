@@ -34,7 +34,7 @@ func (a *app) tokenListCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			caller := review.TokenOperator(ap.ID)
+			caller := operator().In(ap.ID)
 			var list []review.TokenInfo
 			if session != "" {
 				id, err := parseID("session", session)
@@ -86,7 +86,7 @@ func (a *app) tokenRevokeCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			caller := review.TokenOperator(ap.ID)
+			caller := operator().In(ap.ID)
 			t, err := svc.Token(a.ctx, caller, id)
 			if err != nil {
 				return err
