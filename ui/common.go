@@ -31,6 +31,9 @@ type Options struct {
 	// Output is the terminal the program draws on; the clipboard escape
 	// sequence (OSC 52) is written to it. Nil discards it.
 	Output io.Writer
+	// Environ is the terminal's environment ("TERM=…", "TMUX=…"): inside
+	// tmux or screen the clipboard sequence is wrapped for them.
+	Environ []string
 	// Now is the clock (tests fix it). Nil is time.Now.
 	Now func() time.Time
 	// Location displays times; nil is time.Local.

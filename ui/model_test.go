@@ -466,3 +466,43 @@ func TestSwitchOnlyToAllowedApps(t *testing.T) {
 		t.Fatal("a shutdown notice quits the program")
 	}
 }
+
+// Inside tmux or screen the copied token is wrapped so that the
+// multiplexer hands the OSC 52 sequence to the terminal outside.
+func TestCopyInsideMultiplexers(t *testing.T) {
+	w := newWorld(t)
+	w.generate(w.x, 1, domain.KindUser, domain.PhaseApproved, 4)
+	for _, tc := range []struct {
+		name       string
+		env        []string
+		start, end string
+	}{
+		{"plain", []string{"TERM=xterm-256color"}, "\x1b]52;c;", "\a"},
+		{"tmux", []string{"TERM=screen-256color", "TMUX=/tmp/tmux-1000/default,42,0"}, "\x1bPtmux;\x1b\x1b]52;c;", "\a\x1b\\"},
+		{"tmux over ssh", []string{"TERM=tmux-256color"}, "\x1bPtmux;\x1b\x1b]52;c;", "\a\x1b\\"},
+		{"screen", []string{"TERM=screen", "STY=1234.pts-0.host"}, "\x1bP\x1b]52;c;", "\a\x1b\\"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := w.openWith(w.x, "ana", 80, 24, Options{Environ: tc.env})
+			h.press("s", "enter", "enter", "y")
+			share, ok := h.top().(*sharePage)
+			if !ok || share.minted == nil {
+				t.Fatalf("s, enter, enter, y mints a token: %T", h.top())
+			}
+			h.press("c")
+			out := h.out.String()
+			if !strings.HasPrefix(out, tc.start) || !strings.HasSuffix(out, tc.end) {
+				t.Fatalf("the sequence is wrapped for %s: %q", tc.name, out)
+			}
+			b64 := strings.TrimSuffix(strings.TrimPrefix(out, tc.start), tc.end)
+			b64 = strings.ReplaceAll(b64, "\x1b\\\x1bP", "") // screen's chunks
+			raw, err := base64.StdEncoding.DecodeString(b64)
+			if err != nil || string(raw) != share.minted.Token {
+				t.Fatalf("it carries the token whole: %q %v", raw, err)
+			}
+			if h.status().text != "Share token copied to the clipboard (OSC 52)." {
+				t.Fatalf("the status line says so: %q", h.status().text)
+			}
+		})
+	}
+}

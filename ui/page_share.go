@@ -2,9 +2,7 @@ package ui
 
 import (
 	"context"
-	"encoding/base64"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -211,7 +209,7 @@ func (p *sharePage) handleKey(msg tea.KeyMsg) tea.Cmd {
 		}
 	case shareDone:
 		if key.Matches(msg, k.Copy) {
-			return copyToClipboard(p.c.Out, p.minted.Token, "Share token copied to the clipboard (OSC 52).")
+			return p.c.copyToClipboard(p.minted.Token, "Share token copied to the clipboard (OSC 52).")
 		}
 		if key.Matches(msg, k.Close) {
 			return p.c.pop()
@@ -284,18 +282,6 @@ func (p *sharePage) mint() tea.Cmd {
 		m, err := c.Svc.Share(ctx, c.Caller, id, forApp, ttl)
 		return mintedMsg{page: p, minted: m, err: err}
 	})
-}
-
-// copyToClipboard sets the terminal's clipboard with OSC 52, which the
-// terminal honours locally and over SSH alike.
-func copyToClipboard(out io.Writer, text, done string) tea.Cmd {
-	return func() tea.Msg {
-		seq := "\x1b]52;c;" + base64.StdEncoding.EncodeToString([]byte(text)) + "\a"
-		if _, err := io.WriteString(out, seq); err != nil {
-			return statusMsg{text: "Could not write to the terminal to copy: " + err.Error(), err: true}
-		}
-		return statusMsg{text: done}
-	}
 }
 
 func (p *sharePage) View() string {

@@ -52,6 +52,7 @@ func (a *app) tuiCmd() *cobra.Command {
 			model := ui.New(a.ctx, svc, caller, ui.Options{
 				Renderer: lipgloss.NewRenderer(out),
 				Output:   out,
+				Environ:  os.Environ(),
 				Logger:   logger,
 			})
 			p := tea.NewProgram(model, tea.WithContext(a.ctx), tea.WithInput(a.stdin), tea.WithOutput(out), tea.WithAltScreen())

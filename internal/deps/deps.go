@@ -5,6 +5,4 @@
 // never compiled (build tag deps); drop a line when its import is used.
 package deps
 
-import (
-	_ "github.com/aymanbagabas/go-osc52/v2"
-)
+import ()

@@ -115,7 +115,8 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 		wish.Fatalln(sess, "not authenticated")
 		return nil
 	}
-	if _, _, hasPTY := sess.Pty(); !hasPTY {
+	pty, _, hasPTY := sess.Pty()
+	if !hasPTY {
 		wish.Fatalln(sess, "handoff is a terminal workstation: connect with a terminal (ssh -t).")
 		return nil
 	}
@@ -140,6 +141,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	model := ui.New(ctx, s.svc, caller, ui.Options{
 		Renderer: bm.MakeRenderer(sess),
 		Output:   sess,
+		Environ:  append(sess.Environ(), "TERM="+pty.Term),
 		Logger:   s.log.With("analyst", info.Name, "remote", sess.RemoteAddr().String()),
 		Apps:     info.Apps,
 	})
