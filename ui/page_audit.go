@@ -202,6 +202,9 @@ func eventText(c *Common, e domain.AuditEvent) string {
 	if e.SessionID != nil {
 		row("session_id", e.SessionID.String())
 	}
+	if e.RequestID != "" { // the API request's X-Request-Id, as in the request log
+		row("request_id", clean(e.RequestID))
+	}
 	row("leaf_hash", fmt.Sprintf("%x", e.LeafHash()))
 	if e.SealedAt != nil {
 		row("sealed_at", e.SealedAt.In(c.Loc).Format("2006-01-02 15:04:05.000000 MST"))
