@@ -100,11 +100,15 @@ func (s *Server) updateStatus(w http.ResponseWriter, r *http.Request, caller dom
 	if body.NewStatus == nil {
 		return domain.FieldError("new_status", "This field is required.")
 	}
-	comment := ""
-	if body.Comment != nil {
-		comment = *body.Comment
+	phase, err := domain.ParseDecision(*body.NewStatus)
+	if err != nil {
+		return err
 	}
-	sess, err := s.svc.Decide(r.Context(), caller, id, *body.NewStatus, comment)
+	d := domain.Decision{Phase: phase}
+	if body.Comment != nil {
+		d.Note = *body.Comment
+	}
+	sess, err := s.svc.Decide(r.Context(), caller, id, d)
 	if err != nil {
 		return err
 	}

@@ -98,15 +98,17 @@ func create(ctx context.Context, s *review.Service) error {
 	}
 	// Imported for review (the queue), imported trusted, imported then
 	// decided, minted and not yet imported, and expired.
+	approve := domain.Approve("Documents and AML screening reviewed; consistent with the issuer's findings.")
+	decline := domain.Decline(domain.ReasonSanctionsMatch, "AML hit confirmed against a sanctions list.")
 	plan := []struct {
 		trust  bool
-		decide string
+		decide *domain.Decision
 		n      int
 	}{
-		{false, "", 7},
-		{true, "", 4},
-		{false, "Approved", 3},
-		{false, "Declined", 2},
+		{false, nil, 7},
+		{true, nil, 4},
+		{false, &approve, 3},
+		{false, &decline, 2},
 	}
 	i := 0
 	for _, p := range plan {
@@ -126,12 +128,8 @@ func create(ctx context.Context, s *review.Service) error {
 			if err != nil {
 				return err
 			}
-			if p.decide != "" {
-				comment := "Documents and AML screening reviewed; consistent with the issuer's findings."
-				if p.decide == "Declined" {
-					comment = "reason: sanctions_match — AML hit confirmed against a sanctions list."
-				}
-				if _, err := s.Decide(ctx, importer, imp.ID, p.decide, comment); err != nil {
+			if p.decide != nil {
+				if _, err := s.Decide(ctx, importer, imp.ID, *p.decide); err != nil {
 					return err
 				}
 			}

@@ -49,25 +49,6 @@ func ImportedStatus(src Status, kind Kind, trustReview bool) Status {
 	return StatusOf(kind, PhaseInReview)
 }
 
-// Decision is an analyst's or partner's verdict on a finished session.
-type Decision struct {
-	Phase   Phase
-	Comment string
-}
-
-// ParseDecision accepts the update-status body's new_status: "Approved" or
-// "Declined" (either casing, so a KYB client may send "APPROVED").
-func ParseDecision(newStatus string) (Phase, error) {
-	if newStatus == "Resubmitted" || newStatus == "RESUBMITTED" {
-		return 0, FieldError("new_status", "handoff does not run capture flows, so a session cannot be sent back for resubmission; use Approved or Declined.")
-	}
-	p := Status(newStatus).Phase()
-	if p != PhaseApproved && p != PhaseDeclined {
-		return 0, FieldError("new_status", "must be \"Approved\" or \"Declined\", not %q", newStatus)
-	}
-	return p, nil
-}
-
 // MaxVendorData bounds vendor_data, an opaque id from the partner's side.
 const MaxVendorData = 256
 

@@ -3,6 +3,7 @@ package domain
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -17,6 +18,17 @@ const (
 	MaxTTL     = 86400
 	DefaultTTL = 3600
 )
+
+// CheckShareable refuses to share a session that is not finished.
+func CheckShareable(s Session) error {
+	if !s.Status.Finished() {
+		return Invalidf("Only finished sessions can be shared (this one is %s).", s.Status)
+	}
+	return nil
+}
+
+// TTLBounds says the bounds for people: "60..86400".
+func TTLBounds() string { return fmt.Sprintf("%d..%d", MinTTL, MaxTTL) }
 
 // ValidateTTL enforces the seed's bounds on ttl_in_seconds.
 func ValidateTTL(seconds int) error {

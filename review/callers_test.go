@@ -2,6 +2,7 @@ package review_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
@@ -83,5 +84,55 @@ func TestCallersAreChecked(t *testing.T) {
 	keys, err := f.svc.APIKeys(ctx, op, f.x)
 	if err != nil || len(keys) != 1 || keys[0].Prefix == "" || len(keys[0].Privileges) != len(domain.DefaultPrivileges) {
 		t.Fatalf("the operator listing X's keys: %+v, %v", keys, err)
+	}
+}
+
+// An analyst's decline needs a reason code and a note, whatever front end
+// sends it: review refuses it, and nothing changes.
+func TestAnalystDeclineNeedsReasonAndNote(t *testing.T) {
+	f := newFixture(t, 2)
+	ctx := context.Background()
+	ana := review.Analyst(f.y, "ana")
+	for _, d := range []domain.Decision{
+		{Phase: domain.PhaseDeclined, Note: "no code"},
+		domain.Decline(domain.ReasonSanctionsMatch, ""),
+		domain.Decline("made_up", "x"),
+	} {
+		for _, decide := range []func(context.Context, domain.Caller, uuid.UUID, domain.Decision) (domain.Session, error){
+			f.svc.Decide, f.svc.DecideCase,
+		} {
+			if _, err := decide(ctx, ana, f.queued[0], d); !domain.IsCode(err, domain.CodeInvalid) {
+				t.Errorf("%+v: %v, want invalid", d, err)
+			}
+		}
+	}
+	s, err := f.svc.Session(ctx, ana, f.queued[0])
+	if err != nil || s.Status != "In Review" {
+		t.Fatalf("after refused declines: %v %v", s.Status, err)
+	}
+	evs, err := f.svc.Audit(ctx, ana, review.AuditQuery{SessionID: &f.queued[0]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ev := range evs {
+		if ev.Action == domain.ActionStatusChanged {
+			t.Fatalf("a refused decline was recorded: %s", ev.Details)
+		}
+	}
+
+	// With both it is recorded under its code.
+	if _, err := f.svc.DecideCase(ctx, ana, f.queued[0], domain.Decline(domain.ReasonPEPMatch, "Minister of finance.")); err != nil {
+		t.Fatal(err)
+	}
+	evs, _ = f.svc.Audit(ctx, ana, review.AuditQuery{SessionID: &f.queued[0], Limit: 1})
+	if len(evs) != 1 || !strings.Contains(string(evs[0].Details), `"reason_code":"pep_match"`) ||
+		!strings.Contains(string(evs[0].Details), "reason: pep_match — Minister of finance.") {
+		t.Fatalf("recorded %v", evs)
+	}
+	// A partner's key declines as Didit's API does: no code needed.
+	key := uuid.New()
+	partner := domain.Caller{ApplicationID: f.y, KeyID: &key, Privileges: domain.DefaultPrivileges}
+	if _, err := f.svc.Decide(ctx, partner, f.queued[1], domain.Decision{Phase: domain.PhaseDeclined}); err != nil {
+		t.Fatalf("an API decline: %v", err)
 	}
 }

@@ -2,7 +2,6 @@ package review
 
 import (
 	"context"
-	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -10,15 +9,13 @@ import (
 	"handoff/store"
 )
 
-// MaxComment bounds a decision comment.
-const MaxComment = 2000
-
 // Decide sets a finished session to Approved or Declined (in its kind's
 // casing), the use case behind PATCH /v3/session/{id}/update-status/.
 // Setting the status it already has changes nothing. An analyst cannot
-// decide a case another analyst has claimed.
-func (s *Service) Decide(ctx context.Context, caller domain.Caller, sessionID uuid.UUID, newStatus, comment string) (domain.Session, error) {
-	sess, err := s.decide(ctx, caller, sessionID, newStatus, comment, false)
+// decide a case another analyst has claimed, nor decline one without a
+// reason code and a note (domain.Decision.ValidateFor).
+func (s *Service) Decide(ctx context.Context, caller domain.Caller, sessionID uuid.UUID, d domain.Decision) (domain.Session, error) {
+	sess, err := s.decide(ctx, caller, sessionID, d, false)
 	s.observe(OpDecide, err)
 	return sess, err
 }
@@ -26,25 +23,22 @@ func (s *Service) Decide(ctx context.Context, caller domain.Caller, sessionID uu
 // DecideCase is an analyst's decision on a case from the imports queue: the
 // case must still be In Review, so of two analysts deciding at once exactly
 // one wins; the analyst's claim on it is released.
-func (s *Service) DecideCase(ctx context.Context, caller domain.Caller, sessionID uuid.UUID, newStatus, comment string) (domain.Session, error) {
-	sess, err := s.decide(ctx, caller, sessionID, newStatus, comment, true)
+func (s *Service) DecideCase(ctx context.Context, caller domain.Caller, sessionID uuid.UUID, d domain.Decision) (domain.Session, error) {
+	sess, err := s.decide(ctx, caller, sessionID, d, true)
 	s.observe(OpDecide, err)
 	return sess, err
 }
 
-func (s *Service) decide(ctx context.Context, caller domain.Caller, sessionID uuid.UUID, newStatus, comment string, queued bool) (domain.Session, error) {
+func (s *Service) decide(ctx context.Context, caller domain.Caller, sessionID uuid.UUID, d domain.Decision, queued bool) (domain.Session, error) {
 	if err := caller.Require(domain.PrivWriteSessions); err != nil {
 		return domain.Session{}, err
 	}
-	phase, err := domain.ParseDecision(newStatus)
-	if err != nil {
+	if err := d.ValidateFor(caller); err != nil {
 		return domain.Session{}, err
 	}
-	if utf8.RuneCountInString(comment) > MaxComment {
-		return domain.Session{}, domain.FieldError("comment", "must be at most %d characters", MaxComment)
-	}
 	var sess domain.Session
-	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		var err error
 		sess, err = store.GetSession(ctx, tx, caller.ApplicationID, sessionID, true)
 		if err != nil {
 			return err
@@ -60,7 +54,7 @@ func (s *Service) decide(ctx context.Context, caller domain.Caller, sessionID uu
 				return err
 			}
 		}
-		to := domain.StatusOf(sess.Kind, phase)
+		to := domain.StatusOf(sess.Kind, d.Phase)
 		if to == sess.Status {
 			return nil
 		}
@@ -75,9 +69,12 @@ func (s *Service) decide(ctx context.Context, caller domain.Caller, sessionID uu
 		if err := s.emitStatusUpdated(ctx, tx, sess); err != nil {
 			return err
 		}
+		details := map[string]any{"from": from, "to": to, "comment": d.Comment()}
+		if d.Reason != "" {
+			details["reason_code"] = d.Reason
+		}
 		return store.AppendAudit(ctx, tx, caller.ApplicationID, domain.AuditEvent{At: s.now(), Actor: caller.Actor(), RequestID: caller.RequestID,
-			Action: domain.ActionStatusChanged, SessionID: &sessionID,
-			Details: mustJSON(map[string]any{"from": from, "to": to, "comment": comment})})
+			Action: domain.ActionStatusChanged, SessionID: &sessionID, Details: mustJSON(details)})
 	})
 	return sess, err
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"handoff/domain"
 	"handoff/review"
 )
 
@@ -43,10 +44,10 @@ func TestObserverHearsOutcomes(t *testing.T) {
 	f := newFixture(t, 1, review.WithObserver(obs)) // one mint and one import
 	ctx := context.Background()
 	alice := review.Analyst(f.y, "alice")
-	if _, err := f.svc.Decide(ctx, alice, f.queued[0], "Maybe", ""); err == nil {
+	if _, err := f.svc.Decide(ctx, alice, f.queued[0], domain.Decision{Phase: domain.Status("Maybe").Phase()}); err == nil {
 		t.Fatal("a status that does not exist was accepted")
 	}
-	if _, err := f.svc.DecideCase(ctx, alice, f.queued[0], "Approved", "looks right"); err != nil {
+	if _, err := f.svc.DecideCase(ctx, alice, f.queued[0], domain.Approve("looks right")); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.svc.Share(ctx, review.Analyst(f.x, "m"), f.queued[0], f.y, 600); err == nil {

@@ -93,7 +93,7 @@ func TestRolledBackChangeProducesNoEvent(t *testing.T) {
 		webhook.New(db, webhook.Config{Poll: 50 * time.Millisecond, AllowPrivate: true, Log: quiet}).Run(sctx)
 	}()
 	t.Cleanup(func() { stop(); <-done })
-	if _, err := svc.Decide(ctx, review.Analyst(app, "ana"), sess.ID, "Declined", "test"); err != nil {
+	if _, err := svc.Decide(ctx, review.Analyst(app, "ana"), sess.ID, domain.Decline(domain.ReasonOther, "test")); err != nil {
 		t.Fatal(err)
 	}
 	got := func() []string {

@@ -71,7 +71,7 @@ func TestClaimIsExclusive(t *testing.T) {
 	if !domain.IsCode(err, domain.CodeConflict) || !strings.Contains(err.Error(), "alice") {
 		t.Fatalf("bob's claim: %v; want a conflict naming alice", err)
 	}
-	if _, err := f.svc.DecideCase(ctx, bob, id, "Approved", ""); !domain.IsCode(err, domain.CodeConflict) {
+	if _, err := f.svc.DecideCase(ctx, bob, id, domain.Approve("")); !domain.IsCode(err, domain.CodeConflict) {
 		t.Fatalf("bob decided alice's case: %v", err)
 	}
 	if _, err := f.svc.Claim(ctx, alice, id); err != nil {
@@ -83,7 +83,7 @@ func TestClaimIsExclusive(t *testing.T) {
 	if _, err := f.svc.Claim(ctx, bob, id); err != nil {
 		t.Fatalf("bob after alice left: %v", err)
 	}
-	s, err := f.svc.DecideCase(ctx, bob, id, "Declined", "reason: other — test")
+	s, err := f.svc.DecideCase(ctx, bob, id, domain.Decline(domain.ReasonOther, "test"))
 	if err != nil || s.Status != "Declined" {
 		t.Fatalf("bob's decision: %v %v", s.Status, err)
 	}
@@ -91,7 +91,7 @@ func TestClaimIsExclusive(t *testing.T) {
 	if len(claims) != 0 {
 		t.Fatalf("claim not released after the decision: %v", claims)
 	}
-	if _, err := f.svc.DecideCase(ctx, alice, id, "Approved", ""); !domain.IsCode(err, domain.CodeConflict) {
+	if _, err := f.svc.DecideCase(ctx, alice, id, domain.Approve("")); !domain.IsCode(err, domain.CodeConflict) {
 		t.Fatalf("a second decision on a decided case: %v", err)
 	}
 }
@@ -157,9 +157,9 @@ func TestRacingAnalysts(t *testing.T) {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			verdict := []string{"Approved", "Declined"}[i%2]
-			if _, err := f.svc.DecideCase(ctx, review.Analyst(f.y, "analyst-"+string(rune('a'+i))), f.queued[0], verdict, ""); err == nil {
-				wins <- verdict
+			verdict := []domain.Decision{domain.Approve(""), domain.Decline(domain.ReasonOther, "race")}[i%2]
+			if _, err := f.svc.DecideCase(ctx, review.Analyst(f.y, "analyst-"+string(rune('a'+i))), f.queued[0], verdict); err == nil {
+				wins <- verdict.Comment()
 			}
 		}(i)
 	}
@@ -192,10 +192,10 @@ func TestChangesReachOtherProcesses(t *testing.T) {
 		t.Fatalf("counts before: %+v %v", before, err)
 	}
 	// A refused decision announces nothing.
-	if _, err := f.svc.Decide(ctx, review.Analyst(f.y, "alice"), f.queued[0], "In Review", ""); err == nil {
+	if _, err := f.svc.Decide(ctx, review.Analyst(f.y, "alice"), f.queued[0], domain.Decision{Phase: domain.PhaseInReview}); err == nil {
 		t.Fatal("In Review accepted as a decision")
 	}
-	if _, err := f.svc.Decide(ctx, review.Analyst(f.y, "alice"), f.queued[1], "Approved", "ok"); err != nil {
+	if _, err := f.svc.Decide(ctx, review.Analyst(f.y, "alice"), f.queued[1], domain.Approve("ok")); err != nil {
 		t.Fatal(err)
 	}
 	select {

@@ -41,8 +41,8 @@ func (s *Service) Share(ctx context.Context, caller domain.Caller, sessionID, fo
 		} else if err != nil {
 			return err
 		}
-		if !sess.Status.Finished() {
-			return domain.Invalidf("Only finished sessions can be shared (this one is %s).", sess.Status)
+		if err := domain.CheckShareable(sess); err != nil {
+			return err
 		}
 		if err := domain.ValidateTTL(ttl); err != nil {
 			return err

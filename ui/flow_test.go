@@ -119,7 +119,7 @@ func TestFlowShareImportDecline(t *testing.T) {
 	waitFor(t, y, "Reason code:")
 	keys(y, "enter")
 	waitFor(t, y, "A decline needs a reason")
-	keys(y, "3", "tab") // identity_mismatch, then the note
+	keys(y, "5", "tab") // identity_mismatch, then the note
 	y.Type("Selfie does not match the document")
 	keys(y, "enter")
 	waitFor(t, y, "Audit comment", "reason: identity_mismatch")

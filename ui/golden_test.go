@@ -114,7 +114,11 @@ func goldenScenario(w *world) goldenApps {
 			w.t.Fatal(err)
 		}
 		if p.decide != "" {
-			if _, err := w.svc.Decide(ctx, importer, imp.ID, p.decide, "reason: sanctions_match — AML hit confirmed."); err != nil {
+			d := domain.Approve("reason: sanctions_match — AML hit confirmed.") // the note as it was typed before codes
+			if p.decide == "Declined" {
+				d = domain.Decline(domain.ReasonSanctionsMatch, "AML hit confirmed.")
+			}
+			if _, err := w.svc.Decide(ctx, importer, imp.ID, d); err != nil {
 				w.t.Fatal(err)
 			}
 		}

@@ -19,7 +19,7 @@ func TestTypeAhead(t *testing.T) {
 	queued(w)
 	h := w.open(w.y, "sam", 80, 24)
 	h.press("2")
-	for _, k := range []string{"enter", "d", "3", "tab", "n", "o"} {
+	for _, k := range []string{"enter", "d", "5", "tab", "n", "o"} {
 		h.m.Update(keyMsg(k)) // commands dropped: nothing round-trips
 	}
 	d, ok := h.top().(*decidePage)
@@ -38,13 +38,13 @@ func TestKeysArrivingTogether(t *testing.T) {
 	queued(w)
 	h := w.open(w.y, "sam", 80, 24)
 	h.press("2")
-	h.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("d3")})
+	h.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("d5")})
 	d, ok := h.top().(*decidePage)
 	if !ok {
 		t.Fatalf("d opened the dialog, got %T", h.top())
 	}
 	if _, code, _ := d.reasons.Chosen(); code != "identity_mismatch" {
-		t.Fatalf("3 chose the third reason, got %q", code)
+		t.Fatalf("5 chose the fifth reason, got %q", code)
 	}
 	h.press("tab")
 	h.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("no q")})

@@ -61,7 +61,7 @@ func TestLiveDecisionByAnotherAnalyst(t *testing.T) {
 	h.press("2", "j", "j") // on case-3
 	h.expectView("3 in queue")
 	ctx := context.Background()
-	if _, err := w.svc.DecideCase(ctx, review.Analyst(w.y.ID, "alice"), cases[0].ID, "Approved", "fine"); err != nil {
+	if _, err := w.svc.DecideCase(ctx, review.Analyst(w.y.ID, "alice"), cases[0].ID, domain.Approve("fine")); err != nil {
 		t.Fatal(err)
 	}
 	h.awaitChange("decision", changeOf(review.ChangeSessionDecided, &cases[0].ID))
@@ -81,7 +81,7 @@ func TestLiveDecisionByAnotherAnalyst(t *testing.T) {
 	h.press("d", "2", "tab")
 	h.typeText("AML hit")
 	dec := h.top().(*decidePage)
-	if _, err := w.svc.DecideCase(ctx, review.Analyst(w.y.ID, "alice"), cases[2].ID, "Approved", "fine"); !domain.IsCode(err, domain.CodeConflict) {
+	if _, err := w.svc.DecideCase(ctx, review.Analyst(w.y.ID, "alice"), cases[2].ID, domain.Approve("fine")); !domain.IsCode(err, domain.CodeConflict) {
 		t.Fatalf("alice decided a case sam's dialog holds: %v", err)
 	}
 	h.expectView("Decline session #3") // sam's dialog claimed it: alice was refused
@@ -96,7 +96,7 @@ func TestLiveDecisionByAnotherAnalyst(t *testing.T) {
 	h.typeText("AML hit")
 	dec = h.top().(*decidePage)
 	w.svc.Release(ctx, review.Analyst(w.y.ID, "sam"), cases[2].ID) // as if sam's claim had expired
-	if _, err := w.svc.DecideCase(ctx, review.Analyst(w.y.ID, "alice"), cases[2].ID, "Approved", "fine"); err != nil {
+	if _, err := w.svc.DecideCase(ctx, review.Analyst(w.y.ID, "alice"), cases[2].ID, domain.Approve("fine")); err != nil {
 		t.Fatal(err)
 	}
 	h.awaitChange("decision", changeOf(review.ChangeSessionDecided, &cases[2].ID))
@@ -322,7 +322,7 @@ func TestWebhooksTab(t *testing.T) {
 	h := w.open(w.y, "sam", 120, 40)
 	h.press("5")
 	h.expectView("Webhooks", "no webhook deliveries yet")
-	if _, err := w.svc.DecideCase(context.Background(), review.Analyst(w.y.ID, "alice"), cases[0].ID, "Approved", ""); err != nil {
+	if _, err := w.svc.DecideCase(context.Background(), review.Analyst(w.y.ID, "alice"), cases[0].ID, domain.Approve("")); err != nil {
 		t.Fatal(err)
 	}
 	h.awaitChange("decision", changeOf(review.ChangeSessionDecided, nil))

@@ -258,7 +258,7 @@ func TestDeclineNeedsReason(t *testing.T) {
 		t.Fatalf("no reason code: refused (%q)", dec.err)
 	}
 	h.expectView("A decline needs a reason")
-	h.press("2") // sanctions_match
+	h.press("3") // sanctions_match
 	h.press("enter")
 	if dec.confirm || !strings.Contains(dec.err, "add a note") {
 		t.Fatalf("no note: refused (%q)", dec.err)

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -14,12 +15,10 @@ import (
 	"handoff/ui/widget"
 )
 
-// DeclineReasons are the reason codes a decline is filed under; the
-// analyst adds a note in words.
-var DeclineReasons = []string{"document_forged", "sanctions_match", "identity_mismatch", "high_risk_jurisdiction", "other"}
-
-// decidePage approves or declines one case in review. A decline needs a
-// reason code and a note; both ask for confirmation. The decision goes
+// decidePage approves or declines one case in review. It builds a
+// domain.Decision: a decline is filed under one of domain's reason codes
+// with a note (review refuses an analyst's decline without both); both ask
+// for confirmation. The decision goes
 // through review.DecideCase: the case must still be in review and nobody
 // else may hold it, so of two analysts deciding at once exactly one wins.
 // Opened from the open case it works under the case's claim; opened from
@@ -30,6 +29,7 @@ type decidePage struct {
 	claim    *caseClaim
 	ownClaim bool // taken by this dialog: released when it closes
 	decline  bool
+	codes    []domain.ReasonCode // the reasons list's codes, in its order
 	reasons  *widget.List
 	note     textinput.Model
 	onNote   bool // the note field has the keyboard
@@ -53,7 +53,13 @@ func newDecidePage(c *Common, s domain.Session, decline bool) *decidePage {
 // newDecidePageWith decides under claim, the open case's; nil claims the
 // case for as long as the dialog is open.
 func newDecidePageWith(c *Common, s domain.Session, decline bool, claim *caseClaim) *decidePage {
-	p := &decidePage{c: c, sess: s, decline: decline, reasons: widget.NewList(DeclineReasons, -1), claim: claim}
+	p := &decidePage{c: c, sess: s, decline: decline, codes: domain.ReasonCodes(), claim: claim}
+	codes := make([]string, len(p.codes))
+	p.reasons = widget.NewList(codes, -1)
+	for i, code := range p.codes {
+		codes[i] = string(code) // what the audit trail records, in words after it
+		p.reasons.Notes = append(p.reasons.Notes, code.Label())
+	}
 	if claim == nil {
 		p.claim, p.ownClaim = newCaseClaim(c, s.ID), true
 	}
@@ -61,7 +67,7 @@ func newDecidePageWith(c *Common, s domain.Session, decline bool, claim *caseCla
 	if decline {
 		placeholder = "why, in words (required)"
 	}
-	p.note = c.newInput("note: ", placeholder, review.MaxComment-100)
+	p.note = c.newInput("note: ", placeholder, domain.MaxComment-100)
 	if !decline {
 		p.onNote = true
 		p.note.Focus()
@@ -218,16 +224,21 @@ func (p *decidePage) submit() tea.Cmd {
 		p.err = p.claim.refusal
 		return nil
 	}
-	if p.decline {
-		if _, _, ok := p.reasons.Chosen(); !ok {
-			p.err = "A decline needs a reason: choose a reason code (↑/↓ or 1-5)."
+	// The rules are domain's; the dialog only says which key meets them.
+	if err := p.decision().ValidateFor(p.c.Caller); err != nil {
+		var de *domain.Error
+		errors.As(err, &de)
+		switch {
+		case de != nil && de.Fields["reason"] != nil:
+			p.err = "A decline needs a reason: choose a reason code (↑/↓ or " + p.digits() + ")."
 			return nil
-		}
-		if strings.TrimSpace(p.note.Value()) == "" {
+		case de != nil && de.Fields["comment"] != nil && strings.TrimSpace(p.note.Value()) == "":
 			p.err = "A decline needs a reason in words: add a note (tab to the note field)."
 			p.onNote = true
 			return p.note.Focus()
 		}
+		p.err = p.c.explain("deciding", err)
+		return nil
 	}
 	p.err, p.confirm = "", true
 	p.note.Blur()
@@ -248,28 +259,30 @@ func (p *decidePage) handleConfirmKey(msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
-// comment is what goes to the audit trail.
-func (p *decidePage) comment() string {
+// decision is what the form holds, as the domain value review takes.
+func (p *decidePage) decision() domain.Decision {
 	note := strings.TrimSpace(p.note.Value())
 	if !p.decline {
 		if note == "" {
-			return "approved after review"
+			note = "approved after review"
 		}
-		return note
+		return domain.Approve(note)
 	}
-	_, code, _ := p.reasons.Chosen()
-	return "reason: " + code + " — " + note
+	d := domain.Decline("", note)
+	if i, _, ok := p.reasons.Chosen(); ok {
+		d.Reason = p.codes[i]
+	}
+	return d
 }
+
+// digits names the number keys that pick a reason.
+func (p *decidePage) digits() string { return fmt.Sprintf("1-%d", min(9, len(p.codes))) }
 
 func (p *decidePage) decide() tea.Cmd {
 	p.busy = true
-	c, id, comment := p.c, p.sess.ID, p.comment()
-	status := "Approved"
-	if p.decline {
-		status = "Declined"
-	}
+	c, id, d := p.c, p.sess.ID, p.decision()
 	return c.run(func(ctx context.Context) tea.Msg {
-		s, err := c.Svc.DecideCase(ctx, c.Caller, id, status, comment)
+		s, err := c.Svc.DecideCase(ctx, c.Caller, id, d)
 		return decidedMsg{page: p, sess: s, err: err}
 	})
 }
@@ -284,7 +297,7 @@ func (p *decidePage) View() string {
 	}
 	if p.confirm || p.busy {
 		d.Body = fmt.Sprintf("%s session #%d (%s)?\n\nAudit comment:\n%s", p.verb(), p.sess.Number, p.sess.Status,
-			st.Accent.Render(widget.Wrap(p.comment(), inner)))
+			st.Accent.Render(widget.Wrap(p.decision().Comment(), inner)))
 		d.Hint = hints(k.Confirm, k.Cancel)
 		if p.busy {
 			d.Hint = "saving…"
@@ -297,13 +310,16 @@ func (p *decidePage) View() string {
 		if !p.onNote {
 			label = st.Accent.Render(label)
 		}
-		b.WriteString(label + "\n" + p.reasons.View(st.List, inner, len(DeclineReasons), true) + "\n\n")
+		// As many reasons as fit beside the rest of the dialog (11 rows);
+		// the list scrolls with the cursor.
+		rows := min(len(p.codes), max(3, p.h-11))
+		b.WriteString(label + "\n" + p.reasons.View(st.List, inner, rows, true) + "\n\n")
 	}
 	b.WriteString(p.note.View())
 	d.Body = b.String()
 	d.Hint = "enter " + strings.ToLower(p.verb()) + " · esc cancel"
 	if p.decline {
-		d.Hint = "↑/↓ or 1-5 reason · tab note · " + d.Hint
+		d.Hint = "↑/↓ or " + p.digits() + " reason · tab note · " + d.Hint
 	}
 	return d.View(st.R, st.Dialog, p.w, p.h)
 }

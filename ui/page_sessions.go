@@ -216,8 +216,8 @@ func (t *sessionsTab) View() string {
 // shareSession opens the share dialog, or says why the session cannot be
 // shared.
 func shareSession(c *Common, s domain.Session) tea.Cmd {
-	if !s.Status.Finished() {
-		return cmdOf(statusMsg{text: fmt.Sprintf("Only finished sessions can be shared (this one is %s).", s.Status), err: true})
+	if err := domain.CheckShareable(s); err != nil {
+		return cmdOf(statusMsg{text: err.Error(), err: true})
 	}
 	return c.push(newSharePage(c, s))
 }

@@ -37,7 +37,7 @@ type ttlPreset struct {
 }
 
 var ttlPresets = []ttlPreset{
-	{"1 minute", 60}, {"15 minutes", 900}, {"1 hour (default)", domain.DefaultTTL}, {"24 hours", 86400}, {"custom…", 0},
+	{"1 minute", domain.MinTTL}, {"15 minutes", 900}, {"1 hour (default)", domain.DefaultTTL}, {"24 hours", domain.MaxTTL}, {"custom…", 0},
 }
 
 type sharePage struct {
@@ -73,7 +73,7 @@ type (
 func newSharePage(c *Common, s domain.Session) *sharePage {
 	def := 2 // 1 hour
 	return &sharePage{c: c, sess: s, ttlList: widget.NewList(presetLabels(), def),
-		custom: c.newInput("seconds: ", "60..86400, or 90s, 15m, 2h", 12), ttl: domain.DefaultTTL}
+		custom: c.newInput("seconds: ", domain.TTLBounds()+", or 90s, 15m, 2h", 12), ttl: domain.DefaultTTL}
 }
 
 func presetLabels() []string {
@@ -245,13 +245,13 @@ func (p *sharePage) handleCustomKey(msg tea.KeyMsg) tea.Cmd {
 func parseTTL(s string) (int, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return 0, fmt.Errorf("Enter a lifetime in seconds (60..86400), or like 15m or 2h.")
+		return 0, fmt.Errorf("Enter a lifetime in seconds (%s), or like 15m or 2h.", domain.TTLBounds())
 	}
 	sec, err := strconv.Atoi(s)
 	if err != nil {
 		d, derr := time.ParseDuration(s)
 		if derr != nil || d%time.Second != 0 {
-			return 0, fmt.Errorf("%q is not a lifetime: enter seconds (60..86400), or like 15m or 2h.", s)
+			return 0, fmt.Errorf("%q is not a lifetime: enter seconds (%s), or like 15m or 2h.", s, domain.TTLBounds())
 		}
 		sec = int(d / time.Second)
 	}

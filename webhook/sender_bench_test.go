@@ -59,7 +59,7 @@ func benchDecisionToWebhook(b *testing.B, deciders int, wait bool) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				if _, err := e.svc.Decide(b.Context(), e.caller(), sessions[i].ID, "Approved", ""); err != nil {
+				if _, err := e.svc.Decide(b.Context(), e.caller(), sessions[i].ID, domain.Approve("")); err != nil {
 					b.Error(err)
 					return
 				}

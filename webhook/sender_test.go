@@ -81,9 +81,14 @@ func (e *hookEnv) destination(url string) (uuid.UUID, string) {
 	return d.Destination.ID, d.Secret
 }
 
+// decide approves or declines (under "other", with a note) as an analyst.
 func (e *hookEnv) decide(id uuid.UUID, status string) {
 	e.t.Helper()
-	if _, err := e.svc.Decide(context.Background(), e.caller(), id, status, "test"); err != nil {
+	d := domain.Approve("test")
+	if status == "Declined" {
+		d = domain.Decline(domain.ReasonOther, "test")
+	}
+	if _, err := e.svc.Decide(context.Background(), e.caller(), id, d); err != nil {
 		e.t.Fatal(err)
 	}
 }

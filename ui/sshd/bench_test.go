@@ -128,7 +128,7 @@ func benchSessions(b *testing.B, n int) {
 		time.Sleep(time.Until(next))
 		next = time.Now().Add(400 * time.Millisecond)
 		t0 := time.Now()
-		if _, err := w.svc.DecideCase(ctx, bot, w.cases[i].ID, "Approved", "bench"); err != nil {
+		if _, err := w.svc.DecideCase(ctx, bot, w.cases[i].ID, domain.Approve("bench")); err != nil {
 			b.Fatal(err)
 		}
 		fmt.Fprintf(toChild, "%d\n", b.N-i)

@@ -522,7 +522,7 @@ func TestSSHIdleTimeout(t *testing.T) {
 	a.send("2", "<enter>")
 	a.waitFor("yours while the case is open")
 	// Another analyst's decision redraws alice's screen: not a keystroke.
-	if _, err := w.svc.DecideCase(context.Background(), review.Analyst(w.y.ID, "bob"), w.cases[1].ID, "Approved", ""); err != nil {
+	if _, err := w.svc.DecideCase(context.Background(), review.Analyst(w.y.ID, "bob"), w.cases[1].ID, domain.Approve("")); err != nil {
 		t.Fatal(err)
 	}
 	a.waitFor("1 in queue")
