@@ -102,7 +102,7 @@ func (s *Server) updateStatus(w http.ResponseWriter, r *http.Request, caller dom
 	}
 	phase, err := domain.ParseDecision(*body.NewStatus)
 	if err != nil {
-		return err
+		return s.svc.DecisionRefused(err)
 	}
 	d := domain.Decision{Phase: phase}
 	if body.Comment != nil {

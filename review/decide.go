@@ -20,6 +20,14 @@ func (s *Service) Decide(ctx context.Context, caller domain.Caller, sessionID uu
 	return sess, err
 }
 
+// DecisionRefused counts a decision its front end could not even build
+// (an update-status new_status that is no decision) like any refused
+// decision, and returns err.
+func (s *Service) DecisionRefused(err error) error {
+	s.observe(OpDecide, err)
+	return err
+}
+
 // DecideCase is an analyst's decision on a case from the imports queue: the
 // case must still be In Review, so of two analysts deciding at once exactly
 // one wins; the analyst's claim on it is released.
