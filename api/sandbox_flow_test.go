@@ -133,6 +133,18 @@ func TestSandboxFlowOverHTTP(t *testing.T) {
 	if code, _, pdf := w.getPDF("/v3/session/"+clone+"/generate-pdf", w.y.key); code != 200 || !strings.Contains(pdfText(t, pdf), "own review") {
 		t.Fatalf("case file: %d", code)
 	}
+	// Y's destination sums up what it delivered.
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		_, list := w.doList(destinations, w.y.key)
+		sum := list[0]["summary"].(map[string]any)
+		if sum["total_deliveries"].(float64) == 2 && sum["failed_deliveries"].(float64) == 0 && sum["avg_response_time_ms"] != nil &&
+			sum["last_delivery_at"] != nil && sum["min_response_time_ms"].(float64) <= sum["max_response_time_ms"].(float64) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("Y's delivery summary %v", sum)
+		}
+	}
 	// Each receiver heard only its own application's sessions.
 	if got := hooks["x"].statuses(2); len(got) != 2 {
 		t.Fatalf("X heard %v", got)

@@ -24,10 +24,12 @@ type destinationBody struct {
 	SubscribedEvents *[]string `json:"subscribed_events"`
 	Label            *string   `json:"label"`
 	Enabled          *bool     `json:"enabled"`
+	WebhookVersion   *string   `json:"webhook_version"`
 }
 
 func (b destinationBody) input() review.DestinationInput {
-	return review.DestinationInput{URL: b.URL, Label: b.Label, SubscribedEvents: b.SubscribedEvents, Enabled: b.Enabled}
+	return review.DestinationInput{URL: b.URL, Label: b.Label, SubscribedEvents: b.SubscribedEvents, Enabled: b.Enabled,
+		WebhookVersion: b.WebhookVersion}
 }
 
 // destinationJSON is a destination as the API shows it: never its secret,
@@ -39,8 +41,30 @@ func destinationJSON(d domain.Destination) map[string]any {
 	}
 	return map[string]any{
 		"uuid": d.ID, "url": d.URL, "label": d.Label, "subscribed_events": events, "enabled": d.Enabled,
+		"webhook_version": d.WebhookVersion,
 		"created_at": d.CreatedAt.UTC().Format(time.RFC3339Nano), "updated_at": d.UpdatedAt.UTC().Format(time.RFC3339Nano),
 	}
+}
+
+// withSummaries adds Didit's delivery summary to each destination shown.
+func (s *Server) withSummaries(r *http.Request, caller domain.Caller, list ...map[string]any) error {
+	ids := make([]uuid.UUID, len(list))
+	for i, d := range list {
+		ids[i] = d["uuid"].(uuid.UUID)
+	}
+	sums, err := s.svc.DeliverySummaries(r.Context(), caller, ids)
+	if err != nil {
+		return err
+	}
+	for _, d := range list {
+		sum := sums[d["uuid"].(uuid.UUID)]
+		d["summary"] = map[string]any{
+			"total_deliveries": sum.Total, "failed_deliveries": sum.Failed, "error_rate_percentage": sum.ErrorRate(),
+			"min_response_time_ms": sum.MinMS, "avg_response_time_ms": sum.AvgMS, "max_response_time_ms": sum.MaxMS,
+			"last_delivery_at": timeOrNil(sum.LastDeliveryAt),
+		}
+	}
+	return nil
 }
 
 // destinationID reads the {destinationId} path segment; a malformed id is
@@ -65,6 +89,9 @@ func (s *Server) createDestination(w http.ResponseWriter, r *http.Request, calle
 	}
 	out := destinationJSON(created.Destination)
 	out["secret_shared_key"] = created.Secret
+	if err := s.withSummaries(r, caller, out); err != nil {
+		return err
+	}
 	writeJSON(w, http.StatusCreated, out)
 	return nil
 }
@@ -77,6 +104,16 @@ func (s *Server) listDestinations(w http.ResponseWriter, r *http.Request, caller
 	out := make([]map[string]any, len(list))
 	for i, d := range list {
 		out[i] = destinationJSON(d)
+	}
+	if err := s.withSummaries(r, caller, out...); err != nil {
+		return err
+	}
+	for _, d := range out { // Didit's list also flattens the summary
+		sum := d["summary"].(map[string]any)
+		d["subscribed_events_count"] = len(d["subscribed_events"].([]string))
+		d["deliveries_count"], d["failed_deliveries_count"] = sum["total_deliveries"], sum["failed_deliveries"]
+		d["average_response_time_ms"], d["error_rate_percentage"] = sum["avg_response_time_ms"], sum["error_rate_percentage"]
+		d["last_delivery_at"] = sum["last_delivery_at"]
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
@@ -91,7 +128,11 @@ func (s *Server) getDestination(w http.ResponseWriter, r *http.Request, caller d
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, destinationJSON(d))
+	out := destinationJSON(d)
+	if err := s.withSummaries(r, caller, out); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -108,7 +149,11 @@ func (s *Server) updateDestination(w http.ResponseWriter, r *http.Request, calle
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, destinationJSON(d))
+	out := destinationJSON(d)
+	if err := s.withSummaries(r, caller, out); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
 	return nil
 }
 

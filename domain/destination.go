@@ -40,6 +40,41 @@ type Destination struct {
 	// PreviousSecretUntil is set while deliveries are also signed with the
 	// secret in use before the last rotation.
 	PreviousSecretUntil *time.Time
+	// WebhookVersion is Didit's payload version the destination registered
+	// for: v1, v2 or v3 (the default). handoff sends the same body to each.
+	WebhookVersion string
+}
+
+// WebhookVersions are Didit's payload versions; DefaultWebhookVersion is
+// its current one.
+var WebhookVersions = []string{"v1", "v2", "v3"}
+
+const DefaultWebhookVersion = "v3"
+
+// ValidateWebhookVersion accepts v1, v2 or v3.
+func ValidateWebhookVersion(v string) error {
+	for _, k := range WebhookVersions {
+		if v == k {
+			return nil
+		}
+	}
+	return FieldError("webhook_version", "%q is not a valid choice: use v1, v2 or v3.", v)
+}
+
+// DeliverySummary is a destination's delivery health over its lifetime,
+// in Didit's shape. The response times are nil before the first attempt.
+type DeliverySummary struct {
+	Total, Failed       int64
+	MinMS, AvgMS, MaxMS *int64
+	LastDeliveryAt      *time.Time
+}
+
+// ErrorRate is the failed share of deliveries, in percent.
+func (s DeliverySummary) ErrorRate() float64 {
+	if s.Total == 0 {
+		return 0
+	}
+	return float64(s.Failed) * 100 / float64(s.Total)
 }
 
 // Subscribed reports whether the destination wants events of type event.

@@ -66,6 +66,7 @@ type DestinationInput struct {
 	Label            *string
 	SubscribedEvents *[]string
 	Enabled          *bool
+	WebhookVersion   *string
 }
 
 // CreatedDestination is a new destination with its secret, shown once.
@@ -92,7 +93,12 @@ func (s *Service) apply(ctx context.Context, d *domain.Destination, in Destinati
 	if in.Enabled != nil {
 		d.Enabled = *in.Enabled
 	}
-	return domain.MergeErrors(errURL, errEvents, errLabel)
+	var errVersion error
+	if in.WebhookVersion != nil {
+		errVersion = domain.ValidateWebhookVersion(*in.WebhookVersion)
+		d.WebhookVersion = *in.WebhookVersion
+	}
+	return domain.MergeErrors(errURL, errEvents, errLabel, errVersion)
 }
 
 // checkTarget validates a destination URL and, unless private targets are
@@ -134,11 +140,11 @@ func (s *Service) CreateDestination(ctx context.Context, caller domain.Caller, i
 	if in.URL == nil {
 		missing = append(missing, domain.FieldError("url", "This field is required."))
 	}
-	if in.SubscribedEvents == nil {
-		missing = append(missing, domain.FieldError("subscribed_events", "This field is required."))
-	}
+	// As Didit: subscribed_events left out subscribes to nothing (such a
+	// destination receives nothing); an explicit [] is refused by apply.
 	now := s.now().UTC().Truncate(time.Microsecond)
-	d := domain.Destination{ApplicationID: caller.ApplicationID, ID: uuid.New(), Enabled: true, CreatedAt: now, UpdatedAt: now}
+	d := domain.Destination{ApplicationID: caller.ApplicationID, ID: uuid.New(), Enabled: true, CreatedAt: now, UpdatedAt: now,
+		SubscribedEvents: []string{}, WebhookVersion: domain.DefaultWebhookVersion}
 	if err := domain.MergeErrors(append(missing, s.apply(ctx, &d, in))...); err != nil {
 		return CreatedDestination{}, err
 	}
@@ -147,6 +153,9 @@ func (s *Service) CreateDestination(ctx context.Context, caller domain.Caller, i
 		return CreatedDestination{}, err
 	}
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+		if err := uniqueURL(ctx, tx, d); err != nil {
+			return err
+		}
 		if err := store.InsertDestination(ctx, tx, d, secret); err != nil {
 			return err
 		}
@@ -194,6 +203,11 @@ func (s *Service) UpdateDestination(ctx context.Context, caller domain.Caller, i
 		}
 		if err := s.apply(ctx, &d, in); err != nil {
 			return err
+		}
+		if in.URL != nil {
+			if err := uniqueURL(ctx, tx, d); err != nil {
+				return err
+			}
 		}
 		d.UpdatedAt = s.now().UTC().Truncate(time.Microsecond)
 		if err := store.UpdateDestination(ctx, tx, d); err != nil {
@@ -380,4 +394,27 @@ func (s *Service) WebhookEventApplication(ctx context.Context, caller domain.Cal
 		return uuid.Nil, err
 	}
 	return store.EventApplication(ctx, s.db, event)
+}
+
+// uniqueURL refuses a second live destination with d's URL in its
+// application, as Didit does; the lock holds until the transaction ends.
+func uniqueURL(ctx context.Context, tx *store.Tx, d domain.Destination) error {
+	if err := store.LockDestinationURLs(ctx, tx, d.ApplicationID); err != nil {
+		return err
+	}
+	taken, err := store.DestinationURLTaken(ctx, tx, d.ApplicationID, d.URL, d.ID)
+	if err == nil && taken {
+		err = domain.FieldError("url", "A webhook destination with this URL already exists in your application.")
+	}
+	return err
+}
+
+// DeliverySummaries sums up the deliveries of the caller's destinations.
+func (s *Service) DeliverySummaries(ctx context.Context, caller domain.Caller, ids []uuid.UUID) (map[uuid.UUID]domain.DeliverySummary, error) {
+	if requireEither(caller, domain.PrivReadWebhooks, domain.PrivReadSessions) != nil {
+		if err := requireEither(caller, domain.PrivWriteWebhooks, domain.PrivWriteSessions); err != nil {
+			return nil, err
+		}
+	}
+	return store.DeliverySummaries(ctx, s.db, caller.ApplicationID, ids)
 }

@@ -29,23 +29,24 @@ type destinationRow struct {
 	CreatedAt           time.Time      `db:"created_at"`
 	UpdatedAt           time.Time      `db:"updated_at"`
 	PreviousSecretUntil *time.Time     `db:"previous_secret_until"`
+	WebhookVersion      string         `db:"webhook_version"`
 }
 
 func (r destinationRow) domain() domain.Destination {
 	return domain.Destination{ApplicationID: r.ApplicationID, ID: r.ID, URL: r.URL, Label: r.Label,
 		SubscribedEvents: []string(r.SubscribedEvents), Enabled: r.Enabled, CreatedAt: r.CreatedAt.UTC(),
-		UpdatedAt: r.UpdatedAt.UTC(), PreviousSecretUntil: r.PreviousSecretUntil}
+		UpdatedAt: r.UpdatedAt.UTC(), PreviousSecretUntil: r.PreviousSecretUntil, WebhookVersion: r.WebhookVersion}
 }
 
 // destinationCols leaves the secrets out: they are read only to sign.
-const destinationCols = `application_id, destination_id, url, label, subscribed_events, enabled, created_at, updated_at,
+const destinationCols = `application_id, destination_id, url, label, subscribed_events, enabled, created_at, updated_at, webhook_version,
 	CASE WHEN previous_secret_until > now() THEN previous_secret_until END AS previous_secret_until`
 
 // InsertDestination stores a new destination with its signing secret.
 func InsertDestination(ctx context.Context, q Queryer, d domain.Destination, secret string) error {
 	_, err := q.ExecContext(ctx, `INSERT INTO webhook_destinations (application_id, destination_id, url, label,
-		subscribed_events, enabled, secret, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		d.ApplicationID, d.ID, d.URL, d.Label, pq.Array(d.SubscribedEvents), d.Enabled, secret, d.CreatedAt, d.UpdatedAt)
+		subscribed_events, enabled, secret, created_at, updated_at, webhook_version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		d.ApplicationID, d.ID, d.URL, d.Label, pq.Array(d.SubscribedEvents), d.Enabled, secret, d.CreatedAt, d.UpdatedAt, d.WebhookVersion)
 	return mapErr(err)
 }
 
@@ -81,8 +82,8 @@ func ListDestinations(ctx context.Context, q Queryer, app uuid.UUID) ([]domain.D
 // UpdateDestination writes a destination's editable fields.
 func UpdateDestination(ctx context.Context, q Queryer, d domain.Destination) error {
 	res, err := q.ExecContext(ctx, `UPDATE webhook_destinations SET url = $3, label = $4, subscribed_events = $5,
-		enabled = $6, updated_at = $7 WHERE application_id = $1 AND destination_id = $2 AND deleted_at IS NULL`,
-		d.ApplicationID, d.ID, d.URL, d.Label, pq.Array(d.SubscribedEvents), d.Enabled, d.UpdatedAt)
+		enabled = $6, updated_at = $7, webhook_version = $8 WHERE application_id = $1 AND destination_id = $2 AND deleted_at IS NULL`,
+		d.ApplicationID, d.ID, d.URL, d.Label, pq.Array(d.SubscribedEvents), d.Enabled, d.UpdatedAt, d.WebhookVersion)
 	return affected(res, err, "Not found.")
 }
 
