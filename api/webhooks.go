@@ -42,7 +42,7 @@ func destinationJSON(d domain.Destination) map[string]any {
 	return map[string]any{
 		"uuid": d.ID, "url": d.URL, "label": d.Label, "subscribed_events": events, "enabled": d.Enabled,
 		"webhook_version": d.WebhookVersion,
-		"created_at": d.CreatedAt.UTC().Format(time.RFC3339Nano), "updated_at": d.UpdatedAt.UTC().Format(time.RFC3339Nano),
+		"created_at":      d.CreatedAt.UTC().Format(time.RFC3339Nano), "updated_at": d.UpdatedAt.UTC().Format(time.RFC3339Nano),
 	}
 }
 
