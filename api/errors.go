@@ -31,11 +31,21 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		writeJSON(w, http.StatusInternalServerError, detail("A server error occurred."))
 		return
 	}
+	if e.Code == domain.CodeUnavailable {
+		// Not the client's fault and not a bug: worth a retry, and a line
+		// in the log with the cause (the driver's error, no request data).
+		s.reqLog(r).Warn("request failed: database unavailable", "method", r.Method, "route", infoOf(r).Route, "err", e.Cause)
+		w.Header().Set("Retry-After", unavailableRetryAfter)
+	}
 	if len(e.Fields) > 0 {
 		writeJSON(w, status, e.Fields)
 		return
 	}
 	writeJSON(w, status, detail(e.Message))
 }
+
+// unavailableRetryAfter is how many seconds a client waits before retrying
+// when the database is unavailable: long enough for a restart or a failover.
+const unavailableRetryAfter = "5"
 
 func detail(msg string) map[string]string { return map[string]string{"detail": msg} }

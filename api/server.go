@@ -182,6 +182,7 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	if err := s.svc.Ping(ctx); err != nil {
+		w.Header().Set("Retry-After", unavailableRetryAfter)
 		writeJSON(w, http.StatusServiceUnavailable, detail("database unavailable"))
 		return
 	}

@@ -21,12 +21,17 @@ const (
 )
 
 // Error is an error a user can act on. Message is safe to show; Fields, when
-// set, holds validation messages keyed by request field.
+// set, holds validation messages keyed by request field. Cause, when set,
+// is what went wrong underneath: for the log, never shown.
 type Error struct {
 	Code    Code
 	Message string
 	Fields  map[string][]string
+	Cause   error
 }
+
+// Unwrap is the cause, so errors.Is and errors.As still see it.
+func (e *Error) Unwrap() error { return e.Cause }
 
 func (e *Error) Error() string {
 	if e.Message != "" || len(e.Fields) == 0 {
@@ -55,6 +60,12 @@ func Unauthorizedf(format string, args ...any) *Error {
 func Forbiddenf(format string, args ...any) *Error { return newErr(CodeForbidden, format, args...) }
 func NotFoundf(format string, args ...any) *Error  { return newErr(CodeNotFound, format, args...) }
 func Conflictf(format string, args ...any) *Error  { return newErr(CodeConflict, format, args...) }
+
+// Unavailable says a dependency (the database) is down or did not answer
+// in time: nothing was done, and the same request may succeed shortly.
+func Unavailable(message string, cause error) *Error {
+	return &Error{Code: CodeUnavailable, Message: message, Cause: cause}
+}
 
 // FieldError is a validation error about one request field.
 func FieldError(field, format string, args ...any) *Error {

@@ -60,11 +60,7 @@ func (s *Service) DB() *store.DB { return s.db }
 // Ping reports whether the database answers: unavailable when not.
 func (s *Service) Ping(ctx context.Context) error {
 	if err := s.db.PingContext(ctx); err != nil {
-		return &domain.Error{Code: domain.CodeUnavailable, Message: "The database is unavailable."}
+		return domain.Unavailable(store.ErrUnavailable, err)
 	}
 	return nil
 }
-
-// ConnectionLost reports whether err means the database connection failed
-// or dropped (so a screen can offer a retry), as opposed to a refusal.
-func ConnectionLost(err error) bool { return store.ConnectionLost(err) }

@@ -10,6 +10,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net"
 	"net/url"
@@ -131,7 +132,8 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 }
 
 // mapErr is the one place driver errors become domain errors: no rows is
-// not found, a unique violation a conflict; matched by code, never text.
+// not found, a unique violation a conflict, a database that is down or too
+// slow unavailable; matched by code and by error value, never by text.
 func mapErr(err error) error {
 	if err == nil {
 		return nil
@@ -149,16 +151,53 @@ func mapErr(err error) error {
 		case "22P02", "22001", "22021":
 			return domain.Invalidf("invalid value")
 		}
+		switch pqErr.Code.Class() {
+		// 08 connection exception, 53 insufficient resources (too many
+		// connections, out of memory or disk), 57 operator intervention
+		// (shutdown, crash, starting up, statement timeout 57014).
+		case "08", "53", "57":
+			return domain.Unavailable(ErrUnavailable, err)
+		}
+		return err
+	}
+	if lostConnection(err) {
+		return domain.Unavailable(ErrUnavailable, err)
 	}
 	return err
 }
 
-// ConnectionLost reports whether err means the connection to the database
-// failed or dropped, rather than a statement being refused.
-func ConnectionLost(err error) bool {
-	var oe *net.OpError
-	return errors.As(err, &oe) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, syscall.ECONNREFUSED)
+// ErrUnavailable is what a caller is told when the database is down or did
+// not answer in time.
+const ErrUnavailable = "The database is unavailable; try again shortly."
+
+// lostConnection reports a failure to reach or keep a connection to the
+// server, or to get an answer in time, as opposed to a refusal by it.
+func lostConnection(err error) bool {
+	var netErr net.Error
+	switch {
+	case errors.Is(err, driver.ErrBadConn), errors.Is(err, sql.ErrConnDone), errors.Is(err, errPoolClosed),
+		errors.Is(err, context.DeadlineExceeded),
+		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
+		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
+		errors.As(err, &netErr):
+		return true
+	}
+	return false
 }
+
+// errPoolClosed is database/sql's unexported "sql: database is closed",
+// caught as the value a closed pool returns, so it is matched by identity.
+var errPoolClosed = func() error {
+	db := sql.OpenDB(neverConnector{})
+	db.Close()
+	return db.PingContext(context.Background())
+}()
+
+// neverConnector is a connector for a pool that is closed before use.
+type neverConnector struct{}
+
+func (neverConnector) Connect(context.Context) (driver.Conn, error) { return nil, driver.ErrBadConn }
+func (neverConnector) Driver() driver.Driver                        { return nil }
 
 // notFound maps no rows to a not-found error with msg, other errors as usual.
 func notFound(err error, msg string) error {

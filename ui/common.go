@@ -10,7 +10,6 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"net"
 	"strings"
 	"time"
 
@@ -203,20 +202,18 @@ func (c *Common) explain(what string, err error) string {
 	}
 	var de *domain.Error
 	if errors.As(err, &de) {
+		if de.Code == domain.CodeUnavailable {
+			// The store's verdict: down, unreachable or too slow. Retrying
+			// is the analyst's move; the cause is for the log.
+			c.Log.Warn(what, "err", de.Cause, "app", c.App.ID, "analyst", c.Caller.Analyst)
+			return what + ": the database is unavailable; press r to retry"
+		}
 		return de.Error()
 	}
-	if !errors.Is(err, context.Canceled) {
-		c.Log.Error(what, "err", err, "app", c.App.ID, "analyst", c.Caller.Analyst)
-	}
-	var ne net.Error
-	switch {
-	case errors.Is(err, context.Canceled):
+	if errors.Is(err, context.Canceled) {
 		return what + ": cancelled"
-	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
-		return what + ": the database did not answer in time; press r to retry"
-	case review.ConnectionLost(err):
-		return what + ": lost the connection to the database; press r to retry"
 	}
+	c.Log.Error(what, "err", err, "app", c.App.ID, "analyst", c.Caller.Analyst)
 	msg := err.Error()
 	if i := strings.IndexByte(msg, '\n'); i >= 0 {
 		msg = msg[:i]

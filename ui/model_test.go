@@ -412,8 +412,8 @@ func TestDatabaseErrorKeepsRunning(t *testing.T) {
 	w.svc.DB().Close()
 	h.press("r")
 	st := h.status()
-	if !st.err || !strings.Contains(st.text, "loading sessions") || h.quit {
-		t.Fatalf("a database error is a status line and the program runs on: %+v", st)
+	if !st.err || st.text != "loading sessions: the database is unavailable; press r to retry" || h.quit {
+		t.Fatalf("a database outage is a status line offering a retry, and the program runs on: %+v", st)
 	}
 	h.press("2")
 	h.expectView("✗ loading the queue")
