@@ -311,11 +311,17 @@ func (l *Listing[T]) answerRefresh(msg ReadMsg[T]) tea.Cmd {
 	if len(items) < msg.q.Limit {
 		l.done = true // the newest items are all the items
 	} else if len(items) > 0 {
+		// The held items go on below the refreshed ones only if the two
+		// meet: when more new items came than a refresh reads, keeping the
+		// held ones would leave a gap, so the list is read on from the
+		// refreshed ones instead.
 		last, kept := l.cfg.Keyset(items[len(items)-1]), 0
-		for _, it := range l.all {
-			if l.cfg.Keyset(it) < last {
-				items = append(items, it)
-				kept++
+		if len(l.all) > 0 && last <= l.cfg.Keyset(l.all[0]) {
+			for _, it := range l.all {
+				if l.cfg.Keyset(it) < last {
+					items = append(items, it)
+					kept++
+				}
 			}
 		}
 		if kept == 0 {

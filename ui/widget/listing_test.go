@@ -211,6 +211,33 @@ func TestListingRefreshKeepsSelection(t *testing.T) {
 	}
 }
 
+// More new items than a refresh reads: the held ones no longer meet the
+// newest, so they are dropped rather than shown after a gap, and the list
+// reads on from the newest.
+func TestListingRefreshAfterABurst(t *testing.T) {
+	src := newSource(60)
+	h := newHarness(t, src, nil)
+	h.run(h.l.Reload())
+	h.press("G") // 20 held: 60 … 41
+	src.add(30)  // 90 … 61: a refresh reads 20 of them
+	h.run(h.l.Refresh())
+	items := h.l.Items()
+	if h.l.Done() || len(items) != 20 || items[0].n != 90 || items[19].n != 71 {
+		t.Fatalf("only the newest, contiguous: %d items %d…%d, done %v", len(items), items[0].n, items[len(items)-1].n, h.l.Done())
+	}
+	for i := 0; i < 10 && !h.l.Done(); i++ {
+		h.press("G")
+	}
+	for i := 1; i < len(h.l.Items()); i++ {
+		if h.l.Items()[i].n != h.l.Items()[i-1].n-1 {
+			t.Fatalf("paging on leaves no gap: %d after %d", h.l.Items()[i].n, h.l.Items()[i-1].n)
+		}
+	}
+	if len(h.l.Items()) != 90 || !h.l.Done() {
+		t.Fatalf("and reaches the end: %d items", len(h.l.Items()))
+	}
+}
+
 func TestListingFilterPrompt(t *testing.T) {
 	src := newSource(25)
 	var refused string
