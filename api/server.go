@@ -67,6 +67,8 @@ func New(svc *review.Service, log *slog.Logger, opts ...Option) *Server {
 	s.mux.HandleFunc("POST /v3/sessions/delete/{$}", s.authed(s.deleteSessions))
 	s.mux.HandleFunc("GET /v3/session/{sessionId}/generate-pdf", s.authed(s.generatePDF))
 	s.mux.HandleFunc("GET /v3/workflows/{$}", s.authed(s.listWorkflows))
+	s.mux.HandleFunc("GET /v3/audit/checkpoint/{$}", s.authed(s.auditCheckpoint))
+	s.mux.HandleFunc("GET /v3/audit/proof/{$}", s.authed(s.auditProof))
 	s.webhookRoutes()
 	s.entityRoutes()
 	s.tokenRoutes()

@@ -1,6 +1,8 @@
 package api
 
 import (
+	"encoding/hex"
+	"encoding/json"
 	"net/http"
 
 	"handoff/domain"
@@ -79,7 +81,27 @@ func (s *Server) decision(w http.ResponseWriter, r *http.Request, caller domain.
 	if err != nil {
 		return err
 	}
-	writeSession(w, http.StatusOK, sess)
+	if sess.SharedFromSession == nil {
+		writeSession(w, http.StatusOK, sess)
+		return nil
+	}
+	p, err := s.svc.Provenance(r.Context(), caller, id)
+	if err != nil {
+		return err
+	}
+	prov := map[string]any{"source_application_id": p.SourceApplicationID, "source_session_id": p.SourceSessionID,
+		"token_id": p.TokenID, "mint_leaf_hash": nil, "issuer_checkpoint": nil}
+	if p.MintLeaf != nil {
+		prov["mint_leaf_hash"] = hex.EncodeToString(p.MintLeaf)
+	}
+	if p.IssuerCheckpoint != "" {
+		prov["issuer_checkpoint"] = p.IssuerCheckpoint
+	}
+	body := SessionJSON(sess)
+	extra, _ := json.Marshal(prov)
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	w.Write(append(append(append(body[:len(body)-1:len(body)-1], `,"provenance":`...), extra...), '}'))
 	return nil
 }
 

@@ -57,6 +57,10 @@ type Provenance struct {
 	MintedAt            time.Time
 	ImportedBy          string
 	ImportedAt          time.Time
+	// The issuer's audit evidence, recorded at import: its mint event's
+	// leaf hash and its latest signed checkpoint then (nil, "" when absent).
+	MintLeaf         []byte
+	IssuerCheckpoint string
 }
 
 // Provenance traces an imported session of the caller's application back
@@ -70,7 +74,10 @@ func (s *Service) Provenance(ctx context.Context, caller domain.Caller, sessionI
 		return Provenance{}, err
 	}
 	p := Provenance{SourceSessionID: imp.SourceSessionID, SourceApplicationID: imp.SourceApplicationID,
-		TokenID: imp.TokenID, ImportedBy: imp.ImportedBy, ImportedAt: imp.CreatedAt}
+		TokenID: imp.TokenID, ImportedBy: imp.ImportedBy, ImportedAt: imp.CreatedAt, MintLeaf: imp.SourceMintLeaf}
+	if imp.SourceCheckpoint != nil {
+		p.IssuerCheckpoint = *imp.SourceCheckpoint
+	}
 	if app, err := store.GetApplication(ctx, s.db, imp.SourceApplicationID); err == nil {
 		p.SourceApplication = app.Name
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"handoff/auditverify"
 	"handoff/store/pgtest"
 )
 
@@ -161,6 +162,17 @@ func TestAuditVerifyCommand(t *testing.T) {
 	// Each command sealed its own events before it exited.
 	if code != 0 || !strings.Contains(out, "ok, 3 events and 2 checkpoints verified, 0 pending") {
 		t.Fatalf("verify: %d %q %q", code, out, errs)
+	}
+	code, out, errs = run(t, "audit", "prove", "--app", "Audited", "--event", "2")
+	var proof auditverify.Proof
+	if err := json.Unmarshal([]byte(out), &proof); code != 0 || err != nil || proof.LeafIndex != 1 || proof.TreeSize != 3 {
+		t.Fatalf("prove: %d %q %q", code, out, errs)
+	}
+	if _, err := auditverify.VerifyProof([]byte(out), proof.VerifierKey); err != nil {
+		t.Fatalf("the printed proof does not verify: %v", err)
+	}
+	if code, _, errs := run(t, "audit", "prove", "--app", "Audited", "--event", "9"); code == 0 || !strings.Contains(errs, "no sealed event 9") {
+		t.Fatalf("prove of a missing event: %d %q", code, errs)
 	}
 	db := sqlx.MustOpen("postgres", dsn)
 	defer db.Close()
