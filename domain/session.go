@@ -20,6 +20,10 @@ type Session struct {
 	Checks            Checks
 	CreatedAt         time.Time
 	ExpiresAt         *time.Time
+	// Version counts the session's changes: 1 when it is created or
+	// imported, one more on every status change and on its deletion.
+	// Webhook events carry it as session_version.
+	Version int64
 	// Details is what POST /v3/session/ was sent; nil for sessions made
 	// otherwise, and unless the reader asked for it.
 	Details *SessionDetails
@@ -65,3 +69,7 @@ func ValidateVendorData(v string) error {
 	}
 	return nil
 }
+
+// Changed counts one more change of the session (a status change or its
+// deletion), as the store records it.
+func (s *Session) Changed() { s.Version++ }

@@ -68,6 +68,7 @@ func (s *Service) decide(ctx context.Context, caller domain.Caller, sessionID uu
 		}
 		from := sess.Status
 		sess.Status = to
+		sess.Changed() // the row is locked: the store counts the same change
 		if err := announce(ctx, tx, Change{App: caller.ApplicationID, What: ChangeSessionDecided, Session: &sessionID, By: caller.Actor()}); err != nil {
 			return err
 		}

@@ -49,7 +49,7 @@ func (s *Service) Import(ctx context.Context, caller domain.Caller, req ImportRe
 	tokenID, _ := claims.TokenID()
 	now := s.now().UTC()
 	sess := store.NewSession{Session: domain.Session{ApplicationID: caller.ApplicationID, ID: uuid.New(),
-		WorkflowID: req.WorkflowID, VendorData: req.VendorData,
+		WorkflowID: req.WorkflowID, VendorData: req.VendorData, Version: 1,
 		SharedFromSession: &claims.SessionID, CreatedAt: now.Truncate(time.Microsecond)},
 		SharedFromApplication: &claims.FromApplicationID, ImportTokenID: &tokenID}
 

@@ -60,7 +60,7 @@ func (s *Service) CreateSession(ctx context.Context, caller domain.Caller, n New
 	}
 	now := s.now().UTC().Truncate(time.Microsecond)
 	sess := domain.Session{ApplicationID: caller.ApplicationID, ID: uuid.New(), WorkflowID: n.WorkflowID,
-		VendorData: n.VendorData, CreatedAt: now, Checks: domain.Checks{},
+		VendorData: n.VendorData, CreatedAt: now, Checks: domain.Checks{}, Version: 1,
 		Details: &domain.SessionDetails{SessionToken: sessionToken(), Callback: n.Callback, Metadata: n.Metadata,
 			ContactDetails: n.ContactDetails, ExpectedDetails: n.ExpectedDetails}}
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
@@ -142,15 +142,17 @@ func (s *Service) CompleteSandbox(ctx context.Context, caller domain.Caller, id 
 		from := sess.Status
 		if sess.Status.Phase() == domain.PhaseNotStarted {
 			sess.Status = domain.StatusOf(sess.Kind, domain.PhaseInProgress)
+			sess.Changed()
 			if err := s.emitStatusUpdated(ctx, tx, sess); err != nil {
 				return err
 			}
 		}
 		sess.Status, sess.Checks = status, checks
+		sess.Changed()
 		if err := s.emitStatusUpdated(ctx, tx, sess); err != nil {
 			return err
 		}
-		if err := store.CompleteSession(ctx, tx, caller.ApplicationID, id, status, checks, s.now()); err != nil {
+		if err := store.CompleteSession(ctx, tx, caller.ApplicationID, id, status, checks, sess.Version, s.now()); err != nil {
 			return err
 		}
 		if err := announce(ctx, tx, Change{App: caller.ApplicationID, What: ChangeSessionDecided, Session: &id, By: caller.Actor()}); err != nil {

@@ -36,6 +36,7 @@ func (s *Service) DeleteSession(ctx context.Context, caller domain.Caller, id uu
 		if err := store.DeleteSession(ctx, tx, caller.ApplicationID, id, s.now()); err != nil {
 			return err
 		}
+		sess.Changed() // as the store counted it
 		if err := s.emitSessionDeleted(ctx, tx, sess); err != nil {
 			return err
 		}

@@ -279,9 +279,20 @@ type statusEvent struct {
 	WorkflowID        string        `json:"workflow_id"`
 	SharedFromSession *uuid.UUID    `json:"shared_from_session,omitempty"`
 	Deleted           bool          `json:"deleted,omitempty"`
-	Timestamp         int64         `json:"timestamp"`
-	CreatedAt         int64         `json:"created_at"`
+	// SessionVersion orders a session's events (handoff extension): its
+	// change counter at this change, which only grows.
+	SessionVersion int64 `json:"session_version"`
+	// OccurredAt is when the change happened, to the microsecond
+	// (handoff extension).
+	OccurredAt string `json:"occurred_at"`
+	// Timestamp is Didit's integer unix seconds; the sender sets it to the
+	// time of each attempt, as X-Timestamp.
+	Timestamp int64 `json:"timestamp"`
+	CreatedAt int64 `json:"created_at"`
 }
+
+// occurredAtLayout is RFC 3339 in UTC with exactly six fractional digits.
+const occurredAtLayout = "2006-01-02T15:04:05.000000Z07:00"
 
 // emitStatusUpdated writes a status.updated event for sess to the outbox,
 // with a pending delivery per subscribed destination, inside the caller's
@@ -300,7 +311,8 @@ func (s *Service) emitStatus(ctx context.Context, tx *store.Tx, sess domain.Sess
 	now := s.now().UTC().Truncate(time.Microsecond)
 	ev := statusEvent{EventID: uuid.New(), WebhookType: domain.EventStatusUpdated, SessionID: sess.ID,
 		SessionKind: sess.Kind, Status: sess.Status, WorkflowID: sess.WorkflowID,
-		SharedFromSession: sess.SharedFromSession, Deleted: deleted, Timestamp: now.Unix(), CreatedAt: sess.CreatedAt.Unix()}
+		SharedFromSession: sess.SharedFromSession, Deleted: deleted, SessionVersion: sess.Version,
+		OccurredAt: now.Format(occurredAtLayout), Timestamp: now.Unix(), CreatedAt: sess.CreatedAt.Unix()}
 	if sess.VendorData != "" {
 		ev.VendorData = &sess.VendorData
 	}

@@ -58,14 +58,15 @@ func SessionDetailsOf(ctx context.Context, q Queryer, app, id uuid.UUID) (*domai
 }
 
 // CompleteSession sets a session's payload and status at once (the
-// sandbox's stand-in for a finished capture).
-func CompleteSession(ctx context.Context, q Queryer, app, id uuid.UUID, status domain.Status, checks domain.Checks, at time.Time) error {
+// sandbox's stand-in for a finished capture), and its version, which
+// counts the status changes it went through.
+func CompleteSession(ctx context.Context, q Queryer, app, id uuid.UUID, status domain.Status, checks domain.Checks, version int64, at time.Time) error {
 	raw, err := json.Marshal(checks)
 	if err != nil {
 		return err
 	}
-	res, err := q.ExecContext(ctx, `UPDATE sessions SET status = $3, checks = $4, updated_at = $5
-		WHERE application_id = $1 AND session_id = $2 AND deleted_at IS NULL`, app, id, status, raw, at)
+	res, err := q.ExecContext(ctx, `UPDATE sessions SET status = $3, checks = $4, updated_at = $5, version = $6
+		WHERE application_id = $1 AND session_id = $2 AND deleted_at IS NULL`, app, id, status, raw, at, version)
 	return affected(res, err, "Session not found.")
 }
 

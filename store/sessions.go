@@ -25,20 +25,21 @@ type sessionRow struct {
 	Checks            []byte     `db:"checks"`
 	CreatedAt         time.Time  `db:"created_at"`
 	ExpiresAt         *time.Time `db:"expires_at"`
+	Version           int64      `db:"version"`
 }
 
 const sessionCols = `application_id, session_id, session_number, session_kind, status, workflow_id, vendor_data,
-	shared_from_session, checks, created_at, expires_at`
+	shared_from_session, checks, created_at, expires_at, version`
 
 // summaryCols leaves out the payload, for lists.
 const summaryCols = `application_id, session_id, session_number, session_kind, status, workflow_id, vendor_data,
-	shared_from_session, '{}'::jsonb AS checks, created_at, expires_at`
+	shared_from_session, '{}'::jsonb AS checks, created_at, expires_at, version`
 
 func (r *sessionRow) domain() (domain.Session, error) {
 	s := domain.Session{
 		ApplicationID: r.ApplicationID, ID: r.ID, Number: r.Number, Kind: domain.Kind(r.Kind),
 		Status: domain.Status(r.Status), WorkflowID: r.WorkflowID, VendorData: r.VendorData,
-		SharedFromSession: r.SharedFromSession, CreatedAt: r.CreatedAt, ExpiresAt: r.ExpiresAt,
+		SharedFromSession: r.SharedFromSession, CreatedAt: r.CreatedAt, ExpiresAt: r.ExpiresAt, Version: r.Version,
 	}
 	if err := json.Unmarshal(r.Checks, &s.Checks); err != nil {
 		return s, fmt.Errorf("session %s: stored checks are not a JSON object: %w", r.ID, err)
@@ -131,16 +132,17 @@ func GetSession(ctx context.Context, q Queryer, app, id uuid.UUID, forUpdate boo
 	return r.domain()
 }
 
-// SetSessionStatus changes a session's status.
+// SetSessionStatus changes a session's status, one change more of its
+// version.
 func SetSessionStatus(ctx context.Context, q Queryer, app, id uuid.UUID, status domain.Status, at time.Time) error {
-	res, err := q.ExecContext(ctx, `UPDATE sessions SET status = $3, updated_at = $4
+	res, err := q.ExecContext(ctx, `UPDATE sessions SET status = $3, updated_at = $4, version = version + 1
 		WHERE application_id = $1 AND session_id = $2 AND deleted_at IS NULL`, app, id, status, at)
 	return affected(res, err, "Session not found.")
 }
 
-// DeleteSession soft-deletes a session.
+// DeleteSession soft-deletes a session, one change more of its version.
 func DeleteSession(ctx context.Context, q Queryer, app, id uuid.UUID, at time.Time) error {
-	res, err := q.ExecContext(ctx, `UPDATE sessions SET deleted_at = $3, updated_at = $3
+	res, err := q.ExecContext(ctx, `UPDATE sessions SET deleted_at = $3, updated_at = $3, version = version + 1
 		WHERE application_id = $1 AND session_id = $2 AND deleted_at IS NULL`, app, id, at)
 	return affected(res, err, "Session not found.")
 }

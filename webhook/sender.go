@@ -340,7 +340,11 @@ func (d *Sender) backoff(elapsed time.Duration) time.Duration {
 // post sends the event body, signed, and returns the response status. Any
 // status but 2xx is an error.
 func (d *Sender) post(ctx context.Context, r store.LeasedDelivery) (int, error) {
-	body := []byte(r.Payload)
+	at := d.cfg.Now()
+	body, err := restamp([]byte(r.Payload), at)
+	if err != nil {
+		return 0, fmt.Errorf("stored body: %w", err)
+	}
 	v2, err := webhookverify.SignV2(r.Secret, body)
 	if err != nil {
 		return 0, fmt.Errorf("stored body is not JSON: %w", err)
@@ -353,7 +357,7 @@ func (d *Sender) post(ctx context.Context, r store.LeasedDelivery) (int, error) 
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "handoff-webhooks/1")
-	req.Header.Set("X-Timestamp", strconv.FormatInt(d.cfg.Now().Unix(), 10))
+	req.Header.Set("X-Timestamp", strconv.FormatInt(at.Unix(), 10)) // the body's timestamp too
 	req.Header.Set("X-Signature", webhookverify.SignV1(r.Secret, body))
 	req.Header.Set("X-Signature-V2", v2)
 	if r.PreviousSecret != nil {
