@@ -27,8 +27,9 @@ func TestSessionVersionCountsChanges(t *testing.T) {
 		t.Fatal(err)
 	}
 	y := review.Analyst(w.y, "ana")
-	for _, st := range []string{"Approved", "Approved", "Declined", "Approved"} { // the repeat changes nothing
-		if _, err := w.svc.Decide(ctx, y, imp.ID, st, "t"); err != nil {
+	approve, decline := domain.Approve("t"), domain.Decline(domain.ReasonOther, "t")
+	for _, d := range []domain.Decision{approve, approve, decline, approve} { // the repeat changes nothing
+		if _, err := w.svc.Decide(ctx, y, imp.ID, d); err != nil {
 			t.Fatal(err)
 		}
 	}
