@@ -24,10 +24,11 @@ type receiver struct {
 	secret string
 	mu     sync.Mutex
 	events []map[string]any
+	copies map[string]int // deliveries per event_id, repeats included
 }
 
 func newReceiver(t *testing.T) *receiver {
-	rc := &receiver{t: t}
+	rc := &receiver{t: t, copies: map[string]int{}}
 	rc.srv = httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		rc.mu.Lock()
@@ -39,6 +40,7 @@ func newReceiver(t *testing.T) *receiver {
 		}
 		var ev map[string]any
 		json.Unmarshal(body, &ev)
+		rc.copies[ev["event_id"].(string)]++
 		for _, seen := range rc.events { // delivery is at least once
 			if seen["event_id"] == ev["event_id"] {
 				return
@@ -143,6 +145,34 @@ func TestSandboxFlowOverHTTP(t *testing.T) {
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("Y's delivery summary %v", sum)
+		}
+	}
+	// The session's deliveries, and one sent again on request.
+	code, dl := w.doList("/v3/session/"+clone+"/webhooks/", w.y.key)
+	if code != 200 || len(dl) != 2 {
+		t.Fatalf("session webhooks %d %v", code, dl)
+	}
+	first := dl[0]
+	if first["state"] != "delivered" || first["webhook_type"] != "status.updated" || len(first["attempts"].([]any)) != 1 ||
+		first["attempts"].([]any)[0].(map[string]any)["status_code"].(float64) != 200 {
+		t.Fatalf("delivery %v", first)
+	}
+	if code, _ := w.doList("/v3/session/"+clone+"/webhooks/", w.x.key); code != 404 {
+		t.Fatalf("another application's session webhooks: %d", code)
+	}
+	expectDetail(t, w.do("POST", "/v3/session/"+clone+"/webhooks/"+src+"/resend/", w.y.key, nil), 404, "unknown delivery")
+	re := w.do("POST", "/v3/session/"+clone+"/webhooks/"+first["delivery_id"].(string)+"/resend/", w.y.key, nil)
+	expect(t, re, 202, "resend")
+	ev := first["event_id"].(string)
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		hooks["y"].mu.Lock()
+		n := hooks["y"].copies[ev]
+		hooks["y"].mu.Unlock()
+		if n == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the resent delivery arrived %d times", n)
 		}
 	}
 	// Each receiver heard only its own application's sessions.

@@ -66,6 +66,8 @@ func New(svc *review.Service, log *slog.Logger, opts ...Option) *Server {
 	s.mux.HandleFunc("POST /v3/session/{sessionId}/sandbox/complete/{$}", s.authed(s.completeSandbox))
 	s.mux.HandleFunc("POST /v3/sessions/delete/{$}", s.authed(s.deleteSessions))
 	s.mux.HandleFunc("GET /v3/session/{sessionId}/generate-pdf", s.authed(s.generatePDF))
+	s.mux.HandleFunc("GET /v3/session/{sessionId}/webhooks/{$}", s.authed(s.sessionWebhooks))
+	s.mux.HandleFunc("POST /v3/session/{sessionId}/webhooks/{deliveryId}/resend/{$}", s.authed(s.resendSessionWebhook))
 	s.mux.HandleFunc("GET /v3/workflows/{$}", s.authed(s.listWorkflows))
 	s.mux.HandleFunc("GET /v3/audit/checkpoint/{$}", s.authed(s.auditCheckpoint))
 	s.mux.HandleFunc("GET /v3/audit/proof/{$}", s.authed(s.auditProof))

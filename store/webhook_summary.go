@@ -63,3 +63,46 @@ func DeliverySummaries(ctx context.Context, q Queryer, app uuid.UUID, ids []uuid
 	}
 	return out, nil
 }
+
+// AttemptRow is one recorded try at sending a delivery.
+type AttemptRow struct {
+	No         int       `db:"attempt_no"`
+	At         time.Time `db:"at"`
+	StatusCode *int      `db:"status_code"`
+	DurationMS int       `db:"duration_ms"`
+	Error      *string   `db:"error"`
+}
+
+// SessionDelivery is one delivery of an event about a session, with its
+// attempts, oldest first.
+type SessionDelivery struct {
+	Delivery
+	AttemptRows []AttemptRow
+}
+
+// SessionDeliveries lists the deliveries of app's events about session,
+// oldest event first, each with its attempts.
+func SessionDeliveries(ctx context.Context, q Queryer, app, session uuid.UUID) ([]SessionDelivery, error) {
+	var rows []Delivery
+	err := q.SelectContext(ctx, &rows, `SELECT w.application_id, w.event_id, w.destination_id, e.webhook_type, e.session_id,
+			d.url, d.label, w.state, w.attempts, w.queued_at, w.next_attempt_at, w.last_status, w.last_error,
+			w.delivered_at, e.created_at AS event_at
+		FROM webhook_events e
+		JOIN webhook_deliveries w USING (application_id, event_id)
+		JOIN webhook_destinations d USING (application_id, destination_id)
+		WHERE e.application_id = $1 AND e.session_id = $2
+		ORDER BY e.created_at, e.event_id, w.destination_id LIMIT 1000`, app, session)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]SessionDelivery, len(rows))
+	for i, r := range rows {
+		out[i].Delivery = r
+		if err := q.SelectContext(ctx, &out[i].AttemptRows, `SELECT attempt_no, at, status_code, duration_ms, error
+			FROM webhook_attempts WHERE application_id = $1 AND event_id = $2 AND destination_id = $3 ORDER BY attempt_no`,
+			app, r.EventID, r.DestinationID); err != nil {
+			return nil, mapErr(err)
+		}
+	}
+	return out, nil
+}
