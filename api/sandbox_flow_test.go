@@ -132,8 +132,8 @@ func TestSandboxFlowOverHTTP(t *testing.T) {
 	if u := w.do("GET", "/v3/users/y-user-9/", w.y.key, nil); u.body["last_decision"].(map[string]any)["status"] != "Declined" {
 		t.Fatalf("Y's user: %s", u.raw)
 	}
-	if code, _, pdf := w.getPDF("/v3/session/"+clone+"/generate-pdf", w.y.key); code != 200 || !strings.Contains(pdfText(t, pdf), "own review") {
-		t.Fatalf("case file: %d", code)
+	if code, _, pdf := w.getPDF("/v3/session/"+clone+"/generate-pdf", w.y.key); code != 200 || !strings.Contains(strings.ReplaceAll(pdfText(t, pdf), "\n", " "), "own review") {
+		t.Fatalf("case file: %d\n%s", code, pdfText(t, pdf))
 	}
 	// Y's destination sums up what it delivered.
 	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
