@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -153,5 +154,21 @@ func eachBinding(v reflect.Value, fn func(key.Binding)) {
 	}
 	for i := 0; i < v.NumField(); i++ {
 		eachBinding(v.Field(i), fn)
+	}
+}
+
+// The full help lists the keys live where it is opened: over an open case
+// the case's keys and help and quit, not the tab keys, which act only over
+// the tabs.
+func TestFullHelpListsLiveKeys(t *testing.T) {
+	w := newWorld(t)
+	queued(w)
+	h := w.open(w.y, "sam", 120, 40)
+	h.press("?")
+	h.expectView("Keys — Sessions", "next tab", "1 sessions", "status filter")
+	h.press("x", "2", "enter", "?")
+	h.expectView("Keys — Session #", "approve", "decline", "next case", "help", "quit")
+	if v := h.view(); strings.Contains(v, "next tab") || strings.Contains(v, "1 sessions") || strings.Contains(v, "switch application") {
+		t.Fatalf("over an open case the tab keys are not listed:\n%s", v)
 	}
 }

@@ -1,8 +1,9 @@
-// Package widget holds the generic pieces of the workstation: a table, a
-// pick list, a dialog frame and text helpers. They know nothing about
-// sessions or the review service; pages in package ui compose them.
-// Nothing here keeps package-level state, and every style comes in from
-// the caller, built on the caller's renderer.
+// Package widget holds the generic pieces of the workstation: a table, the
+// list a list tab is built on (Listing: paging, refresh in place, the
+// filter prompt, the list keys), a pick list, a dialog frame and text
+// helpers. They know nothing about sessions or the review service; pages
+// in package ui compose them. Nothing here keeps package-level state, and
+// every style comes in from the caller, built on the caller's renderer.
 package widget
 
 import (
