@@ -91,7 +91,10 @@ func TestMetricsCountWhatServeDid(t *testing.T) {
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		m = scrape(t, metrics)
-		if m[`handoff_webhook_deliveries_total{result="delivered"}`] >= 2 {
+		// The counter moves when the receiver answers; the backlog, read
+		// from the database, when the sender has recorded it: wait for both.
+		backlog, counted := m[`handoff_webhook_backlog`]
+		if m[`handoff_webhook_deliveries_total{result="delivered"}`] >= 2 && counted && backlog == 0 {
 			break
 		}
 		if time.Now().After(deadline) {
