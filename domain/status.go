@@ -37,15 +37,6 @@ var spellings = []spelling{
 	{PhaseNotFinished, "Not Finished", "NOT_FINISHED"},
 }
 
-// Phases lists every phase in display order.
-func Phases() []Phase {
-	out := make([]Phase, len(spellings))
-	for i, s := range spellings {
-		out[i] = s.phase
-	}
-	return out
-}
-
 // StatusOf spells a phase in the casing of kind.
 func StatusOf(kind Kind, p Phase) Status {
 	for _, s := range spellings {
@@ -57,21 +48,6 @@ func StatusOf(kind Kind, p Phase) Status {
 		}
 	}
 	panic(fmt.Sprintf("domain: unknown phase %d", p))
-}
-
-// ParseStatus accepts a status only in the casing of its kind, so that a KYC
-// session never ends up "APPROVED" or a KYB one "Approved".
-func ParseStatus(kind Kind, s string) (Status, error) {
-	for _, sp := range spellings {
-		want := sp.user
-		if kind == KindBusiness {
-			want = sp.biz
-		}
-		if Status(s) == want {
-			return want, nil
-		}
-	}
-	return "", Invalidf("%q is not a %s status", s, kind.Label())
 }
 
 // Phase is the meaning of s in either casing; 0 when s is not a status.

@@ -27,7 +27,8 @@ func WithPrivateWebhooks(allow bool) Option {
 	return func(s *Service) { s.SetPrivateWebhooks(allow) }
 }
 
-// SetPrivateWebhooks is WithPrivateWebhooks for a Service already built.
+// SetPrivateWebhooks is WithPrivateWebhooks for a Service already built
+// (serve --allow-private-webhooks).
 func (s *Service) SetPrivateWebhooks(allow bool) { s.privateWebhooks.Store(allow) }
 
 func (s *Service) privateWebhooksAllowed() bool { return s.privateWebhooks.Load() }

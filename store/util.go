@@ -4,12 +4,8 @@ import (
 	"database/sql"
 	"strconv"
 
-	"github.com/lib/pq"
-
 	"handoff/domain"
 )
-
-func pqArray(a []string) any { return pq.Array(a) }
 
 func quote(s string) string { return strconv.Quote(s) }
 

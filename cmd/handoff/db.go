@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/spf13/cobra"
 
 	"handoff/store"
@@ -27,7 +26,7 @@ func databaseDSN(ctx context.Context) (string, error) {
 	if err := c.Start(ctx); err != nil {
 		return "", err
 	}
-	if err := ensureDatabase(ctx, c, localDB); err != nil {
+	if err := store.EnsureDatabase(ctx, c.DSN("postgres"), localDB); err != nil {
 		return "", err
 	}
 	return c.DSN(localDB), nil
@@ -47,28 +46,6 @@ func defaultCluster() (*localpg.Cluster, error) {
 	return localpg.New(localpg.Config{Dir: dir, Port: port, Durable: true})
 }
 
-func ensureDatabase(ctx context.Context, c *localpg.Cluster, name string) error {
-	db, err := sqlx.Open("postgres", c.DSN("postgres"))
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	var exists bool
-	if err := db.GetContext(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name); err != nil {
-		return fmt.Errorf("the local cluster does not answer: %w", err)
-	}
-	if exists {
-		return nil
-	}
-	if _, err := db.ExecContext(ctx, `CREATE DATABASE `+name); err != nil {
-		// Another process may have created it at the same moment.
-		if err2 := db.GetContext(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name); err2 != nil || !exists {
-			return err
-		}
-	}
-	return nil
-}
-
 func (a *app) dbCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "db", Short: "Manage the local PostgreSQL cluster (used when DATABASE_URL is unset)"}
 	cmd.AddCommand(&cobra.Command{
@@ -81,7 +58,7 @@ func (a *app) dbCmd() *cobra.Command {
 			if err := c.Start(a.ctx); err != nil {
 				return err
 			}
-			if err := ensureDatabase(a.ctx, c, localDB); err != nil {
+			if err := store.EnsureDatabase(a.ctx, c.DSN("postgres"), localDB); err != nil {
 				return err
 			}
 			db, err := store.Open(a.ctx, c.DSN(localDB))
