@@ -33,6 +33,9 @@ func newReceiver(t *testing.T) *receiver {
 		body, _ := io.ReadAll(r.Body)
 		rc.mu.Lock()
 		defer rc.mu.Unlock()
+		if err := webhookverify.VerifySimple(rc.secret, r.Header, body, time.Now()); err != nil {
+			t.Errorf("X-Signature-Simple does not verify: %v\n%s", err, body)
+		}
 		if err := webhookverify.Verify(rc.secret, r.Header, body, time.Now()); err != nil {
 			t.Errorf("delivery does not verify: %v\n%s", err, body)
 			rw.WriteHeader(http.StatusUnauthorized)
@@ -50,6 +53,13 @@ func newReceiver(t *testing.T) *receiver {
 	}))
 	t.Cleanup(rc.srv.Close)
 	return rc
+}
+
+// all is what arrived so far, once per event.
+func (rc *receiver) all() []map[string]any {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	return append([]map[string]any(nil), rc.events...)
 }
 
 // statuses waits for n events and lists "session_id status" of each,
@@ -101,12 +111,24 @@ func TestSandboxFlowOverHTTP(t *testing.T) {
 	}
 
 	// Service X: a session, completed in the sandbox.
-	c := w.do("POST", "/v3/session/", w.x.key, map[string]any{"workflow_id": "wf_x_kyc", "vendor_data": "x-user-1"})
+	c := w.do("POST", "/v3/session/", w.x.key, map[string]any{"workflow_id": "wf_x_kyc", "vendor_data": "x-user-1",
+		"metadata": map[string]any{"tier": "gold"}})
 	expect(t, c, 201, "create")
 	src := c.str("session_id")
 	expect(t, w.do("POST", "/v3/session/"+src+"/sandbox/complete/", w.x.key, map[string]any{"outcome": "Approved"}), 200, "complete")
 	if got := strings.Join(hooks["x"].statuses(2), ","); got != src+" Approved,"+src+" In Progress" {
 		t.Fatalf("X's webhooks: %s", got)
+	}
+
+	// Finished statuses carry the decision, in the decision endpoint's shape; every event the metadata.
+	for _, ev := range hooks["x"].all() {
+		dec, _ := ev["decision"].(map[string]any)
+		if ev["metadata"].(map[string]any)["tier"] != "gold" || (ev["status"] == "Approved") != (dec != nil) {
+			t.Fatalf("X's %s event: %v", ev["status"], ev)
+		}
+		if dec != nil && (dec["session_id"] != src || dec["status"] != "Approved" || len(dec["id_verifications"].([]any)) == 0) {
+			t.Fatalf("decision object %v", dec)
+		}
 	}
 
 	// Share, import untrusted, reconcile as after a lost 201, decide.
@@ -135,6 +157,21 @@ func TestSandboxFlowOverHTTP(t *testing.T) {
 	if code, _, pdf := w.getPDF("/v3/session/"+clone+"/generate-pdf", w.y.key); code != 200 || !strings.Contains(strings.ReplaceAll(pdfText(t, pdf), "\n", " "), "own review") {
 		t.Fatalf("case file: %d\n%s", code, pdfText(t, pdf))
 	}
+	for _, ev := range hooks["y"].all() {
+		if dec, _ := ev["decision"].(map[string]any); dec == nil || dec["shared_from_session"] != src || dec["status"] != ev["status"] {
+			t.Fatalf("Y's %s event lacks its decision: %v", ev["status"], ev)
+		}
+	}
+	// KYB events say so.
+	b := w.do("POST", "/v3/session/", w.x.key, map[string]any{"workflow_id": "wf_x_kyb"}).str("session_id")
+	expect(t, w.do("POST", "/v3/session/"+b+"/sandbox/complete/", w.x.key, map[string]any{"outcome": "Declined"}), 200, "KYB")
+	hooks["x"].statuses(4)
+	for _, ev := range hooks["x"].all()[2:] {
+		if ev["session_kind"] != "business" || ev["business_session_id"] != b || ev["metadata"] != nil {
+			t.Fatalf("KYB event %v", ev)
+		}
+	}
+
 	// Y's destination sums up what it delivered.
 	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 		_, list := w.doList(destinations, w.y.key)
@@ -176,7 +213,7 @@ func TestSandboxFlowOverHTTP(t *testing.T) {
 		}
 	}
 	// Each receiver heard only its own application's sessions.
-	if got := hooks["x"].statuses(2); len(got) != 2 {
+	if got := hooks["x"].statuses(4); len(got) != 4 {
 		t.Fatalf("X heard %v", got)
 	}
 }

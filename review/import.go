@@ -104,12 +104,12 @@ func (s *Service) Import(ctx context.Context, caller domain.Caller, req ImportRe
 				sess.Status = domain.StatusOf(sess.Kind, domain.PhaseInReview)
 			}
 		}
-		if err := s.emitStatusUpdated(ctx, tx, sess.Session); err != nil {
-			return err
-		}
 		// The clone takes its number from the importer's sequence and the
 		// events go in pending: nothing here waits for another import.
 		if err := store.InsertClone(ctx, tx, &sess); err != nil {
+			return err
+		}
+		if err := s.emitStatusUpdated(ctx, tx, sess.Session); err != nil { // with the cloned checks
 			return err
 		}
 		link := mustJSON(map[string]any{

@@ -290,6 +290,15 @@ type statusEvent struct {
 	// time of each attempt, as X-Timestamp.
 	Timestamp int64 `json:"timestamp"`
 	CreatedAt int64 `json:"created_at"`
+	// BusinessSessionID repeats session_id for KYB sessions, as Didit's
+	// KYB payloads carry it.
+	BusinessSessionID *uuid.UUID `json:"business_session_id,omitempty"`
+	// Metadata is what the session was created with, when it was.
+	Metadata json.RawMessage `json:"metadata,omitempty"`
+	// Decision is the session as the decision endpoint shows it, on the
+	// statuses Didit sends it with (Approved, Declined, In Review,
+	// Abandoned).
+	Decision json.RawMessage `json:"decision,omitempty"`
 }
 
 // occurredAtLayout is RFC 3339 in UTC with exactly six fractional digits.
@@ -316,6 +325,22 @@ func (s *Service) emitStatus(ctx context.Context, tx *store.Tx, sess domain.Sess
 		OccurredAt: now.Format(occurredAtLayout), Timestamp: now.Unix(), CreatedAt: sess.CreatedAt.Unix()}
 	if sess.VendorData != "" {
 		ev.VendorData = &sess.VendorData
+	}
+	if sess.Kind == domain.KindBusiness {
+		ev.BusinessSessionID = &sess.ID
+	}
+	if sess.Details == nil {
+		d, err := store.SessionDetailsOf(ctx, tx, sess.ApplicationID, sess.ID)
+		if err != nil {
+			return err
+		}
+		sess.Details = d
+	}
+	if sess.Details != nil && len(sess.Details.Metadata) > 0 {
+		ev.Metadata = sess.Details.Metadata
+	}
+	if p := sess.Status.Phase(); !deleted && (p.Finished() || p == domain.PhaseAbandoned) {
+		ev.Decision = sess.DecisionJSON()
 	}
 	body, err := json.Marshal(ev)
 	if err != nil {

@@ -360,6 +360,9 @@ func (d *Sender) post(ctx context.Context, r store.LeasedDelivery) (int, error) 
 	req.Header.Set("X-Timestamp", strconv.FormatInt(at.Unix(), 10)) // the body's timestamp too
 	req.Header.Set("X-Signature", webhookverify.SignV1(r.Secret, body))
 	req.Header.Set("X-Signature-V2", v2)
+	if ts, id, status, typ, err := webhookverify.SimpleFields(body); err == nil {
+		req.Header.Set("X-Signature-Simple", webhookverify.SignSimple(r.Secret, ts, id, status, typ))
+	}
 	if r.PreviousSecret != nil {
 		prev, _ := webhookverify.SignV2(*r.PreviousSecret, body)
 		req.Header.Set("X-Signature-V2-Previous", prev)

@@ -14,6 +14,14 @@
 // where sortKeys rebuilds every object with
 // Object.keys(v).sort().reduce((o, k) => { o[k] = sortKeys(v[k]); return o }, {}).
 //
+// X-Signature-Simple is HMAC-SHA256 (hex) of
+// "{timestamp}:{session_id}:{status}:{webhook_type}" with the body's values.
+//
+// Which to prefer, as Didit advises: X-Signature-V2 first (Verify tries it,
+// then X-Signature), since both cover the whole body; X-Signature-Simple
+// (VerifySimple) only when middleware you cannot change re-encodes the body
+// so that neither matches, and then trust only those four fields.
+//
 // Read the raw body first (io.ReadAll over http.MaxBytesReader), call Verify,
 // and only then decode the JSON: a body decoded and re-encoded by Go is not
 // the body that was signed.
@@ -97,6 +105,58 @@ func Verify(secret string, header http.Header, body []byte, now time.Time) error
 		return fmt.Errorf("%w: X-Signature mismatch: the body is not the exact bytes that were signed", ErrSignature)
 	}
 	return fmt.Errorf("%w: signature mismatch (X-Signature-V2 and X-Signature)", ErrSignature)
+}
+
+// SignSimple is the X-Signature-Simple value, Didit's field-based
+// signature: HMAC-SHA256 (hex) of "{timestamp}:{session_id}:{status}:{webhook_type}"
+// with the body's own values. It signs those four fields only.
+func SignSimple(secret string, timestamp int64, sessionID, status, webhookType string) string {
+	return hex.EncodeToString(mac(secret, []byte(strconv.FormatInt(timestamp, 10)+":"+sessionID+":"+status+":"+webhookType)))
+}
+
+// SimpleFields reads the four fields X-Signature-Simple signs from a body.
+func SimpleFields(body []byte) (timestamp int64, sessionID, status, webhookType string, err error) {
+	var f struct {
+		Timestamp   json.Number `json:"timestamp"`
+		SessionID   string      `json:"session_id"`
+		Status      string      `json:"status"`
+		WebhookType string      `json:"webhook_type"`
+	}
+	if err = json.Unmarshal(body, &f); err != nil {
+		return 0, "", "", "", fmt.Errorf("body is not JSON: %w", err)
+	}
+	if timestamp, err = f.Timestamp.Int64(); err != nil {
+		return 0, "", "", "", fmt.Errorf("body has no integer timestamp")
+	}
+	return timestamp, f.SessionID, f.Status, f.WebhookType, nil
+}
+
+// VerifySimple checks X-Signature-Simple, the fallback Didit offers when
+// neither the raw body nor a faithful re-serialisation of it reaches the
+// handler. Prefer Verify: X-Signature-V2 and X-Signature cover the whole
+// body, X-Signature-Simple only timestamp, session_id, status and
+// webhook_type. After VerifySimple, trust those four fields and nothing
+// else of the body: fetch the session (GET /v3/session/{id}/decision/)
+// for the rest. The body's timestamp must be within Tolerance of now.
+func VerifySimple(secret string, header http.Header, body []byte, now time.Time) error {
+	if secret == "" {
+		return ErrNoSecret
+	}
+	sig := header.Get("X-Signature-Simple")
+	if sig == "" {
+		return fmt.Errorf("%w: no X-Signature-Simple header", ErrSignature)
+	}
+	ts, id, status, typ, err := SimpleFields(body)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrSignature, err)
+	}
+	if err := checkTimestamp(strconv.FormatInt(ts, 10), now); err != nil {
+		return err
+	}
+	if !macEqual(secret, []byte(strconv.FormatInt(ts, 10)+":"+id+":"+status+":"+typ), sig) {
+		return fmt.Errorf("%w: X-Signature-Simple mismatch", ErrSignature)
+	}
+	return nil
 }
 
 // checkTimestamp applies Math.abs(Date.now()/1000 - ts) > 300, as Didit's JS
