@@ -538,10 +538,12 @@ func TestGiveUpThenRedeliver(t *testing.T) {
 	rc.respond = func(*http.Request, []byte) int { return http.StatusServiceUnavailable }
 	dest, _ := e.destination(rc.URL)
 	cfg := fastRetries
-	cfg.RetryFor = 300 * time.Millisecond
+	// Long enough for a second attempt even when the machine is loaded
+	// (the first can start late), short enough to give up soon.
+	cfg.RetryFor = 1500 * time.Millisecond
 	e.sender(cfg)
 	e.decide(e.sessions(1, domain.KindUser, domain.PhaseInReview)[0].ID, "Declined")
-	waitFor(t, "the delivery to fail", 5*time.Second, func() bool { return len(e.deliveries(true)) == 1 })
+	waitFor(t, "the delivery to fail", 15*time.Second, func() bool { return len(e.deliveries(true)) == 1 })
 	failed := e.deliveries(true)[0]
 	if failed.Attempts < 2 || failed.LastStatusCode != 503 || failed.LastError == "" || failed.DestinationID != dest {
 		t.Fatalf("failed delivery %+v", failed)
