@@ -27,6 +27,7 @@ import (
 func (a *app) serveCmd() *cobra.Command {
 	var httpAddr, sshAddr, hostKey string
 	var idle time.Duration
+	var sshLimits sshd.Limits
 	var allowPrivate bool
 	var deliverWorkers int
 	var logFormat, logLevel string
@@ -87,7 +88,7 @@ func (a *app) serveCmd() *cobra.Command {
 				servers = append(servers, srv)
 			}
 			if sshAddr != "" {
-				srv, err := a.sshServer(svc, sshAddr, hostKey, idle)
+				srv, err := a.sshServer(svc, sshAddr, hostKey, idle, sshLimits)
 				if err != nil {
 					return err
 				}
@@ -128,6 +129,9 @@ func (a *app) serveCmd() *cobra.Command {
 	cmd.Flags().StringVar(&sshAddr, "ssh", "", "address for the workstation over SSH, e.g. 127.0.0.1:23234")
 	cmd.Flags().StringVar(&hostKey, "host-key", "", "SSH host key file, created on first start (default: in handoff's data folder)")
 	cmd.Flags().DurationVar(&idle, "idle-timeout", 30*time.Minute, "close SSH connections with no keystroke for this long (0: never)")
+	cmd.Flags().DurationVar(&sshLimits.LoginTimeout, "ssh-login-timeout", 20*time.Second, "close SSH connections that have not logged in within this long")
+	cmd.Flags().IntVar(&sshLimits.PerSource, "ssh-max-unauthenticated-per-address", 10, "SSH connections one client address may have open before logging in")
+	cmd.Flags().IntVar(&sshLimits.Unauthenticated, "ssh-max-unauthenticated", 256, "SSH connections that may be open before logging in, all addresses together")
 	cmd.Flags().BoolVar(&allowPrivate, "allow-private-webhooks", false,
 		"let webhook destinations be loopback, private or link-local addresses (local development only)")
 	cmd.Flags().IntVar(&deliverWorkers, "deliver-workers", 8, "concurrent webhook deliveries from this process (0: deliver none)")
@@ -222,7 +226,7 @@ func (a *app) httpServer(svc *review.Service, addr string, certs *certReloader, 
 	}, nil
 }
 
-func (a *app) sshServer(svc *review.Service, addr, hostKey string, idle time.Duration) (server, error) {
+func (a *app) sshServer(svc *review.Service, addr, hostKey string, idle time.Duration, limits sshd.Limits) (server, error) {
 	if hostKey == "" {
 		dir, err := datadir.Default()
 		if err != nil {
@@ -235,7 +239,7 @@ func (a *app) sshServer(svc *review.Service, addr, hostKey string, idle time.Dur
 			hostKey = legacy
 		}
 	}
-	srv, err := sshd.New(svc, sshd.Config{Addr: addr, HostKeyPath: hostKey, IdleTimeout: idle, Logger: a.log})
+	srv, err := sshd.New(svc, sshd.Config{Addr: addr, HostKeyPath: hostKey, IdleTimeout: idle, Limits: limits, Logger: a.log})
 	if err != nil {
 		return server{}, err
 	}

@@ -33,7 +33,9 @@ type Config struct {
 	// (live screen updates do not count), and connections without any
 	// traffic; 0 never.
 	IdleTimeout time.Duration
-	Logger      *slog.Logger
+	// Limits bound connections that have not logged in (see Limits).
+	Limits Limits
+	Logger *slog.Logger
 }
 
 // Server is the workstation's SSH server.
@@ -42,6 +44,7 @@ type Server struct {
 	log  *slog.Logger
 	srv  *ssh.Server
 	idle time.Duration
+	gate *gate
 
 	mu       sync.Mutex
 	programs map[ssh.Session]*tea.Program
@@ -66,7 +69,7 @@ func New(svc *review.Service, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{svc: svc, log: cfg.Logger, idle: cfg.IdleTimeout, programs: map[ssh.Session]*tea.Program{},
-		farewell: map[ssh.Session]string{}}
+		farewell: map[ssh.Session]string{}, gate: newGate(cfg.Limits, cfg.Logger)}
 	opts := []ssh.Option{
 		wish.WithAddress(cfg.Addr),
 		ssh.HostKeyFile(cfg.HostKeyPath),
@@ -74,6 +77,7 @@ func New(svc *review.Service, cfg Config) (*Server, error) {
 		// The last middleware runs first: track sees the program end.
 		wish.WithMiddleware(bm.MiddlewareWithProgramHandler(s.program, termenv.ANSI256), s.track),
 	}
+	opts = append(opts, s.gate.options()...)
 	if cfg.IdleTimeout > 0 {
 		// Connections with no traffic at all; workstations are closed
 		// sooner, by closeWhenIdle, which counts keystrokes only.
@@ -211,6 +215,7 @@ func words(d time.Duration) string {
 // connection leaves no case locked.
 func (s *Server) track(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
+		loggedIn(sess.Context())
 		next(sess)
 		s.mu.Lock()
 		_, ran := s.programs[sess]
@@ -250,6 +255,10 @@ func (s *Server) Serve(ln net.Listener) error {
 	}
 	return err
 }
+
+// Unauthenticated is the number of connections that have not logged in
+// yet (each holds a slot of Limits until it does, or closes).
+func (s *Server) Unauthenticated() int { return s.gate.pending() }
 
 // Sessions is the number of open workstations.
 func (s *Server) Sessions() int {
