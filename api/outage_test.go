@@ -47,13 +47,28 @@ func outageCluster(t *testing.T) (*localpg.Cluster, string) {
 		c.Stop(context.Background())
 		os.RemoveAll(dir)
 	})
-	if err := c.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	startPatiently(t, c)
 	admin := sqlx.MustOpen("postgres", c.DSN("postgres"))
 	defer admin.Close()
 	admin.MustExec(`CREATE DATABASE handoff`)
 	return c, dir
+}
+
+// startPatiently starts c, retrying for a few seconds: its port is in the
+// ephemeral range, where another test's outgoing connection may hold it
+// for a moment ("Address already in use").
+func startPatiently(t *testing.T, c *localpg.Cluster) {
+	t.Helper()
+	for i := 0; ; i++ {
+		err := c.Start(context.Background())
+		if err == nil {
+			return
+		}
+		if i == 4 {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Second)
+	}
 }
 
 // kill ends the cluster as a crash would: SIGQUIT to the postmaster is
@@ -211,9 +226,7 @@ func TestDatabaseOutageMidImportIs503AndLeavesNoHalfImport(t *testing.T) {
 		if err != nil || res.StatusCode != 503 || res.Header.Get("Retry-After") == "" {
 			t.Errorf("healthz while the database is down: %v %v", res, err)
 		}
-		if err := c.Start(ctx); err != nil {
-			t.Fatal(err)
-		}
+		startPatiently(t, c)
 	}
 	feed := make(chan struct{})
 	go func() {

@@ -43,6 +43,20 @@ func TestFirstServeSSHKeepsTheEmbeddedClusterAlive(t *testing.T) {
 		os.RemoveAll(base)
 	})
 
+	// As the issue's new user did: `handoff db start`, then the first
+	// serve --ssh. The port is in the ephemeral range, where another test's
+	// outgoing connection may hold it a moment: a few tries.
+	for i := 0; ; i++ {
+		code, _, errs := run(t, "db", "start")
+		if code == 0 {
+			break
+		}
+		if i == 4 {
+			t.Fatalf("db start: %s", errs)
+		}
+		time.Sleep(time.Second)
+	}
+
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan int)

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 	_ "github.com/lib/pq"
@@ -33,9 +34,7 @@ func TestStartRefusesADataFolderTheServerCannotReach(t *testing.T) {
 		c.Stop(ctx)
 		os.RemoveAll(dir)
 	})
-	if err := c.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
+	startPatiently(t, c)
 	query := func() error {
 		db, err := sqlx.Open("postgres", c.DSN("postgres"))
 		if err != nil {
@@ -78,10 +77,25 @@ func TestStartRefusesADataFolderTheServerCannotReach(t *testing.T) {
 
 	// Given back, it starts and works again.
 	os.Chown(c.pgData(), c.runs.uid, c.runs.gid)
-	if err := c.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
+	startPatiently(t, c)
 	if err := query(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// startPatiently starts c, retrying for a few seconds: its port is in the
+// ephemeral range, where another test's outgoing connection may hold it
+// for a moment ("Address already in use").
+func startPatiently(t *testing.T, c *Cluster) {
+	t.Helper()
+	for i := 0; ; i++ {
+		err := c.Start(context.Background())
+		if err == nil {
+			return
+		}
+		if i == 4 {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Second)
 	}
 }
