@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -15,6 +16,9 @@ import (
 
 // BatchSize is the most events one sealing step takes for an application.
 const BatchSize = 2000
+
+// parallelApps is how many applications one sequencer seals at once.
+const parallelApps = 8
 
 // Run seals pending events until ctx ends, looking for new ones every
 // interval when idle. Every serve process runs one: an application's tree
@@ -46,15 +50,28 @@ func (l *Log) SealPending(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	// Applications seal independently, so several at once: one slow
+	// commit does not hold up the others' events.
+	var mu sync.Mutex
 	total := 0
 	var errs []error
+	sem := make(chan struct{}, parallelApps)
+	var wg sync.WaitGroup
 	for _, app := range apps {
-		n, err := l.sealApp(ctx, app)
-		total += n
-		if err != nil {
-			errs = append(errs, fmt.Errorf("application %s: %w", app, err))
-		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			n, err := l.sealApp(ctx, app)
+			mu.Lock()
+			defer mu.Unlock()
+			total += n
+			if err != nil {
+				errs = append(errs, fmt.Errorf("application %s: %w", app, err))
+			}
+		}()
 	}
+	wg.Wait()
 	return total, errors.Join(errs...)
 }
 

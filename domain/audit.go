@@ -44,6 +44,7 @@ type AuditEvent struct {
 	// empty for the workstation and the command line.
 	RequestID string
 	Details   json.RawMessage
+	QueuedAt  *time.Time // when it was inserted pending (not part of the leaf)
 	SealedAt  *time.Time
 	// PrevHash and Hash are the hash chain of events sealed before the
 	// trees (see ComputeHash); nil for the others.

@@ -85,6 +85,8 @@ func TakePending(ctx context.Context, tx *Tx, app uuid.UUID, limit int) ([]domai
 	out := make([]domain.AuditEvent, len(rows))
 	for i, r := range rows {
 		out[i] = r.domain()
+		q := r.QueuedAt
+		out[i].QueuedAt = &q
 	}
 	return out, nil
 }
@@ -135,8 +137,11 @@ func SaveBatch(ctx context.Context, tx *Tx, b Batch) error {
 	n := len(b.Events)
 	seqs, ids, ats := make([]int64, n), make([]string, n), make([]string, n)
 	actors, actions, details := make([]string, n), make([]string, n), make([]string, n)
-	sessions, requests := make([]sql.NullString, n), make([]sql.NullString, n)
+	sessions, requests, queued := make([]sql.NullString, n), make([]sql.NullString, n), make([]sql.NullString, n)
 	for i, e := range b.Events {
+		if e.QueuedAt != nil {
+			queued[i] = sql.NullString{String: e.QueuedAt.UTC().Format(time.RFC3339Nano), Valid: true}
+		}
 		requests[i] = sql.NullString{String: e.RequestID, Valid: e.RequestID != ""}
 		seqs[i], ids[i], ats[i] = e.Seq, e.ID.String(), e.At.UTC().Format(time.RFC3339Nano)
 		actors[i], actions[i], details[i] = e.Actor, e.Action, string(e.Details)
@@ -149,10 +154,10 @@ func SaveBatch(ctx context.Context, tx *Tx, b Batch) error {
 		levels[i], idxs[i], hashes[i] = int64(nd.Level), int64(nd.Index), nd.Hash
 	}
 	res, err := tx.ExecContext(ctx, `WITH ev AS (
-			INSERT INTO audit_events (application_id, seq, event_id, at, actor, action, session_id, details, request_id, sealed_at)
-			SELECT $1, u.seq, u.id, u.at, u.actor, u.action, u.sid, u.details, u.rid, clock_timestamp()
-			FROM unnest($2::bigint[], $3::uuid[], $4::timestamptz[], $5::text[], $6::text[], $7::uuid[], $8::json[], $18::text[])
-				AS u(seq, id, at, actor, action, sid, details, rid)),
+			INSERT INTO audit_events (application_id, seq, event_id, at, actor, action, session_id, details, request_id, queued_at, sealed_at)
+			SELECT $1, u.seq, u.id, u.at, u.actor, u.action, u.sid, u.details, u.rid, u.queued, clock_timestamp()
+			FROM unnest($2::bigint[], $3::uuid[], $4::timestamptz[], $5::text[], $6::text[], $7::uuid[], $8::json[], $18::text[], $19::timestamptz[])
+				AS u(seq, id, at, actor, action, sid, details, rid, queued)),
 		nd AS (
 			INSERT INTO audit_tree_nodes (application_id, level, idx, hash)
 			SELECT $1, u.l, u.i, u.h FROM unnest($9::smallint[], $10::bigint[], $11::bytea[]) AS u(l, i, h)),
@@ -162,7 +167,7 @@ func SaveBatch(ctx context.Context, tx *Tx, b Batch) error {
 		b.Tree.App, pq.Array(seqs), pq.Array(ids), pq.Array(ats), pq.Array(actors), pq.Array(actions), pq.Array(sessions),
 		pq.Array(details), pq.Array(levels), pq.Array(idxs), pq.Array(hashes),
 		b.Checkpoint.Size, b.Checkpoint.Root, b.Checkpoint.Note, b.Checkpoint.CreatedAt, b.Tree.CompactRange, b.PrevSize,
-		pq.Array(requests))
+		pq.Array(requests), pq.Array(queued))
 	return affected(res, err, "audit tree moved while sealing")
 }
 

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -30,6 +31,7 @@ func (a *app) serveCmd() *cobra.Command {
 	var sshLimits sshd.Limits
 	var allowPrivate bool
 	var deliverWorkers int
+	var pprofAddr string
 	var logFormat, logLevel string
 	var proxies []string
 	var metricsAddr string
@@ -110,6 +112,11 @@ func (a *app) serveCmd() *cobra.Command {
 			defer stopSender()
 			stopSequencer := startSequencer(a.ctx, svc)
 			defer stopSequencer()
+			if pprofAddr != "" {
+				if err := a.servePprof(pprofAddr); err != nil {
+					return err
+				}
+			}
 			var runErr error
 			select {
 			case runErr = <-errc:
@@ -134,6 +141,7 @@ func (a *app) serveCmd() *cobra.Command {
 	cmd.Flags().IntVar(&sshLimits.Unauthenticated, "ssh-max-unauthenticated", 256, "SSH connections that may be open before logging in, all addresses together")
 	cmd.Flags().BoolVar(&allowPrivate, "allow-private-webhooks", false,
 		"let webhook destinations be loopback, private or link-local addresses (local development only)")
+	cmd.Flags().StringVar(&pprofAddr, "pprof", "", "serve Go's profiles (net/http/pprof) on this loopback address, for benchmarks")
 	cmd.Flags().IntVar(&deliverWorkers, "deliver-workers", 8, "concurrent webhook deliveries from this process (0: deliver none)")
 	cmd.Flags().StringVar(&metricsAddr, "metrics", "", "address for Prometheus metrics at /metrics, e.g. 127.0.0.1:9090 (off unless given; never the API's)")
 	cmd.Flags().StringVar(&tlsCert, "tls-cert", "", "serve the API over HTTPS with this PEM certificate (chain) file; reloaded on SIGHUP")
@@ -249,6 +257,24 @@ func (a *app) sshServer(svc *review.Service, addr, hostKey string, idle time.Dur
 	}
 	fmt.Fprintf(a.stdout, "handoff SSH listening on %s\n", ln.Addr())
 	return server{serve: func() error { return srv.Serve(ln) }, shutdown: srv.Shutdown, sessions: srv.Sessions}, nil
+}
+
+// servePprof serves net/http/pprof on a loopback address only: profiles
+// show what the process does and are not for the network.
+func (a *app) servePprof(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+		return domain.Invalidf("--pprof %q: give a loopback address such as 127.0.0.1:6060", addr)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	go http.Serve(ln, mux)
+	return nil
 }
 
 // sealEvery is how often an idle sequencer looks for audit events to seal;

@@ -20,6 +20,7 @@ type result struct {
 	elapsed     time.Duration
 	p50, p95    time.Duration
 	p99         time.Duration
+	lag         lag // handoff runs: how long their audit events waited to be sealed
 }
 
 func (r result) rate() float64 { return float64(r.ok) / r.elapsed.Seconds() }
@@ -95,10 +96,10 @@ func post(url, key string, body any) (int, []byte) {
 	return res.StatusCode, out
 }
 
-func (b *bench) mint() (string, bool) {
-	sid := b.sessions[rand.IntN(len(b.sessions))]
-	status, out := post(b.base+"/v3/session/"+sid+"/share/", b.x.APIKey,
-		map[string]any{"for_application_id": b.y.ID, "ttl_in_seconds": 86400})
+// mintToken mints a token for one of from's sessions, for to.
+func (b *bench) mintToken(from partner, sid string, to partner) (string, bool) {
+	status, out := post(b.base+"/v3/session/"+sid+"/share/", from.APIKey,
+		map[string]any{"for_application_id": to.ID, "ttl_in_seconds": 86400})
 	if status != http.StatusCreated {
 		return "", false
 	}
@@ -109,9 +110,9 @@ func (b *bench) mint() (string, bool) {
 	return r.Token, true
 }
 
-func (b *bench) mintOnce(tokens chan string) request {
+func (b *bench) mintOnce(from, to partner, tokens chan string) request {
 	return func() bool {
-		tok, ok := b.mint()
+		tok, ok := b.mintFor(from, to)
 		if ok {
 			select {
 			case tokens <- tok:
@@ -124,7 +125,7 @@ func (b *bench) mintOnce(tokens chan string) request {
 
 // topUp mints (unmeasured) until there are surely enough tokens for an
 // import run at concurrency n.
-func (b *bench) topUp(tokens chan string, n int) {
+func (b *bench) topUp(from, to partner, tokens chan string, n int) {
 	want := int(b.cfg.duration.Seconds()) * 3000
 	var wg sync.WaitGroup
 	for w := 0; w < 16; w++ {
@@ -132,7 +133,7 @@ func (b *bench) topUp(tokens chan string, n int) {
 		go func() {
 			defer wg.Done()
 			for len(tokens) < want {
-				if tok, ok := b.mint(); ok {
+				if tok, ok := b.mintFor(from, to); ok {
 					tokens <- tok
 				}
 			}
@@ -141,7 +142,9 @@ func (b *bench) topUp(tokens chan string, n int) {
 	wg.Wait()
 }
 
-func (b *bench) importOnce(tokens chan string) request {
+// importOnce imports one of tokens into to, each as a different person
+// (vendor_data), as a partner's imports are.
+func (b *bench) importOnce(to partner, tokens chan string) request {
 	return func() bool {
 		var tok string
 		select {
@@ -149,8 +152,9 @@ func (b *bench) importOnce(tokens chan string) request {
 		default:
 			return false // ran out of tokens: counted as failed
 		}
-		status, _ := post(b.base+"/v3/session/import-shared/", b.y.APIKey,
-			map[string]any{"share_token": tok, "workflow_id": "wf_partner_kyc", "vendor_data": "bench-user", "trust_review": false})
+		status, _ := post(b.base+"/v3/session/import-shared/", to.APIKey,
+			map[string]any{"share_token": tok, "workflow_id": "wf_partner_kyc",
+				"vendor_data": fmt.Sprintf("bench-%d", rand.Int64()), "trust_review": false})
 		return status == http.StatusCreated
 	}
 }

@@ -1,10 +1,13 @@
-// Command loadgen measures handoff's share and import throughput against
-// PostgreSQL's own limit on the same machine, in the same run: it starts
+// Command loadgen measures handoff's mint and import throughput against
+// PostgreSQL's own speed on the same machine, in the same run: it starts
 // `handoff serve` on a fresh database of the local cluster, drives mint and
-// import requests at several concurrencies, then runs pgbench with the SQL
-// of one import at the same concurrencies, and prints a markdown report.
+// import requests at several concurrencies, runs pgbench with the bare
+// statements of a mint and of an import (bare.go) at the same
+// concurrencies, measures how long events wait to be sealed into the audit
+// log, and compares one issuer importing into eight partners at once with
+// eight independent pairs. It prints a markdown report.
 //
-//	go run ./cmd/loadgen -bin ./bin/handoff [-duration 5s] [-levels 1,4,16,64]
+//	go run ./cmd/loadgen -bin ./bin/handoff [-duration 5s] [-levels 1,4,16,64] [-fanin=false]
 package main
 
 import (
@@ -34,6 +37,8 @@ type config struct {
 	duration time.Duration
 	levels   []int
 	sessions int
+	fanin    bool
+	profile  string
 }
 
 func main() {
@@ -43,6 +48,8 @@ func main() {
 	flag.DurationVar(&cfg.duration, "duration", 5*time.Second, "how long each measurement runs")
 	flag.StringVar(&levels, "levels", "1,4,16,64", "concurrencies")
 	flag.IntVar(&cfg.sessions, "sessions", 2000, "finished sessions to share from")
+	flag.BoolVar(&cfg.fanin, "fanin", true, "also measure one issuer with eight partners against eight independent pairs")
+	flag.StringVar(&cfg.profile, "cpuprofile", "", "write the server's CPU profile during the import run at the middle level to this file")
 	flag.Parse()
 	for _, l := range strings.Split(levels, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(l))
@@ -63,17 +70,20 @@ func fatal(err error) {
 
 // bench is one run's fixture: the server, its database and two partners.
 type bench struct {
-	cfg      config
-	cluster  *localpg.Cluster
-	dsn      string
-	base     string
-	x, y     partner
-	sessions []string
+	cfg         config
+	cluster     *localpg.Cluster
+	db          *sqlx.DB
+	dsn         string
+	base        string
+	x, y        partner
+	sessions    []string
+	benchTokens int
 }
 
 type partner struct {
-	ID     string `json:"application_id"`
-	APIKey string `json:"api_key"`
+	ID       string `json:"application_id"`
+	APIKey   string `json:"api_key"`
+	sessions []string
 }
 
 func run(ctx context.Context, cfg config) error {
@@ -81,7 +91,11 @@ func run(ctx context.Context, cfg config) error {
 	if err != nil {
 		return err
 	}
-	c, err := localpg.New(localpg.Config{Dir: dir, Port: localpg.DefaultPort, Durable: true})
+	port := localpg.DefaultPort
+	if p, err := strconv.Atoi(os.Getenv("HANDOFF_PG_PORT")); err == nil {
+		port = p // as handoff itself reads it
+	}
+	c, err := localpg.New(localpg.Config{Dir: dir, Port: port, Durable: true})
 	if err != nil {
 		return err
 	}
@@ -101,24 +115,49 @@ func run(ctx context.Context, cfg config) error {
 	}
 	defer stop()
 
+	if b.db, err = sqlx.Connect("postgres", b.dsn); err != nil {
+		return err
+	}
+	defer b.db.Close()
+
 	fmt.Fprintf(os.Stderr, "measuring %d levels x %s each ...\n", len(cfg.levels), cfg.duration)
-	var mints, imports, pg []result
+	var rep report
 	tokens := make(chan string, 1<<20)
 	for _, n := range cfg.levels {
-		mints = append(mints, b.load("mint", n, b.mintOnce(tokens)))
+		r := b.measure("mint", n, b.mintOnce(b.x, b.y, tokens))
+		rep.mints = append(rep.mints, r)
+	}
+	for i, n := range cfg.levels {
+		b.topUp(b.x, b.y, tokens, n)
+		var stopProfile func()
+		if cfg.profile != "" && i == len(cfg.levels)/2 {
+			stopProfile = b.profile(cfg.profile)
+		}
+		rep.imports = append(rep.imports, b.measure("import", n, b.importOnce(b.y, tokens)))
+		if stopProfile != nil {
+			stopProfile()
+		}
+	}
+	if err := b.prepareBare(ctx); err != nil {
+		return err
 	}
 	for _, n := range cfg.levels {
-		b.topUp(tokens, n)
-		imports = append(imports, b.load("import", n, b.importOnce(tokens)))
-	}
-	for _, n := range cfg.levels {
-		r, err := b.pgbench(ctx, n)
+		r, err := b.pgbench(ctx, "mint", mintSQL, n)
 		if err != nil {
 			return err
 		}
-		pg = append(pg, r)
+		rep.bareMints = append(rep.bareMints, r)
+		if r, err = b.pgbench(ctx, "import", importSQL, n); err != nil {
+			return err
+		}
+		rep.bareImports = append(rep.bareImports, r)
 	}
-	report(os.Stdout, cfg, mints, imports, pg)
+	if cfg.fanin {
+		if rep.fanin, rep.independent, err = b.fanIn(); err != nil {
+			return err
+		}
+	}
+	rep.write(os.Stdout, cfg)
 	return nil
 }
 
@@ -153,38 +192,78 @@ func (b *bench) setup() error {
 		dst  *partner
 		name string
 		wf   string
-	}{{&b.x, "Bench Issuer", "wf_x_kyc:user"}, {&b.y, "Bench Partner", "wf_partner_kyc:user"}} {
-		out, err := b.handoff("app", "create", "--name", p.name, "--workflow", p.wf, "--json")
-		if err != nil {
-			return err
-		}
-		if err := json.Unmarshal(out, p.dst); err != nil {
+	}{{&b.x, "Bench Issuer", "wf_x_kyc"}, {&b.y, "Bench Partner", "wf_partner_kyc"}} {
+		var err error
+		if *p.dst, err = b.createApp(p.name, p.wf); err != nil {
 			return err
 		}
 	}
-	out, err := b.handoff("session", "generate", "--app", b.x.ID, "--count", strconv.Itoa(b.cfg.sessions),
+	var err error
+	b.sessions, err = b.generate(b.x.ID, b.cfg.sessions)
+	b.x.sessions = b.sessions
+	return err
+}
+
+// generate makes n finished KYC sessions in app and returns their ids.
+func (b *bench) generate(app string, n int) ([]string, error) {
+	out, err := b.handoff("session", "generate", "--app", app, "--count", strconv.Itoa(n),
 		"--kind", "user", "--status", "Approved", "--json")
 	if err != nil {
-		return err
+		return nil, err
 	}
+	var ids []string
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	for sc.Scan() {
 		var s struct {
 			ID string `json:"session_id"`
 		}
 		if err := json.Unmarshal(sc.Bytes(), &s); err != nil {
-			return err
+			return nil, err
 		}
-		b.sessions = append(b.sessions, s.ID)
+		ids = append(ids, s.ID)
 	}
-	return nil
+	return ids, nil
+}
+
+// createApp makes an application with one KYC workflow.
+func (b *bench) createApp(name, workflow string) (partner, error) {
+	var p partner
+	out, err := b.handoff("app", "create", "--name", name, "--workflow", workflow+":user", "--json")
+	if err != nil {
+		return p, err
+	}
+	return p, json.Unmarshal(out, &p)
+}
+
+// prepareBare numbers the tokens minted so far, for the bare import to
+// pick one at random by its number as handoff picks one by its id.
+func (b *bench) prepareBare(ctx context.Context) error {
+	if _, err := b.db.ExecContext(ctx, `CREATE TABLE bench_tokens AS
+		SELECT row_number() OVER (ORDER BY token_id) AS n, token_id FROM share_tokens WHERE application_id = $1`, b.x.ID); err != nil {
+		return err
+	}
+	if _, err := b.db.ExecContext(ctx, `CREATE UNIQUE INDEX ON bench_tokens (n); ANALYZE`); err != nil {
+		return err
+	}
+	return b.db.GetContext(ctx, &b.benchTokens, `SELECT count(*) FROM bench_tokens`)
 }
 
 // serve starts `handoff serve` on a free port and returns how to stop it.
 func (b *bench) serve() (func(), error) {
-	cmd := exec.Command(b.cfg.bin, "serve", "--http", "127.0.0.1:0")
+	args := []string{"serve", "--http", "127.0.0.1:0"}
+	if b.cfg.profile != "" {
+		args = append(args, "--pprof", pprofAddr)
+	}
+	cmd := exec.Command(b.cfg.bin, args...)
 	cmd.Env = append(os.Environ(), "DATABASE_URL="+b.dsn)
-	cmd.Stderr = os.Stderr
+	// One log line per request would drown the report: the server's log
+	// goes to a file.
+	logf, err := os.CreateTemp("", "handoff-bench-serve-*.log")
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(os.Stderr, "server log: %s\n", logf.Name())
+	cmd.Stderr = logf
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err
@@ -198,7 +277,7 @@ func (b *bench) serve() (func(), error) {
 		return nil, fmt.Errorf("handoff serve did not start: %v", err)
 	}
 	b.base = strings.TrimSpace(line[strings.Index(line, "http://"):])
-	return func() { cmd.Process.Signal(os.Interrupt); cmd.Wait() }, nil
+	return func() { cmd.Process.Signal(os.Interrupt); cmd.Wait(); logf.Close() }, nil
 }
 
 func numCPU() int { return runtime.NumCPU() }
