@@ -74,6 +74,7 @@ func New(svc *review.Service, log *slog.Logger, opts ...Option) *Server {
 	s.webhookRoutes()
 	s.entityRoutes()
 	s.tokenRoutes()
+	s.reviewRoutes()
 	s.mux.HandleFunc("GET /openapi.yaml", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/yaml")
 		w.Write(openAPI)

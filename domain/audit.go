@@ -22,6 +22,7 @@ const (
 	ActionTokenRevoked    = "share_token.revoked"
 	ActionSessionImported = "session.imported" // in the importer's trail
 	ActionStatusChanged   = "session.status_changed"
+	ActionNoteAdded       = "session.note_added"
 	ActionSessionDeleted  = "session.deleted"
 	ActionWebhookChanged  = "webhook.changed"
 )

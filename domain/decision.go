@@ -70,8 +70,9 @@ func (r ReasonCode) Known() bool {
 	return false
 }
 
-// MaxComment bounds a decision's comment in the audit trail.
-const MaxComment = 2000
+// MaxComment bounds a decision's comment: a decision is a review, and
+// Didit takes a review comment of up to 10,000 characters.
+const MaxComment = MaxReviewComment
 
 // Decision is a verdict on a finished session: the phase it moves to
 // (approved or declined), the reason code of a decline, and a note.

@@ -15,7 +15,7 @@ import (
 // decide a case another analyst has claimed, nor decline one without a
 // reason code and a note (domain.Decision.ValidateFor).
 func (s *Service) Decide(ctx context.Context, caller domain.Caller, sessionID uuid.UUID, d domain.Decision) (domain.Session, error) {
-	sess, err := s.decide(ctx, caller, sessionID, d, false)
+	sess, _, err := s.decide(ctx, caller, sessionID, d, decideOpts{})
 	s.observe(OpDecide, err)
 	return sess, err
 }
@@ -32,19 +32,28 @@ func (s *Service) DecisionRefused(err error) error {
 // case must still be In Review, so of two analysts deciding at once exactly
 // one wins; the analyst's claim on it is released.
 func (s *Service) DecideCase(ctx context.Context, caller domain.Caller, sessionID uuid.UUID, d domain.Decision) (domain.Session, error) {
-	sess, err := s.decide(ctx, caller, sessionID, d, true)
+	sess, _, err := s.decide(ctx, caller, sessionID, d, decideOpts{queued: true})
 	s.observe(OpDecide, err)
 	return sess, err
 }
 
-func (s *Service) decide(ctx context.Context, caller domain.Caller, sessionID uuid.UUID, d domain.Decision, queued bool) (domain.Session, error) {
+// decideOpts are how a front end's decision differs: queued (the case
+// must still be In Review) and keepNoop (a decision that changes nothing
+// is still recorded, as a note: the reviews endpoint answers with a
+// review).
+type decideOpts struct{ queued, keepNoop bool }
+
+// decide is every decision, whatever the front end: it is a review
+// (STATUS_UPDATED) and an audit event, in one transaction.
+func (s *Service) decide(ctx context.Context, caller domain.Caller, sessionID uuid.UUID, d domain.Decision, o decideOpts) (domain.Session, domain.Review, error) {
 	if err := caller.Require(domain.PrivWriteSessions); err != nil {
-		return domain.Session{}, err
+		return domain.Session{}, domain.Review{}, err
 	}
 	if err := d.ValidateFor(caller); err != nil {
-		return domain.Session{}, err
+		return domain.Session{}, domain.Review{}, err
 	}
 	var sess domain.Session
+	var r domain.Review
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		var err error
 		sess, err = store.GetSession(ctx, tx, caller.ApplicationID, sessionID, true)
@@ -54,7 +63,7 @@ func (s *Service) decide(ctx context.Context, caller domain.Caller, sessionID uu
 		if p := sess.Status.Phase(); !p.Finished() && p != domain.PhaseAbandoned && p != domain.PhaseExpired {
 			return domain.Invalidf("Only finished, abandoned or expired sessions can be decided (this one is %s).", sess.Status)
 		}
-		if queued && sess.Status.Phase() != domain.PhaseInReview {
+		if o.queued && sess.Status.Phase() != domain.PhaseInReview {
 			return domain.Conflictf("This case was already decided: it is %s.", sess.Status)
 		}
 		if caller.Analyst != "" {
@@ -64,7 +73,12 @@ func (s *Service) decide(ctx context.Context, caller domain.Caller, sessionID uu
 		}
 		to := domain.StatusOf(sess.Kind, d.Phase)
 		if to == sess.Status {
-			return nil
+			if !o.keepNoop {
+				return nil
+			}
+			r = s.newReview(caller, sessionID, domain.ActivityNoteAdded)
+			r.NewStatus, r.Comment, r.Reason = &to, d.Note, d.Reason
+			return s.recordReview(ctx, tx, caller, r, domain.ActionNoteAdded, map[string]any{"comment": d.Comment()})
 		}
 		from := sess.Status
 		sess.Status = to
@@ -82,10 +96,11 @@ func (s *Service) decide(ctx context.Context, caller domain.Caller, sessionID uu
 		if d.Reason != "" {
 			details["reason_code"] = d.Reason
 		}
-		return store.AppendAudit(ctx, tx, caller.ApplicationID, domain.AuditEvent{At: s.now(), Actor: caller.Actor(), RequestID: caller.RequestID,
-			Action: domain.ActionStatusChanged, SessionID: &sessionID, Details: mustJSON(details)})
+		r = s.newReview(caller, sessionID, domain.ActivityStatusUpdated)
+		r.NewStatus, r.PreviousStatus, r.Comment, r.Reason = &to, &from, d.Note, d.Reason
+		return s.recordReview(ctx, tx, caller, r, domain.ActionStatusChanged, details)
 	})
-	return sess, err
+	return sess, r, err
 }
 
 // checkClaim refuses an analyst's decision on a case someone else holds a
