@@ -54,10 +54,11 @@ type gate struct {
 	mu       sync.Mutex
 	total    int
 	bySource map[string]int
+	open     map[*pendingConn]struct{}
 }
 
 func newGate(l Limits, log *slog.Logger) *gate {
-	return &gate{limits: l.withDefaults(), log: log, bySource: map[string]int{}}
+	return &gate{limits: l.withDefaults(), log: log, bySource: map[string]int{}, open: map[*pendingConn]struct{}{}}
 }
 
 // options installs the gate on the server: ConnCallback admits or refuses
@@ -92,11 +93,12 @@ func (g *gate) admit(ctx ssh.Context, conn net.Conn) net.Conn {
 			"remote", src, "from_this_address", perSource, "in_total", total)
 		return nil
 	}
+	p := &pendingConn{Conn: conn, ctx: ctx, gate: g, src: src}
 	g.total++
 	g.bySource[src]++
-	g.mu.Unlock()
-	p := &pendingConn{Conn: conn, ctx: ctx, gate: g, src: src}
+	g.open[p] = struct{}{}
 	p.timer = time.AfterFunc(g.limits.LoginTimeout, p.expire)
+	g.mu.Unlock()
 	ctx.SetValue(pendingKey{}, p)
 	return p
 }
@@ -154,12 +156,27 @@ func (p *pendingConn) release() {
 		p.timer.Stop()
 		g := p.gate
 		g.mu.Lock()
+		delete(g.open, p)
 		g.total--
 		if g.bySource[p.src]--; g.bySource[p.src] <= 0 {
 			delete(g.bySource, p.src)
 		}
 		g.mu.Unlock()
 	})
+}
+
+// closeAll closes the connections that have not logged in: at shutdown,
+// the server only closes those that did.
+func (g *gate) closeAll() {
+	g.mu.Lock()
+	open := make([]*pendingConn, 0, len(g.open))
+	for p := range g.open {
+		open = append(open, p)
+	}
+	g.mu.Unlock()
+	for _, p := range open {
+		p.Close()
+	}
 }
 
 // pending is how many connections have not logged in.

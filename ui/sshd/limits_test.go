@@ -2,6 +2,7 @@ package sshd_test
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -122,6 +123,19 @@ func TestConnectionsThatDoNotLogInAreClosed(t *testing.T) {
 		t.Fatal("the logged-in workstation was closed by the login timeout")
 	default:
 	}
+}
+
+// Shutdown also closes the connections that have not logged in, which the
+// SSH server itself does not track.
+func TestShutdownClosesConnectionsThatDidNotLogIn(t *testing.T) {
+	w := newWorld(t, 0)
+	srv := startServer(t, w.svc)
+	silent := dialFrom(t, "127.0.0.1", srv.addr)
+	waitUntil(t, "the connection is counted", func() bool { return srv.Unauthenticated() == 1 })
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	srv.Shutdown(ctx)
+	closedByServer(t, silent, 5*time.Second, "a connection that had not logged in, at shutdown")
 }
 
 // Authentication attempts are bounded per connection: a client offering

@@ -271,6 +271,7 @@ func (s *Server) Sessions() int {
 // lets the programs say so and end (releasing their claims), then closes
 // the connections, those whose clients keep them open included.
 func (s *Server) Shutdown(ctx context.Context) error {
+	s.gate.closeAll()
 	s.mu.Lock()
 	s.closing = true
 	progs := make([]*tea.Program, 0, len(s.programs))
