@@ -8,7 +8,9 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"handoff/domain"
+	"handoff/review"
 	"handoff/store"
+	"handoff/vault"
 )
 
 // The token extensions as a partner back end uses them: list a session's
@@ -91,7 +93,7 @@ func TestResignedTokensAreRefusedOverHTTP(t *testing.T) {
 		mutate(c)
 		j := jwt.NewWithClaims(jwt.SigningMethodHS256, c)
 		j.Header["kid"] = keys[0].ID
-		s, _ := j.SignedString(keys[0].Secret)
+		s, _ := j.SignedString(signingSecret(t, keys[0]))
 		return s
 	}
 	forZ := resign(func(c jwt.MapClaims) {
@@ -101,4 +103,15 @@ func TestResignedTokensAreRefusedOverHTTP(t *testing.T) {
 	expectDetail(t, w.importAs(z, map[string]any{"share_token": forZ, "workflow_id": "wf_z_kyc"}), 401, "re-signed for Z")
 	stringExp := resign(func(c jwt.MapClaims) { c["exp"] = "9999999999" })
 	expectDetail(t, w.importAs(w.y, map[string]any{"share_token": stringExp, "workflow_id": "wf_partner_kyc"}), 401, "string exp")
+}
+
+// signingSecret unwraps a stored signing key with the master key, as a
+// reader holding both the database and the key file could.
+func signingSecret(t *testing.T, k store.StoredSigningKey) []byte {
+	t.Helper()
+	secret, err := review.ProcessKeys().Master.Unwrap(context.Background(), k.Wrapped, vault.AD("handoff signing key", []byte(k.ID)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return secret
 }

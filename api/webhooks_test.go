@@ -229,7 +229,10 @@ func TestWebhookEndToEnd(t *testing.T) {
 	defer rc.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { defer close(done); webhook.New(w.db, webhook.Config{AllowPrivate: true}).Run(ctx) }()
+	go func() {
+		defer close(done)
+		webhook.New(w.db, webhook.Config{AllowPrivate: true, Secrets: w.svc.OpenDeliverySecrets}).Run(ctx)
+	}()
 	defer func() { cancel(); <-done }()
 
 	r := w.do("POST", destinations, w.y.key, map[string]any{"url": rc.URL + "/didit", "subscribed_events": []string{"status.updated"}})

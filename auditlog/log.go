@@ -22,6 +22,7 @@ import (
 	"handoff/auditverify"
 	"handoff/domain"
 	"handoff/store"
+	"handoff/vault"
 )
 
 // KeyName names the deployment's checkpoint key in its signatures.
@@ -34,18 +35,31 @@ var ranges = compact.RangeFactory{Hash: rfc6962.DefaultHasher.HashChildren}
 
 // Log seals, verifies and proves the audit trails of one database.
 type Log struct {
-	db  *store.DB
-	now func() time.Time
-	log *slog.Logger
+	db     *store.DB
+	now    func() time.Time
+	log    *slog.Logger
+	master vault.KeySource // wraps the checkpoint private key; nil: stored as text
 
 	mu       sync.Mutex
 	signer   note.Signer
 	verifier string
 }
 
+// Option configures a Log.
+type Option func(*Log)
+
+// WithMasterKey wraps the checkpoint private key with the master key, like
+// every other key handoff stores, so a database reader cannot sign
+// checkpoints.
+func WithMasterKey(src vault.KeySource) Option { return func(l *Log) { l.master = src } }
+
 // New returns the log of db.
-func New(db *store.DB, now func() time.Time, log *slog.Logger) *Log {
-	return &Log{db: db, now: now, log: log}
+func New(db *store.DB, now func() time.Time, log *slog.Logger, opts ...Option) *Log {
+	l := &Log{db: db, now: now, log: log}
+	for _, o := range opts {
+		o(l)
+	}
+	return l
 }
 
 // keys loads the deployment's checkpoint key, making it on first use (the
@@ -62,7 +76,7 @@ func (l *Log) keys(ctx context.Context) (note.Signer, string, error) {
 		if gerr != nil {
 			return nil, "", gerr
 		}
-		sealed, serr := sealSigner(skey)
+		sealed, serr := l.sealSigner(ctx, skey)
 		if serr != nil {
 			return nil, "", serr
 		}
@@ -74,7 +88,7 @@ func (l *Log) keys(ctx context.Context) (note.Signer, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	skey, err := openSigner(k.Signer)
+	skey, err := l.openSigner(ctx, k.Signer)
 	if err != nil {
 		return nil, "", err
 	}
@@ -93,13 +107,30 @@ func (l *Log) VerifierKey(ctx context.Context) (string, error) {
 	return v, err
 }
 
-// sealSigner and openSigner are the one place the checkpoint private key
-// is turned into stored bytes and back: at rest it is meant to be sealed
-// like the other secrets (envelope encryption, being built alongside);
-// until then it is stored as its text.
-func sealSigner(skey string) ([]byte, error) { return []byte(skey), nil }
+// NoteKeyAD is the additional data the checkpoint key named name is
+// wrapped with (handoff keys rotate-master re-wraps it).
+func NoteKeyAD(name string) []byte { return vault.AD("handoff checkpoint key", []byte(name)) }
 
-func openSigner(stored []byte) (string, error) { return string(stored), nil }
+// sealSigner and openSigner are the one place the checkpoint private key
+// is turned into stored bytes and back: wrapped by the master key, or as
+// its text when the log has none (and for keys stored before wrapping).
+func (l *Log) sealSigner(ctx context.Context, skey string) ([]byte, error) {
+	if l.master == nil {
+		return []byte(skey), nil
+	}
+	return l.master.Wrap(ctx, []byte(skey), NoteKeyAD(KeyName))
+}
+
+func (l *Log) openSigner(ctx context.Context, stored []byte) (string, error) {
+	if _, _, err := vault.WrappedBy(stored); err != nil || l.master == nil {
+		return string(stored), nil
+	}
+	raw, err := l.master.Unwrap(ctx, stored, NoteKeyAD(KeyName))
+	if err != nil {
+		return "", fmt.Errorf("checkpoint key: %w", err)
+	}
+	return string(raw), nil
+}
 
 // sign makes app's signed checkpoint for a tree of size with root.
 func (l *Log) sign(ctx context.Context, app uuid.UUID, size int64, root []byte) (store.Checkpoint, error) {

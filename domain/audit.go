@@ -25,6 +25,9 @@ const (
 	ActionNoteAdded       = "session.note_added"
 	ActionSessionDeleted  = "session.deleted"
 	ActionWebhookChanged  = "webhook.changed"
+	ActionKeysRotated     = "keys.rotated"      // a master key re-wrapped the data keys, or a new data key
+	ActionSessionErased   = "session.erased"    // payload and biometrics deleted for good
+	ActionRetentionSet    = "retention.changed" // the application's retention
 )
 
 // AuditEvent is one append-only entry in an application's trail. A use

@@ -84,3 +84,7 @@ func ErrorCode(err error) Code {
 
 // IsCode reports whether err carries code.
 func IsCode(err error, code Code) bool { return ErrorCode(err) == code }
+
+// Unavailablef is an error for something handoff cannot do right now (a
+// database outage, a key this server does not hold).
+func Unavailablef(format string, args ...any) *Error { return newErr(CodeUnavailable, format, args...) }

@@ -18,8 +18,12 @@ type Session struct {
 	VendorData        string
 	SharedFromSession *uuid.UUID
 	Checks            Checks
-	CreatedAt         time.Time
-	ExpiresAt         *time.Time
+	// BiometricsUnavailable is set when the session has biometric material
+	// that this server cannot open (it runs without the biometric key):
+	// Checks then holds everything else.
+	BiometricsUnavailable bool
+	CreatedAt             time.Time
+	ExpiresAt             *time.Time
 	// Version counts the session's changes: 1 when it is created or
 	// imported, one more on every status change and on its deletion.
 	// Webhook events carry it as session_version.

@@ -41,6 +41,10 @@ func (s Session) DecisionJSON() []byte {
 	}
 	field("shared_from_session", s.SharedFromSession)
 	field("created_at", s.CreatedAt.UTC().Format(time.RFC3339Nano))
+	if s.BiometricsUnavailable {
+		// handoff extension: this server runs without the biometric key.
+		field("biometrics", "unavailable")
+	}
 	// Didit's other top-level fields, where handoff has them.
 	if s.ExpiresAt != nil {
 		field("expires_at", s.ExpiresAt.UTC().Format(time.RFC3339Nano))

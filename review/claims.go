@@ -74,7 +74,7 @@ func (s *Service) ClaimNext(ctx context.Context, caller domain.Caller) (domain.S
 	if err := requireAnalyst(caller); err != nil {
 		return domain.Session{}, ClaimInfo{}, err
 	}
-	var sess domain.Session
+	var sealed store.SealedSession
 	var info ClaimInfo
 	var err error
 	// A case claimed by a transaction that committed after this one's
@@ -88,13 +88,17 @@ func (s *Service) ClaimNext(ctx context.Context, caller domain.Caller) (domain.S
 			if info, err = s.takeClaim(ctx, tx, caller, id); err != nil {
 				return err
 			}
-			sess, err = store.GetSession(ctx, tx, caller.ApplicationID, id, false)
+			sealed, err = store.GetSealedSession(ctx, tx, caller.ApplicationID, id)
 			return err
 		})
 		if !domain.IsCode(err, domain.CodeConflict) {
 			break
 		}
 	}
+	if err != nil {
+		return domain.Session{}, info, err
+	}
+	sess, err := s.data.openSession(ctx, sealed)
 	return sess, info, err
 }
 

@@ -1,6 +1,8 @@
 package review
 
 import (
+	"github.com/google/uuid"
+
 	"context"
 
 	"handoff/domain"
@@ -11,4 +13,35 @@ import (
 // transaction of its own, to roll it back.
 func (s *Service) EmitStatusUpdated(ctx context.Context, tx *store.Tx, sess domain.Session) error {
 	return s.emitStatusUpdated(ctx, tx, sess)
+}
+
+// SigningSecrets returns the share-token signing keys in the clear, for
+// tests that look for them where they must not be.
+func SigningSecrets(ctx context.Context, s *Service) ([][]byte, error) {
+	if _, err := s.keys.signing(ctx); err != nil {
+		return nil, err
+	}
+	var out [][]byte
+	for _, k := range s.keys.keys {
+		out = append(out, k.Secret)
+	}
+	return out, nil
+}
+
+// WebhookSecret opens a destination's stored secret.
+func WebhookSecret(ctx context.Context, s *Service, app, destination uuid.UUID) (string, error) {
+	list, err := store.ListDestinationSecrets(ctx, s.db, app)
+	if err != nil {
+		return "", err
+	}
+	for _, d := range list {
+		if d.ID == destination {
+			v, err := s.data.openWebhookSecret(ctx, app, d.ID, d.Sealed, d.Plain)
+			if err != nil || v == nil {
+				return "", err
+			}
+			return *v, nil
+		}
+	}
+	return "", domain.NotFoundf("no destination %s", destination)
 }

@@ -54,6 +54,17 @@ func (s *Service) Import(ctx context.Context, caller domain.Caller, req ImportRe
 		SharedFromApplication: &claims.FromApplicationID, ImportTokenID: &tokenID}
 
 	blocked := false
+	// Both applications' keys are at hand before the transaction holds a
+	// connection (loading one may take another).
+	myKeys, err := s.data.forApp(ctx, caller.ApplicationID)
+	if err != nil {
+		return domain.Session{}, err
+	}
+	srcKeys, err := s.data.forApp(ctx, claims.FromApplicationID)
+	if err != nil {
+		return domain.Session{}, err
+	}
+	var parts opened
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		// The record written at minting, held until commit so that a
 		// revocation cannot slip in between this check and the import.
@@ -89,6 +100,11 @@ func (s *Service) Import(ctx context.Context, caller domain.Caller, req ImportRe
 			return err
 		}
 		sess.Status = domain.ImportedStatus(src.Session.Status, sess.Kind, req.TrustReview)
+		// The clone is sealed under the importer's keys and its own id;
+		// the source's keys never leave this process.
+		if sess.Payload, parts, err = s.data.reseal(ctx, store.SealedSession{Session: *src.Session, Payload: src.Payload}, srcKeys, myKeys, sess.ID); err != nil {
+			return err
+		}
 		if err := announce(ctx, tx,
 			Change{App: caller.ApplicationID, What: ChangeSessionImported, Session: &sess.ID, By: caller.Actor()},
 			Change{App: claims.FromApplicationID, What: ChangeTokenImported, Session: &claims.SessionID, By: caller.Actor()}); err != nil {
@@ -106,7 +122,7 @@ func (s *Service) Import(ctx context.Context, caller domain.Caller, req ImportRe
 		}
 		// The clone takes its number from the importer's sequence and the
 		// events go in pending: nothing here waits for another import.
-		if err := store.InsertClone(ctx, tx, &sess); err != nil {
+		if err := store.InsertSession(ctx, tx, &sess); err != nil {
 			return err
 		}
 		if err := s.emitStatusUpdated(ctx, tx, sess.Session); err != nil { // with the cloned checks
@@ -127,5 +143,5 @@ func (s *Service) Import(ctx context.Context, caller domain.Caller, req ImportRe
 	if err != nil {
 		return domain.Session{}, err
 	}
-	return sess.Session, nil
+	return parts.join(sess.Session)
 }

@@ -10,6 +10,7 @@ import (
 
 	"handoff/domain"
 	"handoff/store"
+	"handoff/vault"
 )
 
 // keyring caches the share-token signing keys. They live in the database so
@@ -18,6 +19,7 @@ import (
 // a key it does not know, which is how a rotation in another process shows.
 type keyring struct {
 	db      *store.DB
+	master  vault.KeySource
 	now     func() time.Time
 	mu      sync.Mutex
 	keys    []domain.SigningKey // newest first
@@ -26,29 +28,50 @@ type keyring struct {
 	refresh time.Duration
 }
 
-func newKeyring(db *store.DB, now func() time.Time) *keyring {
-	return &keyring{db: db, now: now, refresh: 30 * time.Second}
+func newKeyring(db *store.DB, master vault.KeySource, now func() time.Time) *keyring {
+	return &keyring{db: db, master: master, now: now, refresh: 30 * time.Second}
 }
 
 func (k *keyring) load(ctx context.Context) error {
-	keys, err := store.SigningKeys(ctx, k.db)
+	stored, err := store.SigningKeys(ctx, k.db)
 	if err != nil {
 		return err
 	}
-	if len(keys) == 0 {
+	if len(stored) == 0 {
 		key, err := newSigningKey(k.now())
 		if err != nil {
 			return err
 		}
-		if err := store.AddSigningKey(ctx, k.db, key, k.now()); err != nil {
+		if err := addSigningKey(ctx, k.db, k.master, key, k.now()); err != nil {
 			return err
 		}
-		if keys, err = store.SigningKeys(ctx, k.db); err != nil {
+		if stored, err = store.SigningKeys(ctx, k.db); err != nil {
 			return err
+		}
+	}
+	keys := make([]domain.SigningKey, len(stored))
+	for i, sk := range stored {
+		keys[i] = domain.SigningKey{ID: sk.ID, Secret: sk.Plain}
+		if sk.Wrapped != nil {
+			if keys[i].Secret, err = k.master.Unwrap(ctx, sk.Wrapped, signingAD(sk.ID)); err != nil {
+				return fmt.Errorf("share-token signing key %s: %w", sk.ID, err)
+			}
 		}
 	}
 	k.keys, k.loaded = keys, k.now()
 	return nil
+}
+
+func signingAD(kid string) []byte { return vault.AD("handoff signing key", []byte(kid)) }
+
+// addSigningKey stores a signing key wrapped by the master key: a database
+// reader cannot forge share tokens.
+func addSigningKey(ctx context.Context, q store.Queryer, master vault.KeySource, key domain.SigningKey, at time.Time) error {
+	wrapped, err := master.Wrap(ctx, key.Secret, signingAD(key.ID))
+	if err != nil {
+		return err
+	}
+	return store.AddSigningKey(ctx, q, key.ID, wrapped, at)
 }
 
 // signing returns the newest key.
@@ -115,7 +138,7 @@ func (s *Service) RotateSigningKey(ctx context.Context, caller domain.Caller) (s
 	if err != nil {
 		return "", err
 	}
-	if err := store.AddSigningKey(ctx, s.db, key, s.now()); err != nil {
+	if err := addSigningKey(ctx, s.db, s.masterKeys.Master, key, s.now()); err != nil {
 		return "", err
 	}
 	s.keys.mu.Lock()

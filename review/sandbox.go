@@ -63,7 +63,15 @@ func (s *Service) CreateSession(ctx context.Context, caller domain.Caller, n New
 		VendorData: n.VendorData, CreatedAt: now, Checks: domain.Checks{}, Version: 1,
 		Details: &domain.SessionDetails{SessionToken: sessionToken(), Callback: n.Callback, Metadata: n.Metadata,
 			ContactDetails: n.ContactDetails, ExpectedDetails: n.ExpectedDetails}}
-	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+	keys, err := s.data.forApp(ctx, caller.ApplicationID) // before the transaction takes a connection
+	if err != nil {
+		return domain.Session{}, err
+	}
+	details, err := keys.sealDetails(sess.ID, *sess.Details)
+	if err != nil {
+		return domain.Session{}, err
+	}
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		wf, err := store.GetWorkflow(ctx, tx, caller.ApplicationID, n.WorkflowID)
 		if domain.IsCode(err, domain.CodeNotFound) {
 			return domain.NotFoundf("Workflow %q not found in your application.", n.WorkflowID)
@@ -83,11 +91,14 @@ func (s *Service) CreateSession(ctx context.Context, caller domain.Caller, n New
 			return err
 		}
 		row := store.NewSession{Session: sess}
+		if row.Payload, err = keys.seal(sess.ID, sess.Checks); err != nil {
+			return err
+		}
 		if err := store.InsertSession(ctx, tx, &row); err != nil {
 			return err
 		}
 		sess.Number = row.Number
-		if err := store.InsertSessionDetails(ctx, tx, caller.ApplicationID, sess.ID, *sess.Details); err != nil {
+		if err := store.InsertSessionDetails(ctx, tx, caller.ApplicationID, sess.ID, details); err != nil {
 			return err
 		}
 		return store.AppendAudit(ctx, tx, caller.ApplicationID, domain.AuditEvent{At: now, Actor: caller.Actor(), RequestID: caller.RequestID,
@@ -127,7 +138,11 @@ func (s *Service) CompleteSandbox(ctx context.Context, caller domain.Caller, id 
 	rand.Read(seed[:])
 	gen := synth.New(binary.LittleEndian.Uint64(seed[:]))
 	var sess domain.Session
-	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+	keys, err := s.data.forApp(ctx, caller.ApplicationID) // before the transaction takes a connection
+	if err != nil {
+		return domain.Session{}, err
+	}
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		var err error
 		if sess, err = store.GetSession(ctx, tx, caller.ApplicationID, id, true); err != nil {
 			return err
@@ -152,7 +167,11 @@ func (s *Service) CompleteSandbox(ctx context.Context, caller domain.Caller, id 
 		if err := s.emitStatusUpdated(ctx, tx, sess); err != nil {
 			return err
 		}
-		if err := store.CompleteSession(ctx, tx, caller.ApplicationID, id, status, checks, sess.Version, s.now()); err != nil {
+		sealed, err := keys.seal(id, checks)
+		if err != nil {
+			return err
+		}
+		if err := store.CompleteSession(ctx, tx, caller.ApplicationID, id, status, sealed, sess.Version, s.now()); err != nil {
 			return err
 		}
 		if err := announce(ctx, tx, Change{App: caller.ApplicationID, What: ChangeSessionDecided, Session: &id, By: caller.Actor()}); err != nil {
@@ -165,7 +184,7 @@ func (s *Service) CompleteSandbox(ctx context.Context, caller domain.Caller, id 
 	if err != nil {
 		return domain.Session{}, err
 	}
-	sess.Details, err = store.SessionDetailsOf(ctx, s.db, caller.ApplicationID, id)
+	sess.Details, err = s.sessionDetails(ctx, caller.ApplicationID, id)
 	return sess, err
 }
 
@@ -200,7 +219,7 @@ func (s *Service) DeleteSessions(ctx context.Context, caller domain.Caller, numb
 		now := s.now()
 		events := make([]domain.AuditEvent, len(gone))
 		for i, sess := range gone {
-			if err := store.DeleteSession(ctx, tx, caller.ApplicationID, sess.ID, now); err != nil {
+			if err := store.EraseSession(ctx, tx, caller.ApplicationID, sess.ID, now); err != nil {
 				return err
 			}
 			events[i] = domain.AuditEvent{At: now, Actor: caller.Actor(), RequestID: caller.RequestID,

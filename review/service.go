@@ -17,16 +17,20 @@ import (
 
 // Service runs the use cases on one database.
 type Service struct {
-	db       *store.DB
-	now      func() time.Time
-	log      *slog.Logger
-	keys     *keyring
-	audit    *auditlog.Log
-	callers  *callerCache
-	hub      hub
-	counts   countCache
-	claimTTL time.Duration
-	obs      Observer // nil: nobody listens
+	db   *store.DB
+	now  func() time.Time
+	log  *slog.Logger
+	keys *keyring
+	// masterKeys wrap the data keys; data caches them unwrapped.
+	masterKeys Keys
+	keyRefresh time.Duration
+	data       *dataKeys
+	audit      *auditlog.Log
+	callers    *callerCache
+	hub        hub
+	counts     countCache
+	claimTTL   time.Duration
+	obs        Observer // nil: nobody listens
 	// privateWebhooks lets destinations be private, loopback or link-local
 	// addresses (local development and tests only).
 	privateWebhooks atomic.Bool
@@ -47,8 +51,15 @@ func New(db *store.DB, opts ...Option) *Service {
 	for _, o := range opts {
 		o(s)
 	}
-	s.keys = newKeyring(db, s.now)
-	s.audit = auditlog.New(db, s.now, s.log)
+	if s.masterKeys.Master == nil {
+		s.masterKeys = processKeys()
+	}
+	s.data = newDataKeys(db, s.masterKeys, s.now)
+	if s.keyRefresh > 0 {
+		s.data.refresh = s.keyRefresh
+	}
+	s.keys = newKeyring(db, s.masterKeys.Master, s.now)
+	s.audit = auditlog.New(db, s.now, s.log, auditlog.WithMasterKey(s.masterKeys.Master))
 	s.callers = newCallerCache(s.now)
 	return s
 }

@@ -14,16 +14,21 @@ func (s *Service) Session(ctx context.Context, caller domain.Caller, id uuid.UUI
 	if err := caller.Require(domain.PrivReadSessions); err != nil {
 		return domain.Session{}, err
 	}
-	sess, err := store.GetSession(ctx, s.db, caller.ApplicationID, id, false)
+	sealed, err := store.GetSealedSession(ctx, s.db, caller.ApplicationID, id)
+	if err != nil {
+		return domain.Session{}, err
+	}
+	sess, err := s.data.openSession(ctx, sealed)
 	if err != nil {
 		return sess, err
 	}
-	sess.Details, err = store.SessionDetailsOf(ctx, s.db, caller.ApplicationID, id)
+	sess.Details, err = s.sessionDetails(ctx, caller.ApplicationID, id)
 	return sess, err
 }
 
-// DeleteSession soft-deletes one of the caller's sessions; tokens minted for
-// it import as not found from then on.
+// DeleteSession erases one of the caller's sessions: its payload and
+// biometrics are gone for good, its number, status and audit events
+// remain; tokens minted for it import as not found from then on.
 func (s *Service) DeleteSession(ctx context.Context, caller domain.Caller, id uuid.UUID) error {
 	if err := caller.Require(domain.PrivWriteSessions); err != nil {
 		return err
@@ -33,7 +38,7 @@ func (s *Service) DeleteSession(ctx context.Context, caller domain.Caller, id uu
 		if err != nil {
 			return err
 		}
-		if err := store.DeleteSession(ctx, tx, caller.ApplicationID, id, s.now()); err != nil {
+		if err := store.EraseSession(ctx, tx, caller.ApplicationID, id, s.now()); err != nil {
 			return err
 		}
 		sess.Changed() // as the store counted it

@@ -29,9 +29,15 @@ func (s *Service) ListSessions(ctx context.Context, caller domain.Caller, f doma
 	if err := p.Validate(); err != nil {
 		return SessionList{}, err
 	}
-	rows, err := store.ListSessions(ctx, s.db, caller.ApplicationID, f, p)
+	sealed, err := store.ListSessions(ctx, s.db, caller.ApplicationID, f, p)
 	if err != nil {
 		return SessionList{}, err
+	}
+	rows := make([]domain.Session, len(sealed))
+	for i := range sealed {
+		if rows[i], err = s.data.openSession(ctx, sealed[i]); err != nil {
+			return SessionList{}, err
+		}
 	}
 	out := SessionList{}
 	more := len(rows) > p.Limit

@@ -16,6 +16,7 @@ import (
 	"handoff/review"
 	"handoff/store"
 	"handoff/store/pgtest"
+	"handoff/vault"
 )
 
 // tokenWorld: X mints, Y and Z import, on real PostgreSQL, with a clock
@@ -82,7 +83,7 @@ func (w *tokenWorld) forge(claims jwt.MapClaims) string {
 	}
 	tok := jwt.NewWithClaims(jwt.SigningMethodHS256, claims)
 	tok.Header["kid"] = keys[0].ID
-	s, err := tok.SignedString(keys[0].Secret)
+	s, err := tok.SignedString(signingSecret(w.t, keys[0]))
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -311,4 +312,15 @@ func TestRevokeRacesImport(t *testing.T) {
 		t.Fatalf("%d sessions in Y (%v), want one per import that won (%v)", n, err, outcomes)
 	}
 	t.Logf("outcomes: %v", outcomes)
+}
+
+// signingSecret unwraps a stored signing key with the master key, as a
+// reader holding both the database and the key file could.
+func signingSecret(t *testing.T, k store.StoredSigningKey) []byte {
+	t.Helper()
+	secret, err := review.ProcessKeys().Master.Unwrap(context.Background(), k.Wrapped, vault.AD("handoff signing key", []byte(k.ID)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return secret
 }

@@ -153,11 +153,15 @@ func (s *Service) CreateDestination(ctx context.Context, caller domain.Caller, i
 	if err != nil {
 		return CreatedDestination{}, err
 	}
+	sealed, err := s.data.sealWebhookSecret(ctx, d.ApplicationID, d.ID, secret)
+	if err != nil {
+		return CreatedDestination{}, err
+	}
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		if err := uniqueURL(ctx, tx, d); err != nil {
 			return err
 		}
-		if err := store.InsertDestination(ctx, tx, d, secret); err != nil {
+		if err := store.InsertDestination(ctx, tx, d, sealed); err != nil {
 			return err
 		}
 		return s.auditDestination(ctx, tx, caller, d, "created")
@@ -251,13 +255,17 @@ func (s *Service) RotateDestinationSecret(ctx context.Context, caller domain.Cal
 	if err != nil {
 		return "", err
 	}
+	sealed, err := s.data.sealWebhookSecret(ctx, caller.ApplicationID, id, secret)
+	if err != nil {
+		return "", err
+	}
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		d, err := store.GetDestination(ctx, tx, caller.ApplicationID, id, true)
 		if err != nil {
 			return err
 		}
 		now := s.now()
-		if err := store.RotateDestinationSecret(ctx, tx, caller.ApplicationID, id, secret, now, now.Add(domain.SecretOverlap)); err != nil {
+		if err := store.RotateDestinationSecret(ctx, tx, caller.ApplicationID, id, sealed, now, now.Add(domain.SecretOverlap)); err != nil {
 			return err
 		}
 		return s.auditDestination(ctx, tx, caller, d, "secret_rotated")
@@ -330,7 +338,7 @@ func (s *Service) emitStatus(ctx context.Context, tx *store.Tx, sess domain.Sess
 		ev.BusinessSessionID = &sess.ID
 	}
 	if sess.Details == nil {
-		d, err := store.SessionDetailsOf(ctx, tx, sess.ApplicationID, sess.ID)
+		d, err := s.sessionDetailsIn(ctx, tx, sess.ApplicationID, sess.ID)
 		if err != nil {
 			return err
 		}

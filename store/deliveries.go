@@ -31,16 +31,23 @@ type Lease struct {
 // LeasedDelivery is a leased delivery with what sending it takes.
 type LeasedDelivery struct {
 	DeliveryKey
-	AttemptNo      int        `db:"attempt_no"`
-	QueuedAt       time.Time  `db:"queued_at"`
-	Payload        string     `db:"payload"`
-	URL            string     `db:"url"`
-	Secret         string     `db:"secret"`
-	PreviousSecret *string    `db:"previous_secret"`
-	Enabled        bool       `db:"enabled"`
-	Deleted        bool       `db:"deleted"`
-	Now            time.Time  `db:"now"`
-	LeasedUntil    *time.Time `db:"leased_until"`
+	AttemptNo int       `db:"attempt_no"`
+	QueuedAt  time.Time `db:"queued_at"`
+	Payload   string    `db:"payload"`
+	URL       string    `db:"url"`
+	// The secrets as stored: sealed, or plaintext in rows written before
+	// secrets were sealed. The review layer opens them into Secret and
+	// PreviousSecret.
+	SealedSecret         []byte     `db:"sealed_secret"`
+	SealedPreviousSecret []byte     `db:"sealed_previous_secret"`
+	PlainSecret          *string    `db:"secret"`
+	PlainPreviousSecret  *string    `db:"previous_secret"`
+	Secret               string     `db:"-"`
+	PreviousSecret       *string    `db:"-"`
+	Enabled              bool       `db:"enabled"`
+	Deleted              bool       `db:"deleted"`
+	Now                  time.Time  `db:"now"`
+	LeasedUntil          *time.Time `db:"leased_until"`
 }
 
 // LeaseDeliveries leases due pending deliveries whose previous lease (if
@@ -66,8 +73,9 @@ func LeaseDeliveries(ctx context.Context, q Queryer, l Lease) ([]LeasedDelivery,
 				FOR UPDATE SKIP LOCKED)
 			RETURNING w.application_id, w.event_id, w.destination_id, w.attempts, w.queued_at, w.leased_until)
 		SELECT c.application_id, c.event_id, c.destination_id, c.attempts AS attempt_no, c.queued_at, c.leased_until,
-			e.payload::text AS payload, d.url, d.secret,
+			e.payload::text AS payload, d.url, d.secret, d.sealed_secret,
 			CASE WHEN d.previous_secret_until > now() THEN d.previous_secret END AS previous_secret,
+			CASE WHEN d.previous_secret_until > now() THEN d.sealed_previous_secret END AS sealed_previous_secret,
 			d.enabled, d.deleted_at IS NOT NULL AS deleted, now() AS now
 		FROM leased c
 		JOIN webhook_events e USING (application_id, event_id)

@@ -111,7 +111,7 @@ func SetEntityStatus(ctx context.Context, q Queryer, app uuid.UUID, kind domain.
 
 // EntitySessions lists an entity's live sessions, newest first (no payloads).
 func EntitySessions(ctx context.Context, q Queryer, app uuid.UUID, kind domain.Kind, vendorData string, limit int) ([]domain.Session, error) {
-	return selectSessions(ctx, q, `SELECT `+summaryCols+` FROM sessions
+	return selectSessions(ctx, q, `SELECT `+sessionCols+` FROM sessions
 		WHERE application_id = $1 AND vendor_data = $2 AND session_kind = $3 AND deleted_at IS NULL
 		ORDER BY session_number DESC LIMIT $4`, app, vendorData, kind, limit)
 }

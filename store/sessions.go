@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -22,96 +21,86 @@ type sessionRow struct {
 	WorkflowID        string     `db:"workflow_id"`
 	VendorData        string     `db:"vendor_data"`
 	SharedFromSession *uuid.UUID `db:"shared_from_session"`
-	Checks            []byte     `db:"checks"`
 	CreatedAt         time.Time  `db:"created_at"`
 	ExpiresAt         *time.Time `db:"expires_at"`
 	Version           int64      `db:"version"`
 }
 
+// sessionCols are a session's columns without its payload.
 const sessionCols = `application_id, session_id, session_number, session_kind, status, workflow_id, vendor_data,
-	shared_from_session, checks, created_at, expires_at, version`
+	shared_from_session, created_at, expires_at, version`
 
-// summaryCols leaves out the payload, for lists.
-const summaryCols = `application_id, session_id, session_number, session_kind, status, workflow_id, vendor_data,
-	shared_from_session, '{}'::jsonb AS checks, created_at, expires_at, version`
+// payloadCols are the payload's columns.
+const payloadCols = `coalesce(key_generation, 0) AS key_generation, sealed, biometrics, checks`
 
-func (r *sessionRow) domain() (domain.Session, error) {
-	s := domain.Session{
+func (r *sessionRow) domain() domain.Session {
+	return domain.Session{
 		ApplicationID: r.ApplicationID, ID: r.ID, Number: r.Number, Kind: domain.Kind(r.Kind),
 		Status: domain.Status(r.Status), WorkflowID: r.WorkflowID, VendorData: r.VendorData,
 		SharedFromSession: r.SharedFromSession, CreatedAt: r.CreatedAt, ExpiresAt: r.ExpiresAt, Version: r.Version,
 	}
-	if err := json.Unmarshal(r.Checks, &s.Checks); err != nil {
-		return s, fmt.Errorf("session %s: stored checks are not a JSON object: %w", r.ID, err)
-	}
-	return s, nil
 }
 
-// NewSession is a session about to be inserted, with its provenance when
-// it is an import.
+// Payload is a session's checks as stored: sealed by the review layer,
+// which alone holds the keys. Generation 0 with Plain set is a row stored
+// before payloads were sealed, until rotate-data seals it.
+type Payload struct {
+	Generation int    `db:"key_generation"`
+	Checks     []byte `db:"sealed"`     // the checks without biometrics, sealed with the data key
+	Biometrics []byte `db:"biometrics"` // the biometric part, sealed with the biometric key; nil when none
+	Plain      []byte `db:"checks"`     // legacy plaintext checks
+}
+
+// SealedSession is a session with its stored payload.
+type SealedSession struct {
+	domain.Session
+	Payload Payload
+}
+
+type sealedRow struct {
+	sessionRow
+	Payload
+}
+
+// NewSession is a session about to be inserted, with its sealed payload
+// and its provenance when it is an import.
 type NewSession struct {
 	domain.Session
+	Payload               Payload
 	SharedFromApplication *uuid.UUID
 	ImportTokenID         *uuid.UUID
 }
 
 // InsertSession inserts one session numbered from its application's
-// sequence, and sets s.Number.
+// sequence, with its sealed payload, and sets s.Number.
 func InsertSession(ctx context.Context, q Queryer, s *NewSession) error {
-	checks, err := json.Marshal(s.Checks)
-	if err != nil {
-		return err
-	}
-	err = q.GetContext(ctx, &s.Number, `INSERT INTO sessions (application_id, session_id, session_number, session_kind, status,
-		workflow_id, vendor_data, shared_from_session, shared_from_application, import_token_id, checks, created_at, updated_at, expires_at)
-		VALUES ($1, $2, next_session_number($1), $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12)
+	err := q.GetContext(ctx, &s.Number, `INSERT INTO sessions (application_id, session_id, session_number, session_kind, status,
+		workflow_id, vendor_data, shared_from_session, shared_from_application, import_token_id,
+		key_generation, sealed, biometrics, created_at, updated_at, expires_at)
+		VALUES ($1, $2, next_session_number($1), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14)
 		RETURNING session_number`,
 		s.ApplicationID, s.ID, s.Kind, s.Status, s.WorkflowID, s.VendorData, s.SharedFromSession,
-		s.SharedFromApplication, s.ImportTokenID, checks, s.CreatedAt, s.ExpiresAt)
+		s.SharedFromApplication, s.ImportTokenID, s.Payload.Generation, s.Payload.Checks, s.Payload.Biometrics,
+		s.CreatedAt, s.ExpiresAt)
 	return mapErr(err)
-}
-
-// InsertClone inserts an imported session whose payload is copied from its
-// source (s.SharedFromApplication, s.SharedFromSession) inside the
-// database, so the payload is neither sent back nor parsed again; it
-// numbers the clone from the importer's sequence and sets s.Number and
-// s.Checks. A source deleted before this statement's snapshot is not
-// found; a delete committing meanwhile comes after the import.
-func InsertClone(ctx context.Context, q Queryer, s *NewSession) error {
-	var r struct {
-		Number int64  `db:"session_number"`
-		Checks []byte `db:"checks"`
-	}
-	err := q.GetContext(ctx, &r, `INSERT INTO sessions (application_id, session_id, session_number, session_kind, status,
-		workflow_id, vendor_data, shared_from_session, shared_from_application, import_token_id, checks, created_at, updated_at, expires_at)
-		SELECT $1, $2, next_session_number($1), $3, $4, $5, $6, src.session_id, src.application_id, $9, src.checks, $10, $10, $11
-		FROM sessions src WHERE src.application_id = $8 AND src.session_id = $7 AND src.deleted_at IS NULL
-		RETURNING session_number, checks`,
-		s.ApplicationID, s.ID, s.Kind, s.Status, s.WorkflowID, s.VendorData, s.SharedFromSession,
-		s.SharedFromApplication, s.ImportTokenID, s.CreatedAt, s.ExpiresAt)
-	if err != nil {
-		return notFound(err, "The original session no longer exists.")
-	}
-	s.Number = r.Number
-	return json.Unmarshal(r.Checks, &s.Checks)
 }
 
 // CopySessions bulk-loads fresh (not imported) sessions with COPY: one
 // round trip for the whole batch.
-func CopySessions(ctx context.Context, tx *Tx, sessions []domain.Session) error {
+func CopySessions(ctx context.Context, tx *Tx, sessions []SealedSession) error {
 	stmt, err := tx.PrepareContext(ctx, pq.CopyIn("sessions", "application_id", "session_id", "session_number",
-		"session_kind", "status", "workflow_id", "vendor_data", "checks", "created_at", "updated_at"))
+		"session_kind", "status", "workflow_id", "vendor_data", "key_generation", "sealed", "biometrics", "created_at", "updated_at"))
 	if err != nil {
 		return mapErr(err)
 	}
 	defer stmt.Close()
 	for _, s := range sessions {
-		checks, err := json.Marshal(s.Checks)
-		if err != nil {
-			return err
+		var bio any
+		if s.Payload.Biometrics != nil {
+			bio = s.Payload.Biometrics
 		}
 		if _, err := stmt.ExecContext(ctx, s.ApplicationID, s.ID, s.Number, s.Kind, s.Status, s.WorkflowID,
-			s.VendorData, string(checks), s.CreatedAt, s.CreatedAt); err != nil {
+			s.VendorData, s.Payload.Generation, s.Payload.Checks, bio, s.CreatedAt, s.CreatedAt); err != nil {
 			return mapErr(err)
 		}
 	}
@@ -119,7 +108,8 @@ func CopySessions(ctx context.Context, tx *Tx, sessions []domain.Session) error 
 	return mapErr(err)
 }
 
-// GetSession loads a live session of app. forUpdate locks its row.
+// GetSession loads a live session of app without its payload. forUpdate
+// locks its row.
 func GetSession(ctx context.Context, q Queryer, app, id uuid.UUID, forUpdate bool) (domain.Session, error) {
 	query := `SELECT ` + sessionCols + ` FROM sessions WHERE application_id = $1 AND session_id = $2 AND deleted_at IS NULL`
 	if forUpdate {
@@ -129,7 +119,18 @@ func GetSession(ctx context.Context, q Queryer, app, id uuid.UUID, forUpdate boo
 	if err := q.GetContext(ctx, &r, query, app, id); err != nil {
 		return domain.Session{}, notFound(err, "Session not found.")
 	}
-	return r.domain()
+	return r.domain(), nil
+}
+
+// GetSealedSession loads a live session of app with its payload.
+func GetSealedSession(ctx context.Context, q Queryer, app, id uuid.UUID) (SealedSession, error) {
+	var r sealedRow
+	err := q.GetContext(ctx, &r, `SELECT `+sessionCols+`, `+payloadCols+`
+		FROM sessions WHERE application_id = $1 AND session_id = $2 AND deleted_at IS NULL`, app, id)
+	if err != nil {
+		return SealedSession{}, notFound(err, "Session not found.")
+	}
+	return SealedSession{Session: r.domain(), Payload: r.Payload}, nil
 }
 
 // SetSessionStatus changes a session's status, one change more of its
@@ -140,10 +141,17 @@ func SetSessionStatus(ctx context.Context, q Queryer, app, id uuid.UUID, status 
 	return affected(res, err, "Session not found.")
 }
 
-// DeleteSession soft-deletes a session, one change more of its version.
-func DeleteSession(ctx context.Context, q Queryer, app, id uuid.UUID, at time.Time) error {
-	res, err := q.ExecContext(ctx, `UPDATE sessions SET deleted_at = $3, updated_at = $3, version = version + 1
-		WHERE application_id = $1 AND session_id = $2 AND deleted_at IS NULL`, app, id, at)
+// EraseSession deletes a session's payload and biometrics for good; its
+// number, status and audit events remain, the row marked deleted and
+// erased, one change more of its version when it was live. A session
+// deleted before erasure existed is erased too.
+func EraseSession(ctx context.Context, q Queryer, app, id uuid.UUID, at time.Time) error {
+	res, err := q.ExecContext(ctx, `WITH details AS (
+			DELETE FROM session_details WHERE application_id = $1 AND session_id = $2)
+		UPDATE sessions SET deleted_at = coalesce(deleted_at, $3), erased_at = $3, updated_at = $3,
+			version = version + CASE WHEN deleted_at IS NULL THEN 1 ELSE 0 END,
+			sealed = NULL, biometrics = NULL, checks = NULL, key_generation = NULL, sealed_details = NULL
+		WHERE application_id = $1 AND session_id = $2 AND erased_at IS NULL`, app, id, at)
 	return affected(res, err, "Session not found.")
 }
 
@@ -173,7 +181,7 @@ func ListFinished(ctx context.Context, q Queryer, app uuid.UUID, p SessionPage) 
 		where += fmt.Sprintf(" AND session_number < $%d", len(args))
 	}
 	args = append(args, p.Limit)
-	query := `SELECT ` + summaryCols + ` FROM sessions WHERE ` + where +
+	query := `SELECT ` + sessionCols + ` FROM sessions WHERE ` + where +
 		fmt.Sprintf(` ORDER BY session_number DESC LIMIT $%d`, len(args))
 	return selectSessions(ctx, q, query, args...)
 }
@@ -210,7 +218,7 @@ func escapeLike(s string) string {
 
 // ListQueue returns app's imported sessions waiting In Review, oldest first.
 func ListQueue(ctx context.Context, q Queryer, app uuid.UUID, limit int) ([]domain.Session, error) {
-	return selectSessions(ctx, q, `SELECT `+summaryCols+` FROM sessions
+	return selectSessions(ctx, q, `SELECT `+sessionCols+` FROM sessions
 		WHERE application_id = $1 AND deleted_at IS NULL AND shared_from_session IS NOT NULL
 		  AND status IN ('In Review', 'IN_REVIEW')
 		ORDER BY created_at, session_number LIMIT $2`, app, limit)
@@ -232,11 +240,7 @@ func selectSessions(ctx context.Context, q Queryer, query string, args ...any) (
 	}
 	out := make([]domain.Session, len(rows))
 	for i := range rows {
-		s, err := rows[i].domain()
-		if err != nil {
-			return nil, err
-		}
-		out[i] = s
+		out[i] = rows[i].domain()
 	}
 	return out, nil
 }

@@ -54,7 +54,10 @@ func listWhere(app uuid.UUID, f ListFilter) (string, []any) {
 // newest first; the extra row tells the caller another page exists in the
 // direction it read. With After set, the rows are the ones just above it,
 // still returned newest first.
-func ListSessions(ctx context.Context, q Queryer, app uuid.UUID, f ListFilter, c domain.Page) ([]domain.Session, error) {
+//
+// Each row comes with its sealed checks but not its biometrics: a list
+// shows names and document types, never images.
+func ListSessions(ctx context.Context, q Queryer, app uuid.UUID, f ListFilter, c domain.Page) ([]SealedSession, error) {
 	where, args := listWhere(app, f)
 	order := "session_number DESC"
 	tail := ""
@@ -71,11 +74,18 @@ func ListSessions(ctx context.Context, q Queryer, app uuid.UUID, f ListFilter, c
 		tail = fmt.Sprintf(" OFFSET $%d", len(args))
 	}
 	args = append(args, c.Limit+1)
-	query := `SELECT ` + sessionCols + ` FROM sessions WHERE ` + where + ` ORDER BY ` + order +
-		fmt.Sprintf(" LIMIT $%d", len(args)) + tail
-	out, err := selectSessions(ctx, q, query, args...)
-	if err != nil || c.After == 0 || c.Before > 0 {
-		return out, err
+	query := `SELECT ` + sessionCols + `, coalesce(key_generation, 0) AS key_generation, sealed, NULL::bytea AS biometrics, checks
+		FROM sessions WHERE ` + where + ` ORDER BY ` + order + fmt.Sprintf(" LIMIT $%d", len(args)) + tail
+	var rows []sealedRow
+	if err := q.SelectContext(ctx, &rows, query, args...); err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]SealedSession, len(rows))
+	for i, r := range rows {
+		out[i] = SealedSession{Session: r.domain(), Payload: r.Payload}
+	}
+	if c.After == 0 || c.Before > 0 {
+		return out, nil
 	}
 	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
 		out[i], out[j] = out[j], out[i]

@@ -132,14 +132,15 @@ func TestListFinishedKeyset(t *testing.T) {
 	ctx := context.Background()
 	app := newApp(t, db, "Pages")
 	statuses := []domain.Status{"Approved", "In Progress", "Declined", "In Review"}
-	var all []domain.Session
+	var all []store.SealedSession
 	numbers, err := store.NextSessionNumbers(ctx, db, app, 40)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i := 0; i < 40; i++ {
-		all = append(all, domain.Session{ApplicationID: app, ID: uuid.New(), Number: numbers[i], Kind: domain.KindUser,
-			Status: statuses[i%4], WorkflowID: "wf_kyc", VendorData: fmt.Sprintf("user-%02d", i), Checks: userChecks(), CreatedAt: time.Now()})
+		all = append(all, store.SealedSession{Session: domain.Session{ApplicationID: app, ID: uuid.New(), Number: numbers[i], Kind: domain.KindUser,
+			Status: statuses[i%4], WorkflowID: "wf_kyc", VendorData: fmt.Sprintf("user-%02d", i), CreatedAt: time.Now()},
+			Payload: store.Payload{Generation: 1, Checks: []byte("sealed elsewhere")}})
 	}
 	err = db.InTx(ctx, func(tx *store.Tx) error { return store.CopySessions(ctx, tx, all) })
 	if err != nil {

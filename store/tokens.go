@@ -9,26 +9,32 @@ import (
 	"handoff/domain"
 )
 
-// SigningKeys returns every share-token signing key, newest first.
-func SigningKeys(ctx context.Context, q Queryer) ([]domain.SigningKey, error) {
-	var rows []struct {
-		ID     string `db:"kid"`
-		Secret []byte `db:"secret"`
-	}
-	if err := q.SelectContext(ctx, &rows, `SELECT kid, secret FROM signing_keys ORDER BY created_at DESC, kid DESC`); err != nil {
-		return nil, mapErr(err)
-	}
-	out := make([]domain.SigningKey, len(rows))
-	for i, r := range rows {
-		out[i] = domain.SigningKey{ID: r.ID, Secret: r.Secret}
-	}
-	return out, nil
+// StoredSigningKey is a share-token signing key as stored: wrapped by the
+// master key, or (written before keys were wrapped) Plain.
+type StoredSigningKey struct {
+	ID      string `db:"kid"`
+	Wrapped []byte `db:"wrapped"`
+	Plain   []byte `db:"secret"`
 }
 
-// AddSigningKey stores a new signing key; it becomes the newest.
-func AddSigningKey(ctx context.Context, q Queryer, k domain.SigningKey, at time.Time) error {
-	_, err := q.ExecContext(ctx, `INSERT INTO signing_keys (kid, secret, created_at) VALUES ($1, $2, $3)`, k.ID, k.Secret, at)
+// SigningKeys returns every share-token signing key, newest first.
+func SigningKeys(ctx context.Context, q Queryer) ([]StoredSigningKey, error) {
+	var rows []StoredSigningKey
+	err := q.SelectContext(ctx, &rows, `SELECT kid, wrapped, secret FROM signing_keys ORDER BY created_at DESC, kid DESC`)
+	return rows, mapErr(err)
+}
+
+// AddSigningKey stores a new wrapped signing key; it becomes the newest.
+func AddSigningKey(ctx context.Context, q Queryer, kid string, wrapped []byte, at time.Time) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO signing_keys (kid, wrapped, created_at) VALUES ($1, $2, $3)`, kid, wrapped, at)
 	return mapErr(err)
+}
+
+// RewrapSigningKey replaces a signing key's wrapping (and drops a legacy
+// plaintext copy).
+func RewrapSigningKey(ctx context.Context, q Queryer, kid string, wrapped []byte) error {
+	res, err := q.ExecContext(ctx, `UPDATE signing_keys SET wrapped = $2, secret = NULL WHERE kid = $1`, kid, wrapped)
+	return affected(res, err, "signing key not found")
 }
 
 // ShareToken is the record of one minted token.
@@ -179,7 +185,8 @@ func ImportOf(ctx context.Context, q Queryer, app, session uuid.UUID) (Import, e
 // issuer's latest signed checkpoint.
 type Source struct {
 	Token      ShareToken
-	Session    *domain.Session // without its payload, which InsertClone copies inside the database
+	Session    *domain.Session // without its payload, which is Payload
+	Payload    Payload         // sealed: the importer opens and re-seals it
 	Checkpoint *string
 }
 
@@ -201,12 +208,17 @@ func ImportSource(ctx context.Context, q Queryer, app, token uuid.UUID) (Source,
 		CreatedAt  *time.Time `db:"s_created_at"`
 		ExpiresAt  *time.Time `db:"s_expires_at"`
 		Checkpoint *string    `db:"checkpoint"`
+		Generation *int       `db:"s_key_generation"`
+		Sealed     []byte     `db:"s_sealed"`
+		Biometrics []byte     `db:"s_biometrics"`
+		Plain      []byte     `db:"s_checks"`
 	}
 	err := q.GetContext(ctx, &r, `SELECT t.application_id, t.token_id, t.session_id, t.session_kind, t.for_application_id,
 			t.minted_by, t.kid, t.created_at, t.expires_at, t.mint_leaf, t.revoked_at, t.revoked_by,
 			s.application_id AS s_application_id, s.session_number AS s_session_number, s.session_kind AS s_session_kind,
 			s.status AS s_status, s.workflow_id AS s_workflow_id, s.vendor_data AS s_vendor_data,
 			s.shared_from_session AS s_shared_from_session, s.created_at AS s_created_at, s.expires_at AS s_expires_at,
+			s.key_generation AS s_key_generation, s.sealed AS s_sealed, s.biometrics AS s_biometrics, s.checks AS s_checks,
 			(SELECT c.note FROM audit_checkpoints c WHERE c.application_id = t.application_id ORDER BY c.tree_size DESC LIMIT 1) AS checkpoint
 		FROM share_tokens t
 		LEFT JOIN (sessions s JOIN applications a ON a.application_id = s.application_id AND a.deleted_at IS NULL)
@@ -221,6 +233,10 @@ func ImportSource(ctx context.Context, q Queryer, app, token uuid.UUID) (Source,
 		src.Session = &domain.Session{ApplicationID: *r.SessionApp, ID: r.SessionID, Number: *r.Number,
 			Kind: domain.Kind(*r.Kind), Status: domain.Status(*r.Status), WorkflowID: *r.WorkflowID,
 			VendorData: *r.VendorData, SharedFromSession: r.SharedFrom, CreatedAt: *r.CreatedAt, ExpiresAt: r.ExpiresAt}
+		src.Payload = Payload{Checks: r.Sealed, Biometrics: r.Biometrics, Plain: r.Plain}
+		if r.Generation != nil {
+			src.Payload.Generation = *r.Generation
+		}
 	}
 	return src, nil
 }

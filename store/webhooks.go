@@ -42,11 +42,12 @@ func (r destinationRow) domain() domain.Destination {
 const destinationCols = `application_id, destination_id, url, label, subscribed_events, enabled, created_at, updated_at, webhook_version,
 	CASE WHEN previous_secret_until > now() THEN previous_secret_until END AS previous_secret_until`
 
-// InsertDestination stores a new destination with its signing secret.
-func InsertDestination(ctx context.Context, q Queryer, d domain.Destination, secret string) error {
+// InsertDestination stores a new destination with its signing secret,
+// sealed by the review layer.
+func InsertDestination(ctx context.Context, q Queryer, d domain.Destination, sealedSecret []byte) error {
 	_, err := q.ExecContext(ctx, `INSERT INTO webhook_destinations (application_id, destination_id, url, label,
-		subscribed_events, enabled, secret, created_at, updated_at, webhook_version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-		d.ApplicationID, d.ID, d.URL, d.Label, pq.Array(d.SubscribedEvents), d.Enabled, secret, d.CreatedAt, d.UpdatedAt, d.WebhookVersion)
+		subscribed_events, enabled, sealed_secret, created_at, updated_at, webhook_version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		d.ApplicationID, d.ID, d.URL, d.Label, pq.Array(d.SubscribedEvents), d.Enabled, sealedSecret, d.CreatedAt, d.UpdatedAt, d.WebhookVersion)
 	return mapErr(err)
 }
 
@@ -94,12 +95,39 @@ func DeleteDestination(ctx context.Context, q Queryer, app, id uuid.UUID, at tim
 	return affected(res, err, "Not found.")
 }
 
-// RotateDestinationSecret makes secret the destination's signing secret and
-// keeps the one it replaces as the previous secret until until.
-func RotateDestinationSecret(ctx context.Context, q Queryer, app, id uuid.UUID, secret string, at, until time.Time) error {
-	res, err := q.ExecContext(ctx, `UPDATE webhook_destinations SET previous_secret = secret, secret = $3,
-		previous_secret_until = $5, updated_at = $4
-		WHERE application_id = $1 AND destination_id = $2 AND deleted_at IS NULL`, app, id, secret, at, until)
+// RotateDestinationSecret makes sealed the destination's signing secret
+// and keeps the one it replaces as the previous secret until until.
+func RotateDestinationSecret(ctx context.Context, q Queryer, app, id uuid.UUID, sealed []byte, at, until time.Time) error {
+	res, err := q.ExecContext(ctx, `UPDATE webhook_destinations SET previous_secret = secret, secret = NULL,
+		sealed_previous_secret = sealed_secret, sealed_secret = $3, previous_secret_until = $5, updated_at = $4
+		WHERE application_id = $1 AND destination_id = $2 AND deleted_at IS NULL`, app, id, sealed, at, until)
+	return affected(res, err, "Not found.")
+}
+
+// DestinationSecrets is a destination's stored secrets, for re-sealing.
+type DestinationSecrets struct {
+	ApplicationID  uuid.UUID `db:"application_id"`
+	ID             uuid.UUID `db:"destination_id"`
+	Sealed         []byte    `db:"sealed_secret"`
+	SealedPrevious []byte    `db:"sealed_previous_secret"`
+	Plain          *string   `db:"secret"`
+	PlainPrevious  *string   `db:"previous_secret"`
+}
+
+// ListDestinationSecrets returns the stored secrets of app's destinations.
+func ListDestinationSecrets(ctx context.Context, q Queryer, app uuid.UUID) ([]DestinationSecrets, error) {
+	var out []DestinationSecrets
+	err := q.SelectContext(ctx, &out, `SELECT application_id, destination_id, sealed_secret, sealed_previous_secret,
+		secret, previous_secret FROM webhook_destinations WHERE application_id = $1 FOR UPDATE`, app)
+	return out, mapErr(err)
+}
+
+// ResealDestinationSecrets stores a destination's secrets sealed anew and
+// drops plaintext ones.
+func ResealDestinationSecrets(ctx context.Context, q Queryer, d DestinationSecrets) error {
+	res, err := q.ExecContext(ctx, `UPDATE webhook_destinations SET sealed_secret = $3, sealed_previous_secret = $4,
+		secret = NULL, previous_secret = NULL WHERE application_id = $1 AND destination_id = $2`,
+		d.ApplicationID, d.ID, d.Sealed, d.SealedPrevious)
 	return affected(res, err, "Not found.")
 }
 

@@ -296,6 +296,11 @@ func (p *detailPage) content() string {
 		r.wrapped(2, mark+f.family+": "+f.short, style)
 	}
 	r.line(0, "")
+	if s.BiometricsUnavailable {
+		r.wrapped(0, "Biometrics unavailable: this server runs without the biometric key, so portraits, selfies, "+
+			"liveness frames and media references are not shown.", st.Warning)
+		r.line(0, "")
+	}
 	for _, fam := range domain.Families(s.Kind) {
 		r.family(fam, s.Checks.Family(fam))
 	}

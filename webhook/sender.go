@@ -46,8 +46,12 @@ type Config struct {
 	// AllowPrivate lets deliveries connect to loopback, private and
 	// link-local addresses (local development and tests only).
 	AllowPrivate bool
-	Log          *slog.Logger     // slog.Default()
-	Now          func() time.Time // time.Now
+	// Secrets opens a delivery's sealed signing secrets into its Secret
+	// and PreviousSecret (review.Service.OpenDeliverySecrets: only review
+	// holds the keys). Without it only unsealed legacy secrets sign.
+	Secrets func(context.Context, *store.LeasedDelivery) error
+	Log     *slog.Logger     // slog.Default()
+	Now     func() time.Time // time.Now
 	// Observe, when set, hears each finished attempt (metrics): result is
 	// one of the Result constants; delay, for a delivered one, is the time
 	// from the commit that queued the event to the receiver's answer.
@@ -337,9 +341,25 @@ func (d *Sender) backoff(elapsed time.Duration) time.Duration {
 	return w*3/4 + rand.N(w/2+1)
 }
 
+// openSecrets fills the secrets a delivery is signed with.
+func (d *Sender) openSecrets(ctx context.Context, r *store.LeasedDelivery) error {
+	if d.cfg.Secrets != nil {
+		return d.cfg.Secrets(ctx, r)
+	}
+	if r.SealedSecret != nil || r.PlainSecret == nil {
+		return errors.New("the secret is sealed and the sender has no Config.Secrets to open it")
+	}
+	r.Secret, r.PreviousSecret = *r.PlainSecret, r.PlainPreviousSecret
+	return nil
+}
+
 // post sends the event body, signed, and returns the response status. Any
 // status but 2xx is an error.
 func (d *Sender) post(ctx context.Context, r store.LeasedDelivery) (int, error) {
+	if err := d.openSecrets(ctx, &r); err != nil {
+		d.cfg.Log.Error("webhooks: opening a destination's secret", "destination", r.DestinationID, "err", err)
+		return 0, fmt.Errorf("the destination's signing secret cannot be opened on this server")
+	}
 	at := d.cfg.Now()
 	body, err := restamp([]byte(r.Payload), at)
 	if err != nil {

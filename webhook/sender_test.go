@@ -98,6 +98,7 @@ func (e *hookEnv) sender(cfg webhook.Config) (stop func()) {
 	if cfg.Log == nil {
 		cfg.Log = e.log
 	}
+	cfg.Secrets = e.svc.OpenDeliverySecrets
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {

@@ -4,13 +4,16 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"handoff/review"
+
 	"github.com/spf13/cobra"
 
 	"handoff/domain"
 )
 
 func (a *app) keysCmd() *cobra.Command {
-	cmd := &cobra.Command{Use: "keys", Short: "Manage the share-token signing keys"}
+	cmd := &cobra.Command{Use: "keys", Short: "Manage the share-token signing keys, the master keys and the data keys"}
+	cmd.AddCommand(a.rotateMasterCmd(), a.rotateDataCmd())
 	cmd.AddCommand(&cobra.Command{
 		Use: "rotate", Short: "Sign new share tokens with a new key; tokens signed before keep working until they expire",
 		Args: cobra.NoArgs,
@@ -28,6 +31,75 @@ func (a *app) keysCmd() *cobra.Command {
 		},
 	})
 	return cmd
+}
+
+func (a *app) rotateMasterCmd() *cobra.Command {
+	var biometric bool
+	c := &cobra.Command{
+		Use:   "rotate-master",
+		Short: "Wrap every data key (and signing key) under a new master key; takes seconds whatever the data size",
+		Long: "Writes a new master key into the master key file, re-wraps every application's data keys and the\n" +
+			"share-token signing keys under it in one transaction, then removes the old key from the file.\n" +
+			"The data itself is not touched. With --biometric, the biometric master key instead.",
+		Args: cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			svc, err := a.open()
+			if err != nil {
+				return err
+			}
+			r, err := svc.RotateMaster(a.ctx, operator(), biometric)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "%s: master key %s replaced by %s; %d keys re-wrapped\n", r.Source, r.From, r.To, r.Rewrapped)
+			return nil
+		},
+	}
+	c.Flags().BoolVar(&biometric, "biometric", false, "rotate the biometric master key")
+	return c
+}
+
+func (a *app) rotateDataCmd() *cobra.Command {
+	var appRef string
+	var batch int
+	c := &cobra.Command{
+		Use:   "rotate-data",
+		Short: "Move an application to new data keys, re-sealing its sessions in batches; resumable, reads served throughout",
+		Long: "New sessions are sealed under the new keys at once; existing ones are re-sealed in batches of one\n" +
+			"short transaction each while handoff keeps serving them. Interrupted, it resumes where it stopped\n" +
+			"when run again. It waits for other handoff processes to take up the new keys (about 30 s) and then\n" +
+			"re-seals what they wrote meanwhile.",
+		Args: cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			svc, ap, err := a.openApp(appRef)
+			if err != nil {
+				return err
+			}
+			var bar *progress
+			var shown int64
+			r, err := svc.RotateData(a.ctx, operator(), ap.ID, review.DataRotationOptions{Batch: batch,
+				Progress: func(done, total int64) {
+					if bar == nil {
+						bar = a.progress(total, "re-sealing "+ap.Name)
+					}
+					bar.Add(int(done - shown))
+					shown = done
+				}})
+			bar.Done()
+			if err != nil {
+				return err
+			}
+			verb := "moved"
+			if r.Resumed {
+				verb = "resumed and moved"
+			}
+			fmt.Fprintf(a.stdout, "%s: %s %d sessions to data key generation %d\n", ap.Name, verb, r.Resealed, r.Generation)
+			return nil
+		},
+	}
+	c.Flags().StringVar(&appRef, "app", "", "application id or name")
+	c.Flags().IntVar(&batch, "batch", 500, "sessions re-sealed per transaction")
+	return c
 }
 
 func (a *app) auditCmd() *cobra.Command {

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -28,6 +29,10 @@ func run(t *testing.T, args ...string) (int, string, string) {
 func withDB(t *testing.T) string {
 	dsn := pgtest.DSN(t)
 	t.Setenv("DATABASE_URL", dsn)
+	// Each test's master keys are its own, never the data folder's.
+	keys := t.TempDir()
+	t.Setenv("HANDOFF_MASTER_KEY_FILE", filepath.Join(keys, "master.key"))
+	t.Setenv("HANDOFF_BIOMETRIC_KEY_FILE", filepath.Join(keys, "biometric.key"))
 	return dsn
 }
 

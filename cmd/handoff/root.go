@@ -112,7 +112,11 @@ func (a *app) open() (*review.Service, error) {
 		return nil, err
 	}
 	a.db = db
-	a.svc = review.New(db, append([]review.Option{review.WithLogger(a.log)}, a.reviewOpts...)...)
+	keys, err := a.loadKeys(a.ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	a.svc = review.New(db, append([]review.Option{review.WithLogger(a.log), review.WithKeys(keys)}, a.reviewOpts...)...)
 	return a.svc, nil
 }
 

@@ -108,7 +108,8 @@ func (a *app) serveCmd() *cobra.Command {
 			for _, srv := range servers {
 				go func() { errc <- srv.serve() }()
 			}
-			stopSender := a.startSender(svc.DB(), sm.senderConfig(webhook.Config{Workers: deliverWorkers, AllowPrivate: allowPrivate}))
+			stopSender := a.startSender(svc.DB(), sm.senderConfig(webhook.Config{Workers: deliverWorkers, AllowPrivate: allowPrivate,
+				Secrets: svc.OpenDeliverySecrets}))
 			defer stopSender()
 			stopSequencer := startSequencer(a.ctx, svc)
 			defer stopSequencer()

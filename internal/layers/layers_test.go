@@ -90,3 +90,18 @@ func TestVerifierStandsAlone(t *testing.T) {
 	}
 	t.Fatal("no handoff/webhookverify package")
 }
+
+// TestOneOwnerOfCryptography: vault alone holds the ciphers, and it
+// depends on nothing of handoff's but the secret-file writer.
+func TestOneOwnerOfCryptography(t *testing.T) {
+	for _, p := range packages(t) {
+		for _, imp := range p.Imports {
+			if (imp == "crypto/aes" || imp == "crypto/cipher") && p.ImportPath != "handoff/vault" {
+				t.Errorf("%s imports %s: sealing belongs to handoff/vault", p.ImportPath, imp)
+			}
+			if p.ImportPath == "handoff/vault" && strings.HasPrefix(imp, "handoff/") && imp != "handoff/internal/datadir" {
+				t.Errorf("handoff/vault imports %s", imp)
+			}
+		}
+	}
+}
