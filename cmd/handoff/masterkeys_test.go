@@ -97,3 +97,21 @@ func TestRotateMasterThroughTheKeyFiles(t *testing.T) {
 		t.Fatalf("after rotations: %v", err)
 	}
 }
+
+// cliKeys are the master keys the command line of this test uses (its key
+// files), for a Service a test runs beside it.
+func cliKeys(t *testing.T) review.Keys {
+	t.Helper()
+	var k review.Keys
+	for _, f := range []struct {
+		env string
+		dst *vault.KeySource
+	}{{"HANDOFF_MASTER_KEY_FILE", &k.Master}, {"HANDOFF_BIOMETRIC_KEY_FILE", &k.Biometric}} {
+		src, err := vault.OpenFile(os.Getenv(f.env), true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		*f.dst = src
+	}
+	return k
+}

@@ -40,7 +40,7 @@ func TestTokenRevokeCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	svc := review.New(db)
+	svc := review.New(db, review.WithKeys(cliKeys(t)))
 	defer svc.Close()
 	m, err := svc.Share(context.Background(), review.Analyst(x, "minter"), sess.ID, y, 600)
 	if err != nil {
