@@ -96,7 +96,10 @@ func TestSandboxFlowOverHTTP(t *testing.T) {
 	w.svc.SetPrivateWebhooks(true) // the receivers are on loopback
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { defer close(done); webhook.New(w.db, webhook.Config{AllowPrivate: true, Secrets: w.svc.OpenDeliverySecrets}).Run(ctx) }()
+	go func() {
+		defer close(done)
+		webhook.New(w.db, webhook.Config{AllowPrivate: true, Secrets: w.svc.OpenDeliverySecrets}).Run(ctx)
+	}()
 	defer func() { cancel(); <-done }()
 
 	hooks := map[string]*receiver{}
