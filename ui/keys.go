@@ -39,13 +39,17 @@ type GlobalKeys struct {
 // DialogKeys act in the dialogs (share, decide, import, switch
 // application), each step using some of them.
 type DialogKeys struct {
-	Up, Down        key.Binding // in a pick list
-	Pick            key.Binding // a pick list's item by its number
-	Submit, Back    key.Binding // the step's form: on to the next step, back one
-	NextField       key.Binding
-	Toggle          key.Binding
-	Confirm, Cancel key.Binding // the last step
-	Copy, Close     key.Binding // after it
+	Up, Down key.Binding // in a pick list
+	Pick     key.Binding // a pick list's item by its number
+	// A pick list beside a text field moves with the arrows only, so that
+	// letters (j, k, g) typed while it has focus are text for the field.
+	PickUp, PickDown     key.Binding
+	FocusNext, FocusPrev key.Binding // between a pick list and its text field
+	Submit, Back         key.Binding // the step's form: on to the next step, back one
+	NextField            key.Binding
+	Toggle               key.Binding
+	Confirm, Cancel      key.Binding // the last step
+	Copy, Close          key.Binding // after it
 }
 
 // SessionsKeys are the Sessions tab's own keys (with the list's).
@@ -121,7 +125,11 @@ func DefaultKeyMap() *KeyMap {
 		Dialog: DialogKeys{
 			Up:        scroll.Up,
 			Down:      scroll.Down,
-			Pick:      b([]string{"1", "2", "3", "4", "5", "6", "7", "8", "9"}, "1-9", "choose"),
+			Pick:      b([]string{"1", "2", "3", "4", "5", "6", "7", "8", "9"}, "1-9", "pick"),
+			PickUp:    b([]string{"up"}, "↑", "up"),
+			PickDown:  b([]string{"down"}, "↓", "down"),
+			FocusNext: b([]string{"tab"}, "tab", "note"),
+			FocusPrev: b([]string{"shift+tab"}, "shift+tab", "reason"),
 			Submit:    b([]string{"enter"}, "enter", "next"),
 			Back:      back,
 			NextField: b([]string{"tab", "shift+tab"}, "tab", "next field"),

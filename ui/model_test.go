@@ -260,7 +260,11 @@ func TestDeclineNeedsReason(t *testing.T) {
 	h.expectView("A decline needs a reason")
 	h.press("3") // sanctions_match
 	h.press("enter")
-	if dec.confirm || !strings.Contains(dec.err, "add a note") {
+	if dec.confirm || dec.focus != focusNote || dec.err != "" {
+		t.Fatalf("enter chooses the reason and moves to the note (%v %q)", dec.focus, dec.err)
+	}
+	h.press("enter")
+	if dec.confirm || !strings.Contains(dec.err, "type a note") {
 		t.Fatalf("no note: refused (%q)", dec.err)
 	}
 	h.typeText("AML hit confirmed")

@@ -23,6 +23,13 @@ import (
 // else may hold it, so of two analysts deciding at once exactly one wins.
 // Opened from the open case it works under the case's claim; opened from
 // the queue it claims the case itself while it is open.
+//
+// The form is a small state machine with one focused field: the reason
+// list (a decline only) or the note. In the list the arrows and digits
+// choose and enter moves on to the note; any other character typed there
+// goes into the note, so a sentence can never move the chosen reason.
+// The hint line and the help are built from the bindings live in the
+// focus, so they cannot name a key that does something else.
 type decidePage struct {
 	c        *Common
 	sess     domain.Session
@@ -32,13 +39,21 @@ type decidePage struct {
 	codes    []domain.ReasonCode // the reasons list's codes, in its order
 	reasons  *widget.List
 	note     textinput.Model
-	onNote   bool // the note field has the keyboard
+	focus    decideFocus
 	confirm  bool
 	busy     bool
 	err      string
 	w, h     int
 	finished bool
 }
+
+// decideFocus is the form field that has the keyboard.
+type decideFocus int
+
+const (
+	focusReason decideFocus = iota // the reason list: arrows, digits, enter
+	focusNote                      // the note: every key is text but enter, esc, shift+tab
+)
 
 type decidedMsg struct {
 	page *decidePage
@@ -69,8 +84,7 @@ func newDecidePageWith(c *Common, s domain.Session, decline bool, claim *caseCla
 	}
 	p.note = c.newInput("note: ", placeholder, domain.MaxComment-100)
 	if !decline {
-		p.onNote = true
-		p.note.Focus()
+		p.focusOn(focusNote)
 	}
 	return p
 }
@@ -82,8 +96,11 @@ func (p *decidePage) verb() string {
 	return "Approve"
 }
 
-func (p *decidePage) Title() string   { return fmt.Sprintf("%s #%d", p.verb(), p.sess.Number) }
-func (p *decidePage) Capturing() bool { return p.onNote && !p.confirm }
+func (p *decidePage) Title() string { return fmt.Sprintf("%s #%d", p.verb(), p.sess.Number) }
+
+// Capturing is true over the whole form: in the reason list too a letter
+// is text for the note, never q or a tab key.
+func (p *decidePage) Capturing() bool { return !p.confirm }
 func (p *decidePage) Loading() bool   { return p.busy }
 func (p *decidePage) Init() tea.Cmd {
 	if p.ownClaim {
@@ -138,18 +155,39 @@ func (p *decidePage) SetSize(w, h int) {
 }
 
 func (p *decidePage) Help() ([]key.Binding, [][]key.Binding) {
+	live := p.live()
+	return live, [][]key.Binding{live}
+}
+
+// live is the bindings that act in the current step and focus, in the
+// order the hint line names them.
+func (p *decidePage) live() []key.Binding {
 	k := p.c.Keys.Dialog
 	if p.confirm {
-		return []key.Binding{k.Confirm, k.Cancel}, [][]key.Binding{{k.Confirm, k.Cancel}}
+		return []key.Binding{k.Confirm, k.Cancel}
 	}
 	submit := k.Submit
-	submit.SetHelp("enter", strings.ToLower(p.verb()))
-	short := []key.Binding{submit, k.NextField, k.Back}
-	if p.decline && !p.onNote {
-		short = append([]key.Binding{k.Up, k.Down}, short...)
-		return short, [][]key.Binding{append(short, k.Pick)}
+	if p.focus == focusReason {
+		pick := k.Pick
+		pick.SetHelp(p.digits(), "pick")
+		submit.SetHelp("enter", "choose → note")
+		return []key.Binding{k.PickUp, k.PickDown, k.Pick, submit, k.FocusNext, k.Back}
 	}
-	return short, [][]key.Binding{short}
+	submit.SetHelp("enter", strings.ToLower(p.verb()))
+	if p.decline {
+		return []key.Binding{submit, k.FocusPrev, k.Back}
+	}
+	return []key.Binding{submit, k.Back}
+}
+
+// focusOn gives field f the keyboard.
+func (p *decidePage) focusOn(f decideFocus) tea.Cmd {
+	p.focus = f
+	if f == focusNote {
+		return p.note.Focus()
+	}
+	p.note.Blur()
+	return nil
 }
 
 func (p *decidePage) Update(msg tea.Msg) tea.Cmd {
@@ -181,41 +219,76 @@ func (p *decidePage) Update(msg tea.Msg) tea.Cmd {
 }
 
 func (p *decidePage) handleFormKey(msg tea.KeyMsg) tea.Cmd {
+	if key.Matches(msg, p.c.Keys.Dialog.Back) {
+		return p.close()
+	}
+	if p.focus == focusReason {
+		return p.handleReasonKey(msg)
+	}
+	return p.handleNoteKey(msg)
+}
+
+// handleReasonKey: arrows and digits choose, enter and tab move on to the
+// note, and anything typed goes into the note.
+func (p *decidePage) handleReasonKey(msg tea.KeyMsg) tea.Cmd {
 	k := p.c.Keys.Dialog
 	switch {
-	case key.Matches(msg, k.Back):
-		return p.close()
-	case key.Matches(msg, k.Submit):
-		return p.submit()
-	case key.Matches(msg, k.NextField):
-		if p.decline {
-			p.onNote = !p.onNote
-			if p.onNote {
-				return p.note.Focus()
-			}
-			p.note.Blur()
-		}
-		return nil
-	}
-	if p.onNote {
-		var cmd tea.Cmd
-		p.note, cmd = p.note.Update(msg)
-		return cmd
-	}
-	switch {
-	case key.Matches(msg, k.Up):
+	case key.Matches(msg, k.PickUp):
 		p.reasons.Up()
 		if p.reasons.Cursor < 0 {
 			p.reasons.Cursor = 0
 		}
-	case key.Matches(msg, k.Down):
+	case key.Matches(msg, k.PickDown):
 		p.reasons.Down()
 	case key.Matches(msg, k.Pick):
 		if n := int(msg.Runes[0] - '1'); n < len(p.reasons.Items) {
 			p.reasons.Cursor = n
 		}
+		p.err = ""
+	case key.Matches(msg, k.Submit):
+		if _, _, ok := p.reasons.Chosen(); !ok {
+			p.err = p.noReason()
+			return nil
+		}
+		p.err = ""
+		return p.focusOn(focusNote)
+	case key.Matches(msg, k.FocusNext):
+		return p.focusOn(focusNote)
+	case msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && isPick(msg.Runes[0]):
+		// Keys that arrived together ("5no"): the digit chooses, the rest is text.
+		cmd := p.handleReasonKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: msg.Runes[:1]})
+		return tea.Batch(cmd, p.handleReasonKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: msg.Runes[1:]}))
+	case msg.Type == tea.KeyRunes || msg.Type == tea.KeySpace:
+		return tea.Batch(p.focusOn(focusNote), p.typeNote(msg))
 	}
 	return nil
+}
+
+func isPick(r rune) bool { return r >= '1' && r <= '9' }
+
+// handleNoteKey: enter submits, shift+tab goes back to the reasons, and
+// every other key edits the note.
+func (p *decidePage) handleNoteKey(msg tea.KeyMsg) tea.Cmd {
+	k := p.c.Keys.Dialog
+	switch {
+	case key.Matches(msg, k.Submit):
+		return p.submit()
+	case p.decline && key.Matches(msg, k.FocusPrev):
+		return p.focusOn(focusReason)
+	case key.Matches(msg, k.FocusNext):
+		return nil // no field after the note; tab is not text either
+	}
+	return p.typeNote(msg)
+}
+
+func (p *decidePage) typeNote(msg tea.KeyMsg) tea.Cmd {
+	var cmd tea.Cmd
+	p.note, cmd = p.note.Update(msg)
+	return cmd
+}
+
+func (p *decidePage) noReason() string {
+	return "A decline needs a reason: choose a reason code (↑/↓ or " + p.digits() + ", then enter)."
 }
 
 // submit checks the form and asks for confirmation.
@@ -230,12 +303,11 @@ func (p *decidePage) submit() tea.Cmd {
 		errors.As(err, &de)
 		switch {
 		case de != nil && de.Fields["reason"] != nil:
-			p.err = "A decline needs a reason: choose a reason code (↑/↓ or " + p.digits() + ")."
-			return nil
+			p.err = p.noReason()
+			return p.focusOn(focusReason)
 		case de != nil && de.Fields["comment"] != nil && strings.TrimSpace(p.note.Value()) == "":
-			p.err = "A decline needs a reason in words: add a note (tab to the note field)."
-			p.onNote = true
-			return p.note.Focus()
+			p.err = "A decline needs a reason in words: type a note, then enter."
+			return p.focusOn(focusNote)
 		}
 		p.err = p.c.explain("deciding", err)
 		return nil
@@ -252,9 +324,7 @@ func (p *decidePage) handleConfirmKey(msg tea.KeyMsg) tea.Cmd {
 		return p.decide()
 	case key.Matches(msg, k.Cancel):
 		p.confirm = false
-		if p.onNote {
-			return p.note.Focus()
-		}
+		return p.focusOn(focusNote)
 	}
 	return nil
 }
@@ -289,7 +359,6 @@ func (p *decidePage) decide() tea.Cmd {
 
 func (p *decidePage) View() string {
 	st := p.c.Styles
-	k := p.c.Keys.Dialog
 	inner := widget.InnerWidth(p.w)
 	d := widget.Dialog{Title: p.verb() + " session " + sessionLabel(p.sess), Error: p.err}
 	if d.Error == "" && p.ownClaim && !p.claim.held && p.claim.refusal != "" {
@@ -298,7 +367,7 @@ func (p *decidePage) View() string {
 	if p.confirm || p.busy {
 		d.Body = fmt.Sprintf("%s session #%d (%s)?\n\nAudit comment:\n%s", p.verb(), p.sess.Number, p.sess.Status,
 			st.Accent.Render(widget.Wrap(p.decision().Comment(), inner)))
-		d.Hint = hints(k.Confirm, k.Cancel)
+		d.Hint = hints(p.live()...)
 		if p.busy {
 			d.Hint = "saving…"
 		}
@@ -307,7 +376,7 @@ func (p *decidePage) View() string {
 	var b strings.Builder
 	if p.decline {
 		label := "Reason code:"
-		if !p.onNote {
+		if p.focus == focusReason {
 			label = st.Accent.Render(label)
 		}
 		// As many reasons as fit beside the rest of the dialog (11 rows);
@@ -317,9 +386,6 @@ func (p *decidePage) View() string {
 	}
 	b.WriteString(p.note.View())
 	d.Body = b.String()
-	d.Hint = "enter " + strings.ToLower(p.verb()) + " · esc cancel"
-	if p.decline {
-		d.Hint = "↑/↓ or " + p.digits() + " reason · tab note · " + d.Hint
-	}
+	d.Hint = hints(p.live()...)
 	return d.View(st.R, st.Dialog, p.w, p.h)
 }
