@@ -31,8 +31,8 @@ func TestFlowDeclineNoteWithListKeys(t *testing.T) {
 	keys(y, "tab")       // no field after the note: nothing moves
 	keys(y, "shift+tab") // back to the reasons, as the analyst did with tab
 	waitFor(t, y, "enter choose → note")
-	y.Type(" and jkg") // letters in the list still go into the note
-	keys(y, "enter")   // the reason stays chosen: on to the note
+	y.Type(" and jkg") // letters in the list go into the note, and the focus with them
+	waitFor(t, y, "enter decline · shift+tab reason")
 	keys(y, "enter")
 	const comment = "reason: identity_mismatch — look: j k g 42, kyc 3 gone and jkg"
 	waitFor(t, y, "Audit comment", "reason: identity_mismatch")
