@@ -22,7 +22,10 @@ import (
 	"handoff/store/localpg"
 )
 
-const template = "handoff_template"
+// template is named after the migrations it holds, so a cluster reused
+// across checkouts of different schemas (branches, a CI run after a
+// session) never clones a template migrated by other files.
+var template = "handoff_template_" + store.MigrationsDigest()
 
 var (
 	once    sync.Once
