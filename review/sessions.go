@@ -41,10 +41,7 @@ func (s *Service) DeleteSession(ctx context.Context, caller domain.Caller, id uu
 		if err := store.EraseSession(ctx, tx, caller.ApplicationID, id, s.now()); err != nil {
 			return err
 		}
-		sess.Changed() // as the store counted it
-		if err := s.emitSessionDeleted(ctx, tx, sess); err != nil {
-			return err
-		}
+		// As Didit, a deletion sends no webhook; the audit trail records it.
 		if err := announce(ctx, tx, Change{App: caller.ApplicationID, What: ChangeSessionDeleted, Session: &id, By: caller.Actor()}); err != nil {
 			return err
 		}

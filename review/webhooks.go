@@ -287,7 +287,6 @@ type statusEvent struct {
 	VendorData        *string       `json:"vendor_data"`
 	WorkflowID        string        `json:"workflow_id"`
 	SharedFromSession *uuid.UUID    `json:"shared_from_session,omitempty"`
-	Deleted           bool          `json:"deleted,omitempty"`
 	// SessionVersion orders a session's events (handoff extension): its
 	// change counter at this change, which only grows.
 	SessionVersion int64 `json:"session_version"`
@@ -316,20 +315,14 @@ const occurredAtLayout = "2006-01-02T15:04:05.000000Z07:00"
 // with a pending delivery per subscribed destination, inside the caller's
 // transaction: it is sent if and only if that transaction commits.
 func (s *Service) emitStatusUpdated(ctx context.Context, tx *store.Tx, sess domain.Session) error {
-	return s.emitStatus(ctx, tx, sess, false)
+	return s.emitStatus(ctx, tx, sess)
 }
 
-// emitSessionDeleted is emitStatusUpdated for a session being deleted: the
-// body carries its last status and "deleted": true.
-func (s *Service) emitSessionDeleted(ctx context.Context, tx *store.Tx, sess domain.Session) error {
-	return s.emitStatus(ctx, tx, sess, true)
-}
-
-func (s *Service) emitStatus(ctx context.Context, tx *store.Tx, sess domain.Session, deleted bool) error {
+func (s *Service) emitStatus(ctx context.Context, tx *store.Tx, sess domain.Session) error {
 	now := s.now().UTC().Truncate(time.Microsecond)
 	ev := statusEvent{EventID: uuid.New(), WebhookType: domain.EventStatusUpdated, SessionID: sess.ID,
 		SessionKind: sess.Kind, Status: sess.Status, WorkflowID: sess.WorkflowID,
-		SharedFromSession: sess.SharedFromSession, Deleted: deleted, SessionVersion: sess.Version,
+		SharedFromSession: sess.SharedFromSession, SessionVersion: sess.Version,
 		OccurredAt: now.Format(occurredAtLayout), Timestamp: now.Unix(), CreatedAt: sess.CreatedAt.Unix()}
 	if sess.VendorData != "" {
 		ev.VendorData = &sess.VendorData
@@ -347,7 +340,7 @@ func (s *Service) emitStatus(ctx context.Context, tx *store.Tx, sess domain.Sess
 	if sess.Details != nil && len(sess.Details.Metadata) > 0 {
 		ev.Metadata = sess.Details.Metadata
 	}
-	if p := sess.Status.Phase(); !deleted && (p.Finished() || p == domain.PhaseAbandoned) {
+	if p := sess.Status.Phase(); p.Finished() || p == domain.PhaseAbandoned {
 		ev.Decision = sess.DecisionJSON()
 	}
 	body, err := json.Marshal(ev)
