@@ -166,3 +166,10 @@ func VerifyLegacyChain(events []AuditEvent, prevHash []byte, prevSeq int64) *Aud
 	}
 	return nil
 }
+
+// Four-eyes and settings actions.
+const (
+	ActionDecisionProposed = "session.decision_proposed"
+	ActionProposalRejected = "session.proposal_rejected"
+	ActionAppSettings      = "application.settings_changed"
+)

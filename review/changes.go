@@ -23,6 +23,7 @@ const (
 	ChangeTokenRevoked    = "token.revoked"
 	ChangeClaimTaken      = "claim.taken"
 	ChangeClaimReleased   = "claim.released"
+	ChangeSessionReviewed = "session.reviewed" // a note, or a four-eyes proposal or rejection
 	ChangeApplications    = "applications.changed"
 
 	// Connection events, for every subscriber whatever its application.

@@ -38,18 +38,25 @@ func (s *Service) DecideCase(ctx context.Context, caller domain.Caller, sessionI
 }
 
 // decideOpts are how a front end's decision differs: queued (the case
-// must still be In Review) and keepNoop (a decision that changes nothing
-// is still recorded, as a note: the reviews endpoint answers with a
-// review).
-type decideOpts struct{ queued, keepNoop bool }
+// must still be In Review), keepNoop (a decision that changes nothing is
+// still recorded, as a note: the reviews endpoint answers with a review)
+// and confirm (the decision is the case's open proposal, confirmed).
+type decideOpts struct{ queued, keepNoop, confirm bool }
 
-// decide is every decision, whatever the front end: it is a review
-// (STATUS_UPDATED) and an audit event, in one transaction.
+// decide is every decision, whatever the front end: it is a review and an
+// audit event, in one transaction under the session's row lock. Under a
+// four-eyes policy an analyst's or key's decision becomes a proposal; the
+// same decision by a different reviewer confirms it, and its proposer can
+// never confirm it, nor can a key (which names no person).
 func (s *Service) decide(ctx context.Context, caller domain.Caller, sessionID uuid.UUID, d domain.Decision, o decideOpts) (domain.Session, domain.Review, error) {
 	if err := caller.Require(domain.PrivWriteSessions); err != nil {
 		return domain.Session{}, domain.Review{}, err
 	}
-	if err := d.ValidateFor(caller); err != nil {
+	if !o.confirm {
+		if err := d.ValidateFor(caller); err != nil {
+			return domain.Session{}, domain.Review{}, err
+		}
+	} else if err := domain.ValidateReviewComment(d.Note); err != nil {
 		return domain.Session{}, domain.Review{}, err
 	}
 	var sess domain.Session
@@ -71,8 +78,45 @@ func (s *Service) decide(ctx context.Context, caller domain.Caller, sessionID uu
 				return err
 			}
 		}
+		prop, open, err := openProposal(ctx, tx, caller.ApplicationID, sessionID)
+		if err != nil {
+			return err
+		}
+		var confirmNote string
+		switch {
+		case open && prop.Proposer == caller.Actor():
+			return domain.Forbiddenf("You proposed this decision (%s); a different reviewer must confirm it.", prop.Summary())
+		case open && caller.Analyst == "":
+			// A key or the command line names no person, so it could be the
+			// proposer's: only a different analyst may settle a proposal.
+			return domain.Forbiddenf("This case is %s; only a different analyst can confirm or reject it, at the workstation.", prop.Summary())
+		case open && o.confirm:
+			confirmNote, d = d.Note, prop.Decision
+		case open && prop.Decision.Phase != d.Phase:
+			return domain.Conflictf("This case is %s; reject that proposal before deciding otherwise.", prop.Summary())
+		case open:
+			confirmNote, d = d.Note, prop.Decision
+		case o.confirm:
+			return domain.Conflictf("This case has no decision awaiting a second review (it is %s).", sess.Status)
+		default:
+			set, err := store.GetAppSettings(ctx, tx, caller.ApplicationID)
+			if err != nil {
+				return err
+			}
+			if caller.Operator == "" && set.FourEyes.Requires(d.Phase) {
+				r, err = s.propose(ctx, tx, caller, sess, d)
+				return err
+			}
+		}
+		activity := domain.ActivityStatusUpdated
+		if open {
+			if err := store.DeleteProposal(ctx, tx, caller.ApplicationID, sessionID); err != nil {
+				return err
+			}
+			activity = domain.ActivityProposalApproved
+		}
 		to := domain.StatusOf(sess.Kind, d.Phase)
-		if to == sess.Status {
+		if to == sess.Status && !open {
 			if !o.keepNoop {
 				return nil
 			}
@@ -81,23 +125,32 @@ func (s *Service) decide(ctx context.Context, caller domain.Caller, sessionID uu
 			return s.recordReview(ctx, tx, caller, r, domain.ActionNoteAdded, map[string]any{"comment": d.Comment()})
 		}
 		from := sess.Status
-		sess.Status = to
-		sess.Changed() // the row is locked: the store counts the same change
-		if err := announce(ctx, tx, Change{App: caller.ApplicationID, What: ChangeSessionDecided, Session: &sessionID, By: caller.Actor()}); err != nil {
-			return err
-		}
-		if err := store.SetSessionStatus(ctx, tx, caller.ApplicationID, sessionID, to, s.now()); err != nil {
-			return err
-		}
-		if err := s.emitStatusUpdated(ctx, tx, sess); err != nil {
-			return err
-		}
 		details := map[string]any{"from": from, "to": to, "comment": d.Comment()}
 		if d.Reason != "" {
 			details["reason_code"] = d.Reason
 		}
-		r = s.newReview(caller, sessionID, domain.ActivityStatusUpdated)
+		r = s.newReview(caller, sessionID, activity)
 		r.NewStatus, r.PreviousStatus, r.Comment, r.Reason = &to, &from, d.Note, d.Reason
+		if open {
+			details["proposed_by"], details["confirmed_by"], details["confirm_note"] = prop.Proposer, caller.Actor(), confirmNote
+			details["proposal_review_id"] = prop.ReviewID
+			r.Comment = confirmNote
+			r.Metadata = mustJSON(map[string]any{"proposal_review_id": prop.ReviewID, "proposed_by": prop.By,
+				"proposed_note": prop.Decision.Note})
+		}
+		if to != from {
+			sess.Status = to
+			sess.Changed() // the row is locked: the store counts the same change
+			if err := store.SetSessionStatus(ctx, tx, caller.ApplicationID, sessionID, to, s.now()); err != nil {
+				return err
+			}
+			if err := s.emitStatusUpdated(ctx, tx, sess); err != nil {
+				return err
+			}
+		}
+		if err := announce(ctx, tx, Change{App: caller.ApplicationID, What: ChangeSessionDecided, Session: &sessionID, By: caller.Actor()}); err != nil {
+			return err
+		}
 		return s.recordReview(ctx, tx, caller, r, domain.ActionStatusChanged, details)
 	})
 	return sess, r, err

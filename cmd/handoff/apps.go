@@ -97,7 +97,7 @@ func (a *app) appCmd() *cobra.Command {
 	}
 	list.Flags().BoolVar(&listJSON, "json", false, "print JSON")
 
-	cmd.AddCommand(create, list, a.keyCmd(), a.workflowCmd())
+	cmd.AddCommand(create, list, a.setCmd(), a.keyCmd(), a.workflowCmd())
 	return cmd
 }
 
