@@ -1,10 +1,12 @@
 package api_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
 	"handoff/domain"
+	"handoff/review"
 )
 
 // Reviews as a partner calls them: decide, note, list oldest first, and
@@ -68,3 +70,33 @@ func TestReviewsAsPartnerCallsThem(t *testing.T) {
 }
 
 func str(v any) string { s, _ := v.(string); return s }
+
+// Under four-eyes a key's decision is a proposal, and no key settles it.
+func TestReviewsUnderFourEyes(t *testing.T) {
+	w := newWorld(t)
+	p := domain.FourEyesAll
+	if _, err := w.svc.SetAppSettings(context.Background(), review.Operator("test"), w.x.id, review.SettingsChange{FourEyes: &p}); err != nil {
+		t.Fatal(err)
+	}
+	sid := w.session(w.x, domain.KindUser, domain.PhaseInReview).ID.String()
+	path := "/v3/sessions/" + sid + "/reviews/"
+	prop := w.do("POST", path, w.x.key, map[string]any{"new_status": "Approved", "comment": "clean"})
+	expect(t, prop, 201, "proposal")
+	if prop.str("activity_type") != "DECISION_PROPOSED" || prop.body["new_status"] != nil {
+		t.Fatalf("proposal: %s", prop.raw)
+	}
+	other := w.key(w.x, domain.PrivWriteSessions, domain.PrivReadSessions)
+	for _, r := range []response{
+		w.do("POST", path, other, map[string]any{"new_status": "Approved"}),
+		w.do("POST", path, w.x.key, map[string]any{"new_status": "Approved"}),
+		w.do("PATCH", "/v3/session/"+sid+"/update-status/", other, map[string]any{"new_status": "Declined"}),
+	} {
+		expectDetail(t, r, 403, "a key settling a proposal")
+		if !strings.Contains(r.str("detail"), "awaiting second review: Approved") {
+			t.Fatalf("refusal: %s", r.raw)
+		}
+	}
+	if got := w.do("GET", "/v3/session/"+sid+"/decision/", w.x.key, nil).str("status"); got != "In Review" {
+		t.Fatalf("status under a proposal: %q", got)
+	}
+}
