@@ -36,6 +36,10 @@ func (s *Service) AddGeneratedSessions(ctx context.Context, caller domain.Caller
 	if err != nil {
 		return err
 	}
+	match, err := s.matcher(ctx, app)
+	if err != nil {
+		return err
+	}
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		// Synthetic bulk data need not wait for each batch's flush; a
 		// crash can lose only whole batches, never leave half of one.
@@ -51,6 +55,9 @@ func (s *Service) AddGeneratedSessions(ctx context.Context, caller domain.Caller
 			sealed[i].Number = batch[i].Number
 		}
 		if err := store.CopySessions(ctx, tx, sealed); err != nil {
+			return err
+		}
+		if err := recordBatchIdentifiers(ctx, tx, match, app, batch); err != nil {
 			return err
 		}
 		if err := announce(ctx, tx, Change{App: app, What: ChangeSessionCreated, By: actor}); err != nil {

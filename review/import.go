@@ -8,6 +8,7 @@ import (
 
 	"handoff/domain"
 	"handoff/store"
+	"handoff/vault"
 )
 
 // ImportRequest is the body of POST /v3/session/import-shared/.
@@ -65,6 +66,7 @@ func (s *Service) Import(ctx context.Context, caller domain.Caller, req ImportRe
 		return domain.Session{}, err
 	}
 	var parts opened
+	var matched listMatch
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		// The record written at minting, held until commit so that a
 		// revocation cannot slip in between this check and the import.
@@ -125,6 +127,13 @@ func (s *Service) Import(ctx context.Context, caller domain.Caller, req ImportRe
 		if err := store.InsertSession(ctx, tx, &sess); err != nil {
 			return err
 		}
+		full, err := parts.join(sess.Session)
+		if err != nil {
+			return err
+		}
+		if matched, err = importMatch(ctx, tx, vault.NewMatcher(myKeys.match), &sess.Session, full); err != nil { // matching.go: may hold it In Review
+			return err
+		}
 		if err := s.emitStatusUpdated(ctx, tx, sess.Session); err != nil { // with the cloned checks
 			return err
 		}
@@ -132,7 +141,7 @@ func (s *Service) Import(ctx context.Context, caller domain.Caller, req ImportRe
 			"token_id": tokenID, "source_session_id": claims.SessionID, "source_application_id": claims.FromApplicationID,
 			"imported_session_id": sess.ID, "importing_application_id": caller.ApplicationID,
 			"minted_by": src.Token.MintedBy, "imported_by": caller.Actor(), "trust_review": req.TrustReview, "blocked_entity": blocked,
-			"status": sess.Status, "source_status": src.Session.Status,
+			"status": sess.Status, "findings": matched.Findings, "source_status": src.Session.Status,
 		})
 		return store.InsertAudit(ctx, tx,
 			domain.AuditEvent{ApplicationID: caller.ApplicationID, At: now, Actor: caller.Actor(), RequestID: caller.RequestID,

@@ -13,6 +13,7 @@ import (
 	"handoff/domain"
 	"handoff/domain/synth"
 	"handoff/store"
+	"handoff/vault"
 )
 
 // NewSession is the body of POST /v3/session/.
@@ -172,6 +173,9 @@ func (s *Service) CompleteSandbox(ctx context.Context, caller domain.Caller, id 
 			return err
 		}
 		if err := store.CompleteSession(ctx, tx, caller.ApplicationID, id, status, sealed, sess.Version, s.now()); err != nil {
+			return err
+		}
+		if err := recordIdentifiers(ctx, tx, vault.NewMatcher(keys.match), sess); err != nil { // so imports find it as a duplicate
 			return err
 		}
 		if err := announce(ctx, tx, Change{App: caller.ApplicationID, What: ChangeSessionDecided, Session: &id, By: caller.Actor()}); err != nil {

@@ -23,7 +23,8 @@ func (r appRow) domain() domain.Application {
 const appCols = `application_id, name, created_at, deleted_at`
 
 // CreateApplication inserts an application with its session-number
-// sequence and its (empty) audit tree.
+// sequence, its (empty) audit tree, and its system
+// blocklists.
 func CreateApplication(ctx context.Context, q Queryer, app domain.Application) error {
 	if _, err := q.ExecContext(ctx, `INSERT INTO applications (application_id, name, created_at) VALUES ($1, $2, $3)`,
 		app.ID, app.Name, app.CreatedAt); err != nil {
@@ -33,7 +34,7 @@ func CreateApplication(ctx context.Context, q Queryer, app domain.Application) e
 		return mapErr(err)
 	}
 	_, err := q.ExecContext(ctx, `WITH t AS (INSERT INTO audit_trees (application_id) VALUES ($1))
-		SELECT create_session_sequence($1, 0)`, app.ID)
+		SELECT create_session_sequence($1, 0), ensure_lists($1, $2)`, app.ID, app.CreatedAt)
 	return mapErr(err)
 }
 

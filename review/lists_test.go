@@ -1,0 +1,226 @@
+package review_test
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+
+	"handoff/demo"
+	"handoff/domain"
+	"handoff/review"
+	"handoff/store/pgtest"
+)
+
+type listsFixture struct {
+	svc  *review.Service
+	x, y uuid.UUID
+	srcs []domain.Session // X's sessions, of kind
+}
+
+func newListsFixture(t *testing.T, kind domain.Kind, n int) *listsFixture {
+	t.Helper()
+	ctx := context.Background()
+	f := &listsFixture{svc: review.New(pgtest.DB(t))}
+	t.Cleanup(f.svc.Close)
+	mk := func(name, wf string) uuid.UUID {
+		a, err := f.svc.CreateApplication(ctx, review.Operator("test"), review.NewApplication{Name: name,
+			Workflows: []domain.Workflow{{ID: wf, Kind: kind}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a.Application.ID
+	}
+	f.x, f.y = mk("X", "wf_x"), mk("Y", "wf_y")
+	if n == 0 {
+		return f
+	}
+	if err := demo.Generate(ctx, f.svc, demo.Options{App: f.x, Count: n, Kind: kind, Phase: domain.PhaseApproved,
+		Seed: 7, Actor: "test"}, func(s domain.Session) { f.srcs = append(f.srcs, s) }); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func (f *listsFixture) importInto(t *testing.T, src domain.Session, vendor string, trust bool) domain.Session {
+	t.Helper()
+	ctx := context.Background()
+	m, err := f.svc.Share(ctx, review.Analyst(f.x, "minter"), src.ID, f.y, 600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := f.svc.Import(ctx, review.Analyst(f.y, "importer"), review.ImportRequest{ShareToken: m.Token, WorkflowID: "wf_y",
+		VendorData: vendor, TrustReview: trust})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func (f *listsFixture) systemList(t *testing.T, et domain.EntryType) domain.List {
+	t.Helper()
+	ls, n, err := f.svc.Lists(context.Background(), review.Analyst(f.y, "alice"), review.ListsQuery{ListType: "blocklist",
+		EntryType: string(et), Limit: 10})
+	if err != nil || n != 1 || len(ls) != 1 || !ls[0].System {
+		t.Fatalf("system %s blocklist: %v %d %v", et, ls, n, err)
+	}
+	return ls[0]
+}
+
+func identifier(t *testing.T, s domain.Session, et domain.EntryType) domain.Identifier {
+	t.Helper()
+	for _, id := range domain.SessionIdentifiers(s) {
+		if id.Type == et {
+			return id
+		}
+	}
+	t.Fatalf("session #%d has no %s", s.Number, et)
+	return domain.Identifier{}
+}
+
+func findingWith(fs []domain.Finding, code, text string) bool {
+	for _, f := range fs {
+		if f.Code == code && strings.Contains(f.Message, text) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestBlocklistedDocumentHoldsTrustedImport(t *testing.T) {
+	ctx := context.Background()
+	f := newListsFixture(t, domain.KindUser, 2)
+	doc := identifier(t, f.srcs[0], domain.EntryDocument)
+	bl := f.systemList(t, domain.EntryDocument)
+	alice := review.Analyst(f.y, "alice")
+	if _, err := f.svc.AddEntry(ctx, alice, bl.ID, review.NewEntry{Value: doc.Value, Comment: "reported stolen"}); err != nil {
+		t.Fatal(err)
+	}
+	held := f.importInto(t, f.srcs[0], "harbor-user-1", true)
+	if held.Status.Phase() != domain.PhaseInReview {
+		t.Fatalf("a trusted import of a blocklisted document landed %s, not In Review", held.Status)
+	}
+	fs, err := f.svc.ListFindings(ctx, alice, held.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "on your blocklist: document " + domain.MaskValue(domain.EntryDocument, doc.Value) + " (added by alice: reported stolen)"
+	if !findingWith(fs, review.FindingBlocklisted, want) {
+		t.Fatalf("findings %+v lack %q", fs, want)
+	}
+	// The other session is not on the list: trusted, it keeps its status.
+	if free := f.importInto(t, f.srcs[1], "harbor-user-2", true); free.Status != f.srcs[1].Status {
+		t.Fatalf("an import with no hit landed %s, want the source's %s", free.Status, f.srcs[1].Status)
+	}
+	// Removing the entry clears the finding at once.
+	es, _, err := f.svc.ListEntries(ctx, alice, bl.ID, "", 10, 0)
+	if err != nil || len(es) != 1 {
+		t.Fatalf("entries %v %v", es, err)
+	}
+	if err := f.svc.RemoveEntry(ctx, alice, bl.ID, es[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if fs, _ := f.svc.ListFindings(ctx, alice, held.ID); findingWith(fs, review.FindingBlocklisted, "") {
+		t.Fatalf("still blocklisted after the entry was removed: %+v", fs)
+	}
+}
+
+func TestDuplicatesAndAllowlist(t *testing.T) {
+	ctx := context.Background()
+	f := newListsFixture(t, domain.KindUser, 1)
+	alice := review.Analyst(f.y, "alice")
+	first := f.importInto(t, f.srcs[0], "harbor-user-0103", false)
+	second := f.importInto(t, f.srcs[0], "harbor-user-0200", false)
+	fs, err := f.svc.ListFindings(ctx, alice, second.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := "#" + itoa(first.Number) + " harbor-user-0103"
+	if !findingWith(fs, review.FindingDuplicateImport, "this origin session was already imported as "+name) ||
+		!findingWith(fs, review.FindingDuplicate, "same document as "+name) {
+		t.Fatalf("findings %+v lack the duplicate of %s", fs, name)
+	}
+	if second.Status.Phase() != domain.PhaseInReview {
+		t.Fatalf("untrusted import landed %s", second.Status)
+	}
+	allow, err := f.svc.CreateList(ctx, alice, review.NewList{Name: "Known twins", ListType: "allowlist", EntryType: "document"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := identifier(t, f.srcs[0], domain.EntryDocument)
+	if _, err := f.svc.AddEntry(ctx, alice, allow.ID, review.NewEntry{ReferenceSessionID: &second.ID, Comment: "same person, two accounts"}); err != nil {
+		t.Fatal(err)
+	}
+	fs, _ = f.svc.ListFindings(ctx, alice, second.ID)
+	if findingWith(fs, review.FindingDuplicate, "same document") || !findingWith(fs, review.FindingAllowlisted, domain.MaskValue(domain.EntryDocument, doc.Value)) {
+		t.Fatalf("allowlisted document still reported as a duplicate, or not noted: %+v", fs)
+	}
+	if !findingWith(fs, review.FindingDuplicate, "same e-mail as "+name) {
+		t.Fatalf("the allowlist silenced more than the document: %+v", fs)
+	}
+	// The same value twice on a list is a 400 on value; another
+	// application's session is not found.
+	_, err = f.svc.AddEntry(ctx, alice, allow.ID, review.NewEntry{Value: doc.Value})
+	if e, _ := err.(*domain.Error); e == nil || len(e.Fields["value"]) == 0 {
+		t.Fatalf("duplicate entry: %v", err)
+	}
+	_, err = f.svc.AddEntry(ctx, alice, allow.ID, review.NewEntry{ReferenceSessionID: &f.srcs[0].ID})
+	if !domain.IsCode(err, domain.CodeNotFound) {
+		t.Fatalf("another application's session: %v", err)
+	}
+}
+
+func TestKeyPersonPassportOnBlocklist(t *testing.T) {
+	ctx := context.Background()
+	f := newListsFixture(t, domain.KindBusiness, 1)
+	var kp domain.Identifier
+	for _, id := range domain.SessionIdentifiers(f.srcs[0]) {
+		if id.Type == domain.EntryDocument && id.Who != "" {
+			kp = id
+			break
+		}
+	}
+	if kp.Value == "" {
+		t.Fatal("the generated KYB session has no key person's document")
+	}
+	alice := review.Analyst(f.y, "alice")
+	if _, err := f.svc.AddEntry(ctx, alice, f.systemList(t, domain.EntryDocument).ID, review.NewEntry{Value: kp.Value, Comment: "sanctioned director"}); err != nil {
+		t.Fatal(err)
+	}
+	s := f.importInto(t, f.srcs[0], "", true)
+	if s.Status.Phase() != domain.PhaseInReview {
+		t.Fatalf("KYB import with a blocklisted key person landed %s", s.Status)
+	}
+	fs, _ := f.svc.ListFindings(ctx, alice, s.ID)
+	if !findingWith(fs, review.FindingBlocklisted, kp.Who+"'s document") {
+		t.Fatalf("findings %+v do not name the key person", fs)
+	}
+}
+
+func TestSystemBlocklistsStay(t *testing.T) {
+	ctx := context.Background()
+	f := newListsFixture(t, domain.KindUser, 0)
+	alice := review.Analyst(f.y, "alice")
+	bl := f.systemList(t, domain.EntryPhone)
+	name := "Mine"
+	if _, err := f.svc.UpdateList(ctx, alice, bl.ID, review.ListPatch{Name: &name}); err == nil {
+		t.Fatal("a system blocklist was renamed")
+	}
+	if err := f.svc.DeleteList(ctx, alice, bl.ID); err == nil {
+		t.Fatal("a system blocklist was deleted")
+	}
+	if _, err := f.svc.CreateList(ctx, alice, review.NewList{Name: "x", ListType: "blocklist", EntryType: "phone"}); err == nil {
+		t.Fatal("a blocklist was created")
+	}
+	if _, err := f.svc.GetList(ctx, review.Analyst(f.x, "bob"), bl.ID); !domain.IsCode(err, domain.CodeNotFound) {
+		t.Fatalf("another application's list: %v", err)
+	}
+	ls, n, err := f.svc.Lists(ctx, alice, review.ListsQuery{Limit: 100})
+	if err != nil || n != int64(len(domain.EntryTypes)) || len(ls) != len(domain.EntryTypes) {
+		t.Fatalf("lists of a new application: %d %v", n, err)
+	}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

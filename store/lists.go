@@ -1,0 +1,338 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/lib/pq"
+
+	"handoff/domain"
+)
+
+type listRow struct {
+	ApplicationID    uuid.UUID  `db:"application_id"`
+	ID               uuid.UUID  `db:"list_id"`
+	Name             string     `db:"name"`
+	Description      string     `db:"description"`
+	Type             string     `db:"list_type"`
+	EntryType        string     `db:"entry_type"`
+	System           bool       `db:"is_system"`
+	EntryCount       int64      `db:"entry_count"`
+	LastEntryAddedAt *time.Time `db:"last_entry_added_at"`
+	CreatedAt        time.Time  `db:"created_at"`
+	UpdatedAt        time.Time  `db:"updated_at"`
+}
+
+const listCols = `application_id, list_id, name, description, list_type, entry_type, is_system, entry_count,
+	last_entry_added_at, created_at, updated_at`
+
+func (r listRow) domain() domain.List {
+	return domain.List{ApplicationID: r.ApplicationID, ID: r.ID, Name: r.Name, Description: r.Description,
+		Type: domain.ListType(r.Type), EntryType: domain.EntryType(r.EntryType), System: r.System, EntryCount: r.EntryCount,
+		LastEntryAddedAt: r.LastEntryAddedAt, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+}
+
+// ListsFilter narrows GET /v3/lists/; empty fields do not filter.
+type ListsFilter struct {
+	Type          domain.ListType
+	EntryType     domain.EntryType
+	Limit, Offset int
+}
+
+// Lists returns a page of app's lists, system blocklists first, and the
+// count of all that match.
+func Lists(ctx context.Context, q Queryer, app uuid.UUID, f ListsFilter) ([]domain.List, int64, error) {
+	where := ` FROM lists WHERE application_id = $1 AND ($2 = '' OR list_type = $2) AND ($3 = '' OR entry_type = $3)`
+	var n int64
+	if err := q.GetContext(ctx, &n, `SELECT count(*)`+where, app, f.Type, f.EntryType); err != nil {
+		return nil, 0, mapErr(err)
+	}
+	var rows []listRow
+	if err := q.SelectContext(ctx, &rows, `SELECT `+listCols+where+` ORDER BY is_system DESC, created_at, name LIMIT $4 OFFSET $5`,
+		app, f.Type, f.EntryType, f.Limit, f.Offset); err != nil {
+		return nil, 0, mapErr(err)
+	}
+	out := make([]domain.List, len(rows))
+	for i, r := range rows {
+		out[i] = r.domain()
+	}
+	return out, n, nil
+}
+
+// GetList loads one list of app; forUpdate locks it (entries change its counts).
+func GetList(ctx context.Context, q Queryer, app, id uuid.UUID, forUpdate bool) (domain.List, error) {
+	query := `SELECT ` + listCols + ` FROM lists WHERE application_id = $1 AND list_id = $2`
+	if forUpdate {
+		query += ` FOR UPDATE`
+	}
+	var r listRow
+	if err := q.GetContext(ctx, &r, query, app, id); err != nil {
+		return domain.List{}, notFound(err, "List not found.")
+	}
+	return r.domain(), nil
+}
+
+// SystemList is app's system blocklist for entry type t.
+func SystemList(ctx context.Context, q Queryer, app uuid.UUID, t domain.EntryType) (domain.List, error) {
+	var r listRow
+	err := q.GetContext(ctx, &r, `SELECT `+listCols+` FROM lists WHERE application_id = $1 AND entry_type = $2 AND is_system`, app, t)
+	if err != nil {
+		return domain.List{}, notFound(err, "No system blocklist for "+string(t)+".")
+	}
+	return r.domain(), nil
+}
+
+// CreateList inserts l; a name already used in the application is a
+// conflict on the name field.
+func CreateList(ctx context.Context, q Queryer, l domain.List) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO lists (application_id, list_id, name, description, list_type, entry_type,
+		is_system, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, false, $7, $7)`,
+		l.ApplicationID, l.ID, l.Name, l.Description, l.Type, l.EntryType, l.CreatedAt)
+	return nameConflict(err, l.Name)
+}
+
+func nameConflict(err error, name string) error {
+	err = mapErr(err)
+	if domain.IsCode(err, domain.CodeConflict) {
+		return domain.FieldError("name", "A list named %q already exists in this application.", name)
+	}
+	return err
+}
+
+// UpdateList writes l's name and description.
+func UpdateList(ctx context.Context, q Queryer, l domain.List) error {
+	_, err := q.ExecContext(ctx, `UPDATE lists SET name = $3, description = $4, updated_at = $5
+		WHERE application_id = $1 AND list_id = $2`, l.ApplicationID, l.ID, l.Name, l.Description, l.UpdatedAt)
+	return nameConflict(err, l.Name)
+}
+
+// DeleteList removes a list and its entries.
+func DeleteList(ctx context.Context, q Queryer, app, id uuid.UUID) error {
+	res, err := q.ExecContext(ctx, `DELETE FROM lists WHERE application_id = $1 AND list_id = $2`, app, id)
+	return affected(res, err, "List not found.")
+}
+
+type entryRow struct {
+	ID                     uuid.UUID  `db:"entry_id"`
+	ListID                 uuid.UUID  `db:"list_id"`
+	Value                  string     `db:"value"`
+	DisplayLabel           string     `db:"display_label"`
+	Comment                string     `db:"comment"`
+	AddedBy                string     `db:"added_by"`
+	ReferenceSessionID     *uuid.UUID `db:"reference_session_id"`
+	ReferenceSessionNumber *int64     `db:"reference_session_number"`
+	Metadata               []byte     `db:"metadata"`
+	CreatedAt              time.Time  `db:"created_at"`
+}
+
+const entryCols = `entry_id, list_id, value, display_label, comment, added_by, reference_session_id,
+	reference_session_number, metadata, created_at`
+
+func (r entryRow) domain() domain.ListEntry {
+	return domain.ListEntry{ID: r.ID, ListID: r.ListID, Value: r.Value, DisplayLabel: r.DisplayLabel, Comment: r.Comment,
+		AddedBy: r.AddedBy, ReferenceSessionID: r.ReferenceSessionID, ReferenceSessionNumber: r.ReferenceSessionNumber,
+		Metadata: r.Metadata, CreatedAt: r.CreatedAt}
+}
+
+// ListEntries returns a page of a list's entries, newest first, whose
+// value or label contains search (case-insensitive), and how many match.
+func ListEntries(ctx context.Context, q Queryer, app, list uuid.UUID, search string, limit, offset int) ([]domain.ListEntry, int64, error) {
+	where := ` FROM list_entries WHERE application_id = $1 AND list_id = $2
+		AND ($3 = '' OR value ILIKE '%' || $3 || '%' ESCAPE '\' OR display_label ILIKE '%' || $3 || '%' ESCAPE '\')`
+	s := escapeLike(search)
+	var n int64
+	if err := q.GetContext(ctx, &n, `SELECT count(*)`+where, app, list, s); err != nil {
+		return nil, 0, mapErr(err)
+	}
+	var rows []entryRow
+	if err := q.SelectContext(ctx, &rows, `SELECT `+entryCols+where+` ORDER BY created_at DESC, entry_id LIMIT $4 OFFSET $5`,
+		app, list, s, limit, offset); err != nil {
+		return nil, 0, mapErr(err)
+	}
+	out := make([]domain.ListEntry, len(rows))
+	for i, r := range rows {
+		out[i] = r.domain()
+	}
+	return out, n, nil
+}
+
+// InsertEntry adds e to list l (locked by the caller) with the keyed hash
+// of its value, and counts it on the list. The same value twice on one
+// list is a conflict on the value field.
+func InsertEntry(ctx context.Context, q Queryer, l domain.List, e domain.ListEntry, hash []byte) error {
+	var meta any
+	if e.Metadata != nil {
+		meta = string(e.Metadata)
+	}
+	_, err := q.ExecContext(ctx, `INSERT INTO list_entries (application_id, list_id, entry_id, entry_type, list_type, value,
+		value_hash, display_label, comment, added_by, reference_session_id, reference_session_number, metadata, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+		l.ApplicationID, l.ID, e.ID, l.EntryType, l.Type, e.Value, hash, e.DisplayLabel, e.Comment, e.AddedBy,
+		e.ReferenceSessionID, e.ReferenceSessionNumber, meta, e.CreatedAt)
+	if err = mapErr(err); domain.IsCode(err, domain.CodeConflict) {
+		return domain.FieldError("value", "This value is already on the list.")
+	} else if err != nil {
+		return err
+	}
+	_, err = q.ExecContext(ctx, `UPDATE lists SET entry_count = entry_count + 1, last_entry_added_at = $3, updated_at = $3
+		WHERE application_id = $1 AND list_id = $2`, l.ApplicationID, l.ID, e.CreatedAt)
+	return mapErr(err)
+}
+
+// GetEntry loads one entry of a list.
+func GetEntry(ctx context.Context, q Queryer, app, list, id uuid.UUID) (domain.ListEntry, error) {
+	var r entryRow
+	err := q.GetContext(ctx, &r, `SELECT `+entryCols+` FROM list_entries WHERE application_id = $1 AND list_id = $2 AND entry_id = $3`,
+		app, list, id)
+	if err != nil {
+		return domain.ListEntry{}, notFound(err, "Entry not found.")
+	}
+	return r.domain(), nil
+}
+
+// DeleteEntry removes an entry from a list (locked by the caller) and
+// counts it off.
+func DeleteEntry(ctx context.Context, q Queryer, app, list, id uuid.UUID, at time.Time) error {
+	res, err := q.ExecContext(ctx, `DELETE FROM list_entries WHERE application_id = $1 AND list_id = $2 AND entry_id = $3`,
+		app, list, id)
+	if err := affected(res, err, "Entry not found."); err != nil {
+		return err
+	}
+	_, err = q.ExecContext(ctx, `UPDATE lists SET entry_count = entry_count - 1, updated_at = $3
+		WHERE application_id = $1 AND list_id = $2`, app, list, at)
+	return mapErr(err)
+}
+
+// A Hashed is one identifier's type and keyed hash.
+type Hashed struct {
+	Type domain.EntryType
+	Hash []byte
+}
+
+func unzip(hs []Hashed) (pq.StringArray, pq.ByteaArray) {
+	ts, bs := make(pq.StringArray, len(hs)), make(pq.ByteaArray, len(hs))
+	for i, h := range hs {
+		ts[i], bs[i] = string(h.Type), h.Hash
+	}
+	return ts, bs
+}
+
+// An EntryHit is a list entry that one of the hashes matched.
+type EntryHit struct {
+	domain.ListEntry
+	EntryType domain.EntryType `db:"entry_type"`
+	ListType  domain.ListType  `db:"list_type"`
+	ListName  string           `db:"name"`
+	Hash      []byte           `db:"value_hash"`
+}
+
+// MatchEntries finds the blocklist and allowlist entries of app whose
+// hash is among hs: one index lookup per hash.
+func MatchEntries(ctx context.Context, q Queryer, app uuid.UUID, hs []Hashed) ([]EntryHit, error) {
+	if len(hs) == 0 {
+		return nil, nil
+	}
+	ts, bs := unzip(hs)
+	var rows []struct {
+		entryRow
+		EntryType string `db:"entry_type"`
+		ListType  string `db:"list_type"`
+		ListName  string `db:"name"`
+		Hash      []byte `db:"value_hash"`
+	}
+	err := q.SelectContext(ctx, &rows, `SELECT e.entry_id, e.list_id, e.value, e.display_label, e.comment, e.added_by,
+		e.reference_session_id, e.reference_session_number, e.metadata, e.created_at, e.entry_type, e.list_type, l.name, e.value_hash
+		FROM unnest($2::text[], $3::bytea[]) AS h (t, v)
+		JOIN list_entries e ON e.application_id = $1 AND e.entry_type = h.t AND e.value_hash = h.v
+		JOIN lists l ON l.application_id = e.application_id AND l.list_id = e.list_id
+		WHERE e.list_type IN ('blocklist', 'allowlist')
+		ORDER BY e.list_type DESC, e.created_at`, app, ts, bs)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]EntryHit, len(rows))
+	for i, r := range rows {
+		out[i] = EntryHit{ListEntry: r.entryRow.domain(), EntryType: domain.EntryType(r.EntryType),
+			ListType: domain.ListType(r.ListType), ListName: r.ListName, Hash: r.Hash}
+	}
+	return out, nil
+}
+
+// InsertIdentifiers records a session's identifiers.
+func InsertIdentifiers(ctx context.Context, q Queryer, app, session uuid.UUID, hs []Hashed) error {
+	if len(hs) == 0 {
+		return nil
+	}
+	ts, bs := unzip(hs)
+	_, err := q.ExecContext(ctx, `INSERT INTO session_identifiers (application_id, session_id, id_type, value_hash)
+		SELECT $1, $2, t, v FROM unnest($3::text[], $4::bytea[]) AS h (t, v) ON CONFLICT DO NOTHING`, app, session, ts, bs)
+	return mapErr(err)
+}
+
+// A SessionRef names another session in a finding.
+type SessionRef struct {
+	ID         uuid.UUID        `db:"session_id"`
+	Number     int64            `db:"session_number"`
+	VendorData string           `db:"vendor_data"`
+	Type       domain.EntryType `db:"id_type"`
+	Hash       []byte           `db:"value_hash"`
+}
+
+// DuplicateSessions finds app's other live sessions holding one of hs
+// under a vendor_data other than vendor (any, when vendor is empty), the
+// lowest numbers first; at most limit of them.
+func DuplicateSessions(ctx context.Context, q Queryer, app, exclude uuid.UUID, vendor string, hs []Hashed, limit int) ([]SessionRef, error) {
+	if len(hs) == 0 {
+		return nil, nil
+	}
+	ts, bs := unzip(hs)
+	var out []SessionRef
+	err := q.SelectContext(ctx, &out, `SELECT s.session_id, s.session_number, s.vendor_data, i.id_type, i.value_hash
+		FROM unnest($3::text[], $4::bytea[]) AS h (t, v)
+		JOIN session_identifiers i ON i.application_id = $1 AND i.id_type = h.t AND i.value_hash = h.v
+		JOIN sessions s ON s.application_id = i.application_id AND s.session_id = i.session_id
+		WHERE s.deleted_at IS NULL AND s.session_id <> $2 AND ($5 = '' OR s.vendor_data <> $5)
+		ORDER BY s.session_number LIMIT $6`, app, exclude, ts, bs, vendor, limit)
+	return out, mapErr(err)
+}
+
+// SameOrigin finds app's other live clones of the origin session.
+func SameOrigin(ctx context.Context, q Queryer, app, origin, exclude uuid.UUID) ([]SessionRef, error) {
+	var out []SessionRef
+	err := q.SelectContext(ctx, &out, `SELECT session_id, session_number, vendor_data, '' AS id_type, ''::bytea AS value_hash
+		FROM sessions WHERE application_id = $1 AND shared_from_session = $2 AND deleted_at IS NULL AND session_id <> $3
+		ORDER BY session_number LIMIT 10`, app, origin, exclude)
+	return out, mapErr(err)
+}
+
+// SetLandingStatus corrects the status a clone was inserted with, in the
+// import's own transaction (a list hit holds it In Review): it is the
+// status it lands in, not a change, so the version stays.
+func SetLandingStatus(ctx context.Context, q Queryer, app, id uuid.UUID, status domain.Status) error {
+	res, err := q.ExecContext(ctx, `UPDATE sessions SET status = $3 WHERE application_id = $1 AND session_id = $2`, app, id, status)
+	return affected(res, err, "Session not found.")
+}
+
+// SessionHashed is one identifier of one session.
+type SessionHashed struct {
+	Session uuid.UUID
+	Hashed
+}
+
+// InsertBatchIdentifiers records the identifiers of many sessions of app
+// in one statement.
+func InsertBatchIdentifiers(ctx context.Context, q Queryer, app uuid.UUID, rows []SessionHashed) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	ids := make(pq.StringArray, len(rows))
+	hs := make([]Hashed, len(rows))
+	for i, r := range rows {
+		ids[i], hs[i] = r.Session.String(), r.Hashed
+	}
+	ts, bs := unzip(hs)
+	_, err := q.ExecContext(ctx, `INSERT INTO session_identifiers (application_id, session_id, id_type, value_hash)
+		SELECT $1, s::uuid, t, v FROM unnest($2::text[], $3::text[], $4::bytea[]) AS h (s, t, v) ON CONFLICT DO NOTHING`, app, ids, ts, bs)
+	return mapErr(err)
+}
