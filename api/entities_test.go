@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"net/url"
+	"strings"
 	"testing"
 
 	"handoff/domain"
@@ -62,6 +63,10 @@ func TestUsersAndBusinesses(t *testing.T) {
 	again := imp(w.session(w.x, domain.KindUser, domain.PhaseApproved), "wf_partner_kyc", "partner user/42", true)
 	if again.str("status") != "In Review" {
 		t.Fatalf("a blocked user's trusted import landed %q", again.str("status"))
+	}
+	_, _, pdf := w.getPDF("/v3/session/"+again.str("session_id")+"/generate-pdf", w.y.key)
+	if text := strings.ReplaceAll(pdfText(t, pdf), "\n", " "); !strings.Contains(text, "blocked_entity") || !strings.Contains(text, "is BLOCKED") {
+		t.Fatalf("the case file does not carry the blocked finding:\n%s", text)
 	}
 	blocked := w.do("GET", "/v3/users/?status=BLOCKED", w.y.key, nil)
 	if blocked.body["count"].(float64) != 1 || w.do("GET", "/v3/users/?status=ACTIVE", w.y.key, nil).body["count"].(float64) != 0 {

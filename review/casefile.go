@@ -31,6 +31,11 @@ func (s *Service) CaseFile(ctx context.Context, caller domain.Caller, id uuid.UU
 		return CaseFile{}, err
 	}
 	cf := CaseFile{Session: sess, GeneratedAt: s.now().UTC(), Findings: domain.SessionFindings(sess, domain.DefaultThresholds)}
+	if f, err := s.entityFinding(ctx, caller, sess); err != nil {
+		return CaseFile{}, err
+	} else if f != nil {
+		cf.Findings = append([]domain.Finding{*f}, cf.Findings...)
+	}
 	if app, err := store.GetApplication(ctx, s.db, caller.ApplicationID); err == nil {
 		cf.Application = app.Name
 	} else {
@@ -51,4 +56,34 @@ func (s *Service) CaseFile(ctx context.Context, caller domain.Caller, id uuid.UU
 		cf.History = append(cf.History, events[i])
 	}
 	return cf, nil
+}
+
+// entityFinding is the finding a BLOCKED or FLAGGED user or business puts
+// on its sessions (a blocked entity's imports land In Review for it).
+func (s *Service) entityFinding(ctx context.Context, caller domain.Caller, sess domain.Session) (*domain.Finding, error) {
+	if sess.VendorData == "" {
+		return nil, nil
+	}
+	e, err := store.GetEntity(ctx, s.db, caller.ApplicationID, sess.Kind, sess.VendorData)
+	if domain.IsCode(err, domain.CodeNotFound) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	switch e.Status {
+	case domain.EntityBlocked:
+		return &domain.Finding{Code: "blocked_entity", Severity: domain.SeverityCritical,
+			Message: "The " + entityNoun(sess.Kind) + " " + sess.VendorData + " is BLOCKED in this application."}, nil
+	case domain.EntityFlagged:
+		return &domain.Finding{Code: "flagged_entity", Severity: domain.SeverityWarning,
+			Message: "The " + entityNoun(sess.Kind) + " " + sess.VendorData + " is FLAGGED for review in this application."}, nil
+	}
+	return nil, nil
+}
+
+func entityNoun(k domain.Kind) string {
+	if k == domain.KindBusiness {
+		return "business"
+	}
+	return "user"
 }
