@@ -56,7 +56,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	root.SetErr(stderr)
 	root.AddCommand(a.dbCmd(), a.migrateCmd(), a.appCmd(), a.sessionCmd(), a.serveCmd(), a.keysCmd(),
 		a.auditCmd(), a.demoCmd(), a.tuiCmd(), a.analystCmd(), a.versionCmd())
-	root.AddCommand(a.webhookCmd(), a.tokenCmd())
+	root.AddCommand(a.webhookCmd(), a.tokenCmd(), a.listCmd())
 	if err := root.ExecuteContext(ctx); err != nil {
 		fmt.Fprintln(stderr, "handoff:", userMessage(err))
 		return exitCode(err)
