@@ -128,7 +128,8 @@ func (p *detailPage) Help() ([]key.Binding, [][]key.Binding) {
 	if p.current().Status.Finished() {
 		acts = append(acts, k.Share)
 	}
-	if p.current().Status.Phase() == domain.PhaseInReview {
+	// a/d only where they can work: not on a case another analyst holds.
+	if p.current().Status.Phase() == domain.PhaseInReview && p.claim.otherHolder() == "" {
 		acts = append(acts, k.Approve, k.Decline)
 	}
 	short := append(acts, k.Back, k.Down, k.PageDown, k.Next)

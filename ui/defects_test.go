@@ -1,0 +1,55 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/bubbles/key"
+
+	"handoff/review"
+)
+
+// Issue 10: a and d are not offered on a case another analyst holds (they
+// would only be refused); they come back once the claim is released.
+func TestCaseClaimedByOtherOffersNoDecision(t *testing.T) {
+	w := newWorld(t)
+	sess := queued(w)
+	ctx := context.Background()
+	if _, err := w.svc.Claim(ctx, review.Analyst(w.y.ID, "alice"), sess.ID); err != nil {
+		t.Fatal(err)
+	}
+	h := w.open(w.y, "sam", 120, 40)
+	h.press("2", "enter")
+	h.expectView("claimed by alice")
+	if offered(h, "approve") || offered(h, "decline") {
+		t.Fatalf("a/d offered on alice's case:\n%s", h.view())
+	}
+	h.press("d")
+	if _, ok := h.top().(*decidePage); ok {
+		t.Fatal("d opened the decline dialog on alice's case")
+	}
+	if err := w.svc.Release(ctx, review.Analyst(w.y.ID, "alice"), sess.ID); err != nil {
+		t.Fatal(err)
+	}
+	h.awaitChange("release", changeOf(review.ChangeClaimReleased, &sess.ID))
+	h.expectView("yours while the case is open")
+	if !offered(h, "approve") || !offered(h, "decline") {
+		t.Fatalf("a/d offered again once the case is ours:\n%s", h.view())
+	}
+}
+
+// offered reports whether the focused view's help lists a binding with desc.
+func offered(h *harness, desc string) bool {
+	short, full := h.top().Help()
+	all := append([]key.Binding{}, short...)
+	for _, g := range full {
+		all = append(all, g...)
+	}
+	for _, b := range all {
+		if strings.EqualFold(b.Help().Desc, desc) {
+			return true
+		}
+	}
+	return false
+}
