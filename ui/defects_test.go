@@ -53,3 +53,35 @@ func offered(h *harness, desc string) bool {
 	}
 	return false
 }
+
+// Issue 10: a status line is about the view it was shown on; leaving that
+// view (another tab, or out of a case) clears it. It stays while the
+// analyst stays.
+func TestStatusClearsWhenLeavingItsView(t *testing.T) {
+	w := newWorld(t)
+	sess := queued(w)
+	if _, err := w.svc.Claim(context.Background(), review.Analyst(w.y.ID, "alice"), sess.ID); err != nil {
+		t.Fatal(err)
+	}
+	h := w.open(w.y, "sam", 120, 40)
+	h.press("2")
+	h.expectView("case-1", "claimed by alice")
+	h.press("a")
+	h.expectView("claimed by alice until")
+	h.press("down") // still on the queue: the line stays
+	if !strings.Contains(h.status().text, "claimed by alice") {
+		t.Fatalf("the status stays while on its view: %+v", h.status())
+	}
+	h.press("1")
+	if st := h.status(); st.text != "" || strings.Contains(h.view(), "only they can decide it now") {
+		t.Fatalf("leaving the queue clears its status: %+v\n%s", st, h.view())
+	}
+	h.press("2", "enter", "d") // inside the case: d is refused there too
+	if st := h.status(); !strings.Contains(st.text, "alice") {
+		t.Fatalf("d on alice's case says why: %+v", st)
+	}
+	h.press("esc")
+	if st := h.status(); st.text != "" {
+		t.Fatalf("closing the case clears what was said in it: %+v", st)
+	}
+}

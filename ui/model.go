@@ -67,6 +67,7 @@ type Model struct {
 	counts   review.Counts
 	hasCount bool
 	status   statusMsg
+	statusOn page // the view the status line is about: leaving it clears the line
 	help     help.Model
 	fullHelp bool
 	spin     spinner.Spinner
@@ -161,7 +162,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m.splitKeys(msg)
 		}
 		next, cmd := m.handleKey(msg)
-		return next, tea.Batch(cmd, m.navigate())
+		cmd = tea.Batch(cmd, m.navigate())
+		if next == tea.Model(m) {
+			m.dropLeftStatus()
+		}
+		return next, cmd
 	case switchAppMsg:
 		return m.switchApp(msg.app)
 	case ShutdownMsg:
@@ -173,11 +178,25 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	cmd := m.handleMsg(msg)
 	nav := m.navigate()
+	m.dropLeftStatus()
 	return m, tea.Batch(cmd, nav, m.replayHeld(), m.startSpinner())
 }
 
 // maxHeldKeys bounds the keys held for a view that awaits its data.
 const maxHeldKeys = 64
+
+// dropLeftStatus clears a status line once the analyst has left the view
+// it was about (another tab, a closed dialog or case), so that it never
+// reads as news about the view now shown.
+func (m *Model) dropLeftStatus() {
+	switch {
+	case m.status.text == "":
+	case m.statusOn == nil:
+		m.statusOn = m.focused() // set before the first update: about where it was shown
+	case m.statusOn != m.focused():
+		m.status, m.statusOn = statusMsg{}, nil
+	}
+}
 
 func (m *Model) awaiting() bool {
 	a, ok := m.focused().(awaiter)
@@ -244,7 +263,7 @@ func (m *Model) close() tea.Cmd {
 func (m *Model) handleMsg(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case statusMsg:
-		m.status = msg
+		m.status, m.statusOn = msg, m.focused()
 		return nil
 	case pushMsg:
 		return m.open(msg.p)
