@@ -13,6 +13,9 @@ type Application struct {
 	Name      string
 	CreatedAt time.Time
 	DeletedAt *time.Time
+	// RetentionDays is how long its sessions are kept before the purger
+	// erases them; nil keeps them until deleted.
+	RetentionDays *int
 }
 
 // ValidateAppName keeps names printable and short enough for a TUI header.

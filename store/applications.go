@@ -14,13 +14,14 @@ type appRow struct {
 	Name      string     `db:"name"`
 	CreatedAt time.Time  `db:"created_at"`
 	DeletedAt *time.Time `db:"deleted_at"`
+	Retention *int       `db:"retention_days"`
 }
 
 func (r appRow) domain() domain.Application {
-	return domain.Application{ID: r.ID, Name: r.Name, CreatedAt: r.CreatedAt, DeletedAt: r.DeletedAt}
+	return domain.Application{ID: r.ID, Name: r.Name, CreatedAt: r.CreatedAt, DeletedAt: r.DeletedAt, RetentionDays: r.Retention}
 }
 
-const appCols = `application_id, name, created_at, deleted_at`
+const appCols = `application_id, name, created_at, deleted_at, retention_days`
 
 // CreateApplication inserts an application with its session-number
 // sequence, its (empty) audit tree, and its system

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"handoff/domain"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -27,7 +28,7 @@ func (lc *lineCache) get(key string, draw func() string) string {
 
 func (m *Model) headerView() string {
 	c := m.c
-	key := fmt.Sprint(c.App.Name, "\x00", c.Width, m.hasCount, m.counts, m.loading(), m.frame, m.reconnecting)
+	key := fmt.Sprint(c.App.Name, "\x00", domain.RetentionLabel(c.App.RetentionDays), c.Width, m.hasCount, m.counts, m.loading(), m.frame, m.reconnecting)
 	return m.cache.header.get(key, m.drawHeader)
 }
 
@@ -37,8 +38,11 @@ func (m *Model) drawHeader() string {
 	if name == "" {
 		name = c.App.ID.String()[:8] + "…"
 	}
-	left := st.Title.Render("handoff") + st.Muted.Render(" │ ") + st.Header.Render(name) +
-		st.Muted.Render(" │ analyst ") + st.Accent.Render(c.Caller.Analyst)
+	left := st.Title.Render("handoff") + st.Muted.Render(" │ ") + st.Header.Render(name)
+	if c.App.RetentionDays != nil { // unlimited, the default, goes unsaid
+		left += st.Muted.Render(" · retention " + domain.RetentionLabel(c.App.RetentionDays))
+	}
+	left += st.Muted.Render(" │ analyst ") + st.Accent.Render(c.Caller.Analyst)
 	right := ""
 	if m.hasCount {
 		q := st.Muted.Render(fmt.Sprintf("%s in queue", groupDigits(m.counts.Queue)))

@@ -83,14 +83,15 @@ func (a *app) appCmd() *cobra.Command {
 			if listJSON {
 				out := make([]map[string]any, len(apps))
 				for i, ap := range apps {
-					out[i] = map[string]any{"application_id": ap.ID, "name": ap.Name, "created_at": ap.CreatedAt}
+					out[i] = map[string]any{"application_id": ap.ID, "name": ap.Name, "created_at": ap.CreatedAt,
+						"retention": domain.RetentionLabel(ap.RetentionDays)}
 				}
 				return a.printJSON(out)
 			}
 			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "APPLICATION ID\tNAME\tCREATED")
+			fmt.Fprintln(tw, "APPLICATION ID\tNAME\tCREATED\tRETENTION")
 			for _, ap := range apps {
-				fmt.Fprintf(tw, "%s\t%s\t%s\n", ap.ID, ap.Name, ap.CreatedAt.Format("2006-01-02 15:04"))
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", ap.ID, ap.Name, ap.CreatedAt.Format("2006-01-02 15:04"), domain.RetentionLabel(ap.RetentionDays))
 			}
 			return tw.Flush()
 		},

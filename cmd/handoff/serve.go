@@ -113,6 +113,8 @@ func (a *app) serveCmd() *cobra.Command {
 			defer stopSender()
 			stopSequencer := startSequencer(a.ctx, svc)
 			defer stopSequencer()
+			stopPurger := startPurger(a.ctx, svc)
+			defer stopPurger()
 			if pprofAddr != "" {
 				if err := a.servePprof(pprofAddr); err != nil {
 					return err
@@ -291,6 +293,22 @@ func startSequencer(ctx context.Context, svc *review.Service) (stop func()) {
 	go func() {
 		defer close(done)
 		svc.RunSequencer(ctx, sealEvery)
+	}()
+	return func() { cancel(); <-done }
+}
+
+// purgeEvery is how often the purger looks for sessions past their
+// application's retention.
+const purgeEvery = time.Minute
+
+// startPurger erases sessions past retention until stop is called. Every
+// serving process runs one; the purge lock lets one at a time work.
+func startPurger(ctx context.Context, svc *review.Service) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		svc.RunPurger(ctx, purgeEvery)
 	}()
 	return func() { cancel(); <-done }
 }

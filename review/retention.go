@@ -1,0 +1,107 @@
+package review
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+
+	"handoff/domain"
+	"handoff/store"
+)
+
+// SetRetention sets how long the application keeps sessions (days nil:
+// unlimited, the default); the purger erases older ones from then on.
+func (s *Service) SetRetention(ctx context.Context, caller domain.Caller, app uuid.UUID, days *int) error {
+	if err := caller.RequireOperator(); err != nil {
+		return err
+	}
+	if days != nil && (*days < domain.MinRetentionDays || *days > domain.MaxRetentionDays) {
+		return domain.FieldError("retention", "must be between %d and %d days", domain.MinRetentionDays, domain.MaxRetentionDays)
+	}
+	return s.db.InTx(ctx, func(tx *store.Tx) error {
+		if err := store.SetRetention(ctx, tx, app, days); err != nil {
+			return err
+		}
+		if err := announce(ctx, tx, Change{App: app, What: ChangeApplications, By: caller.Actor()}); err != nil {
+			return err
+		}
+		return store.AppendAudit(ctx, tx, app, domain.AuditEvent{At: s.now(), Actor: caller.Actor(),
+			Action: domain.ActionRetentionSet, Details: mustJSON(map[string]any{"retention": domain.RetentionLabel(days)})})
+	})
+}
+
+// PurgeBatch bounds the sessions one purge transaction erases.
+const PurgeBatch = 500
+
+// PurgeExpired erases up to PurgeBatch sessions past their application's
+// retention, in one transaction, and says how many. One purger runs at a
+// time across every process on the database: another that finds the
+// purge lock taken erases nothing and returns at once. Each erasure is an
+// audit event holding ids only. A clone in a partner's application is the
+// partner's copy, governed by the partner's retention.
+func (s *Service) PurgeExpired(ctx context.Context) (int, error) {
+	n := 0
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		n = 0
+		ok, err := store.TryPurgeLock(ctx, tx)
+		if err != nil || !ok {
+			return err
+		}
+		now := s.now()
+		expired, err := store.ExpiredSessions(ctx, tx, now, PurgeBatch)
+		if err != nil {
+			return err
+		}
+		byApp := map[uuid.UUID][]domain.AuditEvent{}
+		for _, e := range expired {
+			if err := store.EraseSession(ctx, tx, e.ApplicationID, e.SessionID, now); err != nil {
+				return err
+			}
+			id := e.SessionID
+			byApp[e.ApplicationID] = append(byApp[e.ApplicationID], domain.AuditEvent{At: now, Actor: "purger",
+				Action: domain.ActionSessionErased, SessionID: &id, Details: mustJSON(map[string]any{
+					"session_number": e.Number, "status": e.Status, "reason": "retention", "retention_days": e.RetentionDays})})
+		}
+		for app, events := range byApp {
+			if err := announce(ctx, tx, Change{App: app, What: ChangeSessionDeleted, By: "purger"}); err != nil {
+				return err
+			}
+			if err := store.AppendAudit(ctx, tx, app, events...); err != nil {
+				return err
+			}
+		}
+		n = len(expired)
+		return nil
+	})
+	return n, err
+}
+
+// RunPurger erases expired sessions every interval until ctx ends, in
+// batches until none is left each time.
+func (s *Service) RunPurger(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		for {
+			n, err := s.PurgeExpired(ctx)
+			if err != nil {
+				if ctx.Err() == nil {
+					s.log.Error("purger: erasing sessions past retention", "err", err)
+				}
+				break
+			}
+			if n > 0 {
+				s.log.Info("purger: erased sessions past retention", "sessions", n)
+			}
+			if n < PurgeBatch {
+				break
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
