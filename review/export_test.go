@@ -45,3 +45,29 @@ func WebhookSecret(ctx context.Context, s *Service, app, destination uuid.UUID) 
 	}
 	return "", domain.NotFoundf("no destination %s", destination)
 }
+
+// WebhookBodies opens the outbox bodies of a session's webhook events,
+// oldest first.
+func WebhookBodies(ctx context.Context, s *Service, app, session uuid.UUID) ([]string, error) {
+	var rows []struct {
+		EventID uuid.UUID `db:"event_id"`
+		Sealed  []byte    `db:"sealed_payload"`
+	}
+	if err := s.db.SelectContext(ctx, &rows, `SELECT event_id, sealed_payload FROM webhook_events
+		WHERE application_id = $1 AND session_id = $2 ORDER BY created_at, event_id`, app, session); err != nil {
+		return nil, err
+	}
+	k, err := s.data.forApp(ctx, app)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		body, err := s.data.open(ctx, k, purposeData, r.Sealed, webhookEventAD(app, r.EventID))
+		if err != nil {
+			return nil, err
+		}
+		out[i] = string(body)
+	}
+	return out, nil
+}

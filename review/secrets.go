@@ -49,7 +49,31 @@ func (s *Service) OpenDeliverySecrets(ctx context.Context, r *store.LeasedDelive
 	return s.data.openDeliverySecrets(ctx, r)
 }
 
+func webhookEventAD(app, event uuid.UUID) []byte {
+	return vault.AD("handoff webhook event", app[:], event[:])
+}
+
+// sealWebhookEvent seals a webhook body (it holds the session's checks).
+func (d *dataKeys) sealWebhookEvent(ctx context.Context, app, event uuid.UUID, body []byte) ([]byte, error) {
+	k, err := d.forApp(ctx, app)
+	if err != nil {
+		return nil, err
+	}
+	return vault.SealVersioned(k.data[k.current], k.current, body, webhookEventAD(app, event)), nil
+}
+
 func (d *dataKeys) openDeliverySecrets(ctx context.Context, r *store.LeasedDelivery) error {
+	if r.SealedPayload != nil {
+		k, err := d.forApp(ctx, r.ApplicationID)
+		if err != nil {
+			return err
+		}
+		body, err := d.open(ctx, k, purposeData, r.SealedPayload, webhookEventAD(r.ApplicationID, r.EventID))
+		if err != nil {
+			return fmt.Errorf("webhook event %s: %w", r.EventID, err)
+		}
+		r.Payload = string(body)
+	}
 	cur, err := d.openWebhookSecret(ctx, r.ApplicationID, r.DestinationID, r.SealedSecret, r.PlainSecret)
 	if err != nil {
 		return err

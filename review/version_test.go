@@ -36,9 +36,8 @@ func TestSessionVersionCountsChanges(t *testing.T) {
 	if err := w.svc.DeleteSession(ctx, y, imp.ID); err != nil {
 		t.Fatal(err)
 	}
-	var payloads []string
-	if err := w.db.Select(&payloads, `SELECT payload::text FROM webhook_events WHERE application_id = $1 AND session_id = $2
-		ORDER BY created_at, event_id`, w.y, imp.ID); err != nil {
+	payloads, err := review.WebhookBodies(ctx, w.svc, w.y, imp.ID)
+	if err != nil {
 		t.Fatal(err)
 	}
 	want := []struct {

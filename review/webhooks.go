@@ -347,8 +347,12 @@ func (s *Service) emitStatus(ctx context.Context, tx *store.Tx, sess domain.Sess
 	if err != nil {
 		return err
 	}
+	sealed, err := s.data.sealWebhookEvent(ctx, sess.ApplicationID, ev.EventID, body)
+	if err != nil {
+		return err
+	}
 	_, err = store.InsertWebhookEvent(ctx, tx, store.WebhookEvent{ApplicationID: sess.ApplicationID, ID: ev.EventID,
-		Type: ev.WebhookType, SessionID: &sess.ID, Payload: body, CreatedAt: now})
+		Type: ev.WebhookType, SessionID: &sess.ID, Sealed: sealed, CreatedAt: now})
 	return err
 }
 

@@ -31,10 +31,11 @@ type Lease struct {
 // LeasedDelivery is a leased delivery with what sending it takes.
 type LeasedDelivery struct {
 	DeliveryKey
-	AttemptNo int       `db:"attempt_no"`
-	QueuedAt  time.Time `db:"queued_at"`
-	Payload   string    `db:"payload"`
-	URL       string    `db:"url"`
+	AttemptNo     int       `db:"attempt_no"`
+	QueuedAt      time.Time `db:"queued_at"`
+	Payload       string    `db:"payload"` // the body: opened by the review layer when SealedPayload is set
+	SealedPayload []byte    `db:"sealed_payload"`
+	URL           string    `db:"url"`
 	// The secrets as stored: sealed, or plaintext in rows written before
 	// secrets were sealed. The review layer opens them into Secret and
 	// PreviousSecret.
@@ -73,7 +74,7 @@ func LeaseDeliveries(ctx context.Context, q Queryer, l Lease) ([]LeasedDelivery,
 				FOR UPDATE SKIP LOCKED)
 			RETURNING w.application_id, w.event_id, w.destination_id, w.attempts, w.queued_at, w.leased_until)
 		SELECT c.application_id, c.event_id, c.destination_id, c.attempts AS attempt_no, c.queued_at, c.leased_until,
-			e.payload::text AS payload, d.url, d.secret, d.sealed_secret,
+			coalesce(e.payload::text, '') AS payload, e.sealed_payload, d.url, d.secret, d.sealed_secret,
 			CASE WHEN d.previous_secret_until > now() THEN d.previous_secret END AS previous_secret,
 			CASE WHEN d.previous_secret_until > now() THEN d.sealed_previous_secret END AS sealed_previous_secret,
 			d.enabled, d.deleted_at IS NOT NULL AS deleted, now() AS now

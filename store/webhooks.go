@@ -146,7 +146,8 @@ type WebhookEvent struct {
 	ID            uuid.UUID
 	Type          string
 	SessionID     *uuid.UUID
-	Payload       []byte
+	Payload       []byte // the body in the clear: only when Sealed is nil
+	Sealed        []byte // the body sealed by the review layer
 	CreatedAt     time.Time
 }
 
@@ -166,8 +167,8 @@ func InsertWebhookEvent(ctx context.Context, q Queryer, ev WebhookEvent) (int, e
 			SELECT destination_id FROM webhook_destinations
 			WHERE application_id = $1 AND deleted_at IS NULL AND enabled AND $3 = ANY (subscribed_events)),
 		ev AS (
-			INSERT INTO webhook_events (application_id, event_id, webhook_type, session_id, payload, created_at)
-			SELECT $1, $2, $3, $4, $5::json, $6 WHERE EXISTS (SELECT 1 FROM dest)
+			INSERT INTO webhook_events (application_id, event_id, webhook_type, session_id, payload, created_at, sealed_payload)
+			SELECT $1, $2, $3, $4, $5::json, $6, $7::bytea WHERE EXISTS (SELECT 1 FROM dest)
 			RETURNING application_id, event_id),
 		del AS (
 			INSERT INTO webhook_deliveries (application_id, event_id, destination_id, queued_at, next_attempt_at)
@@ -176,8 +177,15 @@ func InsertWebhookEvent(ctx context.Context, q Queryer, ev WebhookEvent) (int, e
 		wake AS (
 			SELECT pg_notify('`+WebhookChannel+`', '') FROM ev)
 		SELECT (SELECT count(*) FROM del) AS queued, (SELECT count(*) FROM wake) AS woken`,
-		ev.ApplicationID, ev.ID, ev.Type, ev.SessionID, string(ev.Payload), ev.CreatedAt)
+		ev.ApplicationID, ev.ID, ev.Type, ev.SessionID, nullText(ev.Payload), ev.CreatedAt, ev.Sealed)
 	return r.Queued, mapErr(err)
+}
+
+func nullText(b []byte) any {
+	if b == nil {
+		return nil
+	}
+	return string(b)
 }
 
 // Delivery is one row of a deliveries listing.

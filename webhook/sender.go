@@ -346,7 +346,7 @@ func (d *Sender) openSecrets(ctx context.Context, r *store.LeasedDelivery) error
 	if d.cfg.Secrets != nil {
 		return d.cfg.Secrets(ctx, r)
 	}
-	if r.SealedSecret != nil || r.PlainSecret == nil {
+	if r.SealedSecret != nil || r.SealedPayload != nil || r.PlainSecret == nil {
 		return errors.New("the secret is sealed and the sender has no Config.Secrets to open it")
 	}
 	r.Secret, r.PreviousSecret = *r.PlainSecret, r.PlainPreviousSecret
