@@ -24,6 +24,7 @@ type KeyMap struct {
 	Tokens   TokensKeys
 	Audit    AuditKeys
 	Webhooks WebhooksKeys
+	Lists    ListsKeys
 	Detail   DetailKeys
 	Text     TextKeys
 }
@@ -31,9 +32,9 @@ type KeyMap struct {
 // GlobalKeys act everywhere: ForceQuit even while typing, Quit and Help
 // whenever nothing is being typed, and the rest over the tabs only.
 type GlobalKeys struct {
-	ForceQuit, Quit, Help        key.Binding
-	NextTab, PrevTab, SwitchApp  key.Binding
-	Tab1, Tab2, Tab3, Tab4, Tab5 key.Binding
+	ForceQuit, Quit, Help              key.Binding
+	NextTab, PrevTab, SwitchApp        key.Binding
+	Tab1, Tab2, Tab3, Tab4, Tab5, Tab6 key.Binding
 }
 
 // DialogKeys act in the dialogs (share, decide, import, switch
@@ -63,6 +64,9 @@ type AuditKeys struct{ Open key.Binding }
 
 // WebhooksKeys are the Webhooks tab's own keys (with the list's).
 type WebhooksKeys struct{ Open, Failed key.Binding }
+
+// ListsKeys act on the Lists tab.
+type ListsKeys struct{ Remove key.Binding }
 
 // TokensKeys act on the Tokens tab.
 type TokensKeys struct{ Revoke key.Binding }
@@ -113,6 +117,7 @@ func DefaultKeyMap() *KeyMap {
 			Tab3:      b([]string{"3"}, "3", "tokens"),
 			Tab4:      b([]string{"4"}, "4", "audit"),
 			Tab5:      b([]string{"5"}, "5", "webhooks"),
+			Tab6:      b([]string{"6"}, "6", "lists"),
 		},
 		List: widget.ListKeys{
 			ScrollKeys: scroll,
@@ -145,6 +150,7 @@ func DefaultKeyMap() *KeyMap {
 		Queue: QueueKeys{Open: open, Next: next, Approve: approve, Decline: decline,
 			Import: b([]string{"i"}, "i", "import token")},
 		Tokens:   TokensKeys{Revoke: b([]string{"x"}, "x", "revoke token")},
+		Lists:    ListsKeys{Remove: b([]string{"x"}, "x", "remove entry")},
 		Audit:    AuditKeys{Open: open},
 		Webhooks: WebhooksKeys{Open: open, Failed: b([]string{"f"}, "f", "failed only")},
 		Detail: DetailKeys{ScrollKeys: scroll, Back: back, Refresh: refresh, Share: share,
@@ -169,6 +175,11 @@ func (k QueueKeys) help(l widget.ListKeys) ([]key.Binding, [][]key.Binding) {
 func (k TokensKeys) help(l widget.ListKeys) ([]key.Binding, [][]key.Binding) {
 	return []key.Binding{l.Down, l.Up, k.Revoke, l.Filter, l.Refresh},
 		[][]key.Binding{scrollGroup(l.ScrollKeys), {k.Revoke, l.Refresh}, {l.Filter, l.Clear}}
+}
+
+func (k ListsKeys) help(l widget.ListKeys) ([]key.Binding, [][]key.Binding) {
+	return []key.Binding{l.Down, l.Up, k.Remove, l.Filter, l.Refresh},
+		[][]key.Binding{scrollGroup(l.ScrollKeys), {k.Remove, l.Refresh}, {l.Filter, l.Clear}}
 }
 
 func (k AuditKeys) help(l widget.ListKeys) ([]key.Binding, [][]key.Binding) {

@@ -119,6 +119,7 @@ func TestNoKeyMeansTwoThings(t *testing.T) {
 		{[]string{"4"}, "Audit", "auditTab"},
 		{[]string{"enter"}, "an audit event", "textPage"},
 		{[]string{"esc", "5"}, "Webhooks", "webhooksTab"},
+		{[]string{"6"}, "Lists", "listsTab"},
 		{[]string{"A"}, "switch application", "appsPage"},
 	}
 	for _, st := range steps {

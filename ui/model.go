@@ -109,7 +109,7 @@ func New(ctx context.Context, svc *review.Service, caller domain.Caller, opts Op
 func newModel(c *Common) *Model {
 	m := &Model{c: c, help: help.New(), spin: spinner.MiniDot}
 	m.help.Styles = c.Styles.Help
-	m.tabs = []tab{newSessionsTab(c), newQueueTab(c), newTokensTab(c), newAuditTab(c), newWebhooksTab(c)}
+	m.tabs = []tab{newSessionsTab(c), newQueueTab(c), newTokensTab(c), newAuditTab(c), newWebhooksTab(c), newListsTab(c)}
 	return m
 }
 
@@ -359,7 +359,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	if len(m.stack) == 0 {
-		for i, b := range []key.Binding{g.Tab1, g.Tab2, g.Tab3, g.Tab4, g.Tab5} {
+		for i, b := range []key.Binding{g.Tab1, g.Tab2, g.Tab3, g.Tab4, g.Tab5, g.Tab6} {
 			if key.Matches(msg, b) {
 				return m, m.showTab(i)
 			}
@@ -388,7 +388,7 @@ func (m *Model) globalGroups() [][]key.Binding {
 	case len(m.stack) > 0:
 		return [][]key.Binding{{g.Help, g.Quit}}
 	}
-	return [][]key.Binding{{g.Tab1, g.Tab2, g.Tab3, g.Tab4, g.Tab5}, {g.NextTab, g.PrevTab, g.SwitchApp, g.Help, g.Quit}}
+	return [][]key.Binding{{g.Tab1, g.Tab2, g.Tab3, g.Tab4, g.Tab5, g.Tab6}, {g.NextTab, g.PrevTab, g.SwitchApp, g.Help, g.Quit}}
 }
 
 func (m *Model) showTab(i int) tea.Cmd {

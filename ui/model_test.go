@@ -26,7 +26,7 @@ func TestTabsAndGlobalKeys(t *testing.T) {
 	for _, step := range []struct {
 		key  string
 		want int
-	}{{"2", 1}, {"tab", 2}, {"tab", 3}, {"tab", 4}, {"tab", 0}, {"shift+tab", 4}, {"3", 2}, {"1", 0}, {"5", 4}, {"4", 3}} {
+	}{{"2", 1}, {"tab", 2}, {"tab", 3}, {"tab", 4}, {"tab", 5}, {"tab", 0}, {"shift+tab", 5}, {"3", 2}, {"1", 0}, {"6", 5}, {"5", 4}, {"4", 3}} {
 		h.press(step.key)
 		if h.model().active != step.want {
 			t.Fatalf("after %q: tab %d, want %d", step.key, h.model().active, step.want)
