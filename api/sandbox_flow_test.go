@@ -123,14 +123,10 @@ func TestSandboxFlowOverHTTP(t *testing.T) {
 		t.Fatalf("X's webhooks: %s", got)
 	}
 
-	// Finished statuses carry the decision, in the decision endpoint's shape; every event the metadata.
+	// Every event carries the session's metadata.
 	for _, ev := range hooks["x"].all() {
-		dec, _ := ev["decision"].(map[string]any)
-		if ev["metadata"].(map[string]any)["tier"] != "gold" || (ev["status"] == "Approved") != (dec != nil) {
+		if ev["metadata"].(map[string]any)["tier"] != "gold" {
 			t.Fatalf("X's %s event: %v", ev["status"], ev)
-		}
-		if dec != nil && (dec["session_id"] != src || dec["status"] != "Approved" || len(dec["id_verifications"].([]any)) == 0) {
-			t.Fatalf("decision object %v", dec)
 		}
 	}
 
@@ -159,11 +155,6 @@ func TestSandboxFlowOverHTTP(t *testing.T) {
 	}
 	if code, _, pdf := w.getPDF("/v3/session/"+clone+"/generate-pdf", w.y.key); code != 200 || !strings.Contains(strings.ReplaceAll(pdfText(t, pdf), "\n", " "), "own review") {
 		t.Fatalf("case file: %d\n%s", code, pdfText(t, pdf))
-	}
-	for _, ev := range hooks["y"].all() {
-		if dec, _ := ev["decision"].(map[string]any); dec == nil || dec["shared_from_session"] != src || dec["status"] != ev["status"] {
-			t.Fatalf("Y's %s event lacks its decision: %v", ev["status"], ev)
-		}
 	}
 	// KYB events say so.
 	b := w.do("POST", "/v3/session/", w.x.key, map[string]any{"workflow_id": "wf_x_kyb"}).str("session_id")

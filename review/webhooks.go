@@ -302,10 +302,6 @@ type statusEvent struct {
 	BusinessSessionID *uuid.UUID `json:"business_session_id,omitempty"`
 	// Metadata is what the session was created with, when it was.
 	Metadata json.RawMessage `json:"metadata,omitempty"`
-	// Decision is the session as the decision endpoint shows it, on the
-	// statuses Didit sends it with (Approved, Declined, In Review,
-	// Abandoned).
-	Decision json.RawMessage `json:"decision,omitempty"`
 }
 
 // occurredAtLayout is RFC 3339 in UTC with exactly six fractional digits.
@@ -339,9 +335,6 @@ func (s *Service) emitStatus(ctx context.Context, tx *store.Tx, sess domain.Sess
 	}
 	if sess.Details != nil && len(sess.Details.Metadata) > 0 {
 		ev.Metadata = sess.Details.Metadata
-	}
-	if p := sess.Status.Phase(); p.Finished() || p == domain.PhaseAbandoned {
-		ev.Decision = sess.DecisionJSON()
 	}
 	body, err := json.Marshal(ev)
 	if err != nil {
