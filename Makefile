@@ -34,9 +34,10 @@ fuzz: postgres
 	$(GO) test ./domain -run '^$$' -fuzz FuzzParseShareToken -fuzztime 30s
 	$(GO) test ./api -run '^$$' -fuzz FuzzDecodeImport -fuzztime 30s
 
-# Load generator: mint and import against `handoff serve`, and pgbench with
-# the same SQL, on the embedded cluster. The TUI, SSH and webhook
-# benchmarks have their own commands in docs/BENCHMARKS.md.
+# Load generator: mint and import against `handoff serve`, and pgbench
+# running the bare statements of each, on the embedded cluster, with the
+# audit sealing lag and the one-issuer-eight-partners comparison. The TUI,
+# SSH and webhook benchmarks have their own commands in docs/BENCHMARKS.md.
 bench: postgres build
 	$(GO) run ./cmd/loadgen -bin ./$(BIN)
 

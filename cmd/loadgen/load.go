@@ -126,7 +126,7 @@ func (b *bench) mintOnce(from, to partner, tokens chan string) request {
 // topUp mints (unmeasured) until there are surely enough tokens for an
 // import run at concurrency n.
 func (b *bench) topUp(from, to partner, tokens chan string, n int) {
-	want := int(b.cfg.duration.Seconds()) * 3000
+	want := b.tokensFor(1)
 	var wg sync.WaitGroup
 	for w := 0; w < 16; w++ {
 		wg.Add(1)

@@ -78,6 +78,7 @@ type bench struct {
 	x, y        partner
 	sessions    []string
 	benchTokens int
+	mintRate    float64 // the fastest mint run's, to size the token supply
 }
 
 type partner struct {
@@ -126,6 +127,7 @@ func run(ctx context.Context, cfg config) error {
 	for _, n := range cfg.levels {
 		r := b.measure("mint", n, b.mintOnce(b.x, b.y, tokens))
 		rep.mints = append(rep.mints, r)
+		b.mintRate = max(b.mintRate, r.rate())
 	}
 	for i, n := range cfg.levels {
 		b.topUp(b.x, b.y, tokens, n)
