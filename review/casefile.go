@@ -36,6 +36,13 @@ func (s *Service) CaseFile(ctx context.Context, caller domain.Caller, id uuid.UU
 	} else if f != nil {
 		cf.Findings = append([]domain.Finding{*f}, cf.Findings...)
 	}
+	if key, err := s.matcher(ctx, caller.ApplicationID); err != nil { // list hits and duplicates, as they are now
+		return CaseFile{}, err
+	} else if m, err := matchLists(ctx, s.db, key, sess); err != nil {
+		return CaseFile{}, err
+	} else {
+		cf.Findings = append(cf.Findings, m.Findings...)
+	}
 	if app, err := store.GetApplication(ctx, s.db, caller.ApplicationID); err == nil {
 		cf.Application = app.Name
 	} else {

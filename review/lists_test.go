@@ -110,6 +110,9 @@ func TestBlocklistedDocumentHoldsTrustedImport(t *testing.T) {
 	if !findingWith(fs, review.FindingBlocklisted, want) {
 		t.Fatalf("findings %+v lack %q", fs, want)
 	}
+	if cf, err := f.svc.CaseFile(ctx, alice, held.ID); err != nil || !findingWith(cf.Findings, review.FindingBlocklisted, want) {
+		t.Fatalf("the case file lacks the blocklist finding: %v %+v", err, cf.Findings)
+	}
 	// The other session is not on the list: trusted, it keeps its status.
 	if free := f.importInto(t, f.srcs[1], "harbor-user-2", true); free.Status != f.srcs[1].Status {
 		t.Fatalf("an import with no hit landed %s, want the source's %s", free.Status, f.srcs[1].Status)
