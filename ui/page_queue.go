@@ -47,13 +47,15 @@ func newQueueTab(c *Common) *queueTab {
 	t.short, t.full = c.Keys.Queue.help(c.Keys.List)
 	cfg := listConfig[queueCase](c, "the queue")
 	cfg.Columns = []widget.Column{
-		{Title: "#", Width: 7, Right: true},
-		{Title: "kind", Width: 4},
-		{Title: "vendor_data", Width: 12, Flex: 1},
-		{Title: "claim", Width: 16},
+		// What an analyst chooses a case by (number, vendor_data, waiting)
+		// stays longest on a narrow screen; an empty claim column goes first.
+		{Title: "#", Width: 7, Right: true, Keep: 3},
+		{Title: "kind", Width: 4, Keep: 1},
+		{Title: "vendor_data", Width: 12, Flex: 1, Keep: 3},
+		{Title: "claim", Width: 16, Keep: 1},
 		{Title: "imported", Width: 16},
-		{Title: "waiting", Width: 8, Right: true},
-		{Title: "status", Width: 11}, // the first to go on a narrow screen
+		{Title: "waiting", Width: 8, Right: true, Keep: 2},
+		{Title: "status", Width: 11},
 	}
 	cfg.Empty = "the queue is empty: nothing imported is waiting for review"
 	cfg.Input = c.newInput("/ ", "vendor_data or session id", 100)

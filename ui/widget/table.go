@@ -19,6 +19,9 @@ type Column struct {
 	Width int  // fixed width, or the minimum width when Flex > 0
 	Flex  int  // share of the width left over by the fixed columns
 	Right bool // right-aligned (numbers)
+	// Keep orders what a narrow table drops: columns with no text in any
+	// row go first, then the lowest Keep, the rightmost of equals first.
+	Keep int
 }
 
 // Row is one table row: plain cell texts and, optionally, a style per cell
@@ -132,51 +135,76 @@ func (t *Table) clamp() {
 }
 
 // widths lays the columns out in the table's width: fixed columns get
-// their width, flexible ones share what is left, and columns that do not
-// fit at all are dropped from the right.
+// their width, flexible ones share what is left, and when not all fit the
+// table drops columns (empty ones first, then by Keep) until the rest do.
 func (t *Table) widths() []int {
 	const marker = 2 // the cursor mark and its space
 	avail := t.width - marker
 	out := make([]int, len(t.cols))
-	used, flex := 0, 0
 	for i, c := range t.cols {
-		need := c.Width
-		if i > 0 {
-			need++ // gap
-		}
-		if used+need > avail {
-			for j := i; j < len(out); j++ {
-				out[j] = 0
-			}
-			return out
-		}
 		out[i] = c.Width
-		used += need
-		flex += c.Flex
 	}
-	if left := avail - used; left > 0 && flex > 0 {
+	need := func() int {
+		n, shown := 0, 0
+		for _, w := range out {
+			if w > 0 {
+				n += w
+				shown++
+			}
+		}
+		return n + max(shown-1, 0) // gaps
+	}
+	for need() > avail {
+		drop := -1
+		for i := range t.cols {
+			if out[i] > 0 && (drop < 0 || !t.dropsBefore(drop, i)) {
+				drop = i // the scan runs left to right: a tie goes to the rightmost
+			}
+		}
+		out[drop] = 0
+	}
+	left, flex := avail-need(), 0
+	for i, c := range t.cols {
+		if out[i] > 0 {
+			flex += c.Flex
+		}
+	}
+	if left > 0 && flex > 0 {
+		first := -1
 		for i, c := range t.cols {
-			if c.Flex > 0 {
-				extra := left * c.Flex / flex
-				out[i] += extra
+			if out[i] > 0 && c.Flex > 0 {
+				out[i] += left * c.Flex / flex
+				if first < 0 {
+					first = i
+				}
 			}
 		}
-		// Rounding leftovers go to the first flexible column.
-		total := 0
-		for i, w := range out {
-			total += w
-			if i > 0 && w > 0 {
-				total++
-			}
-		}
-		for i, c := range t.cols {
-			if c.Flex > 0 {
-				out[i] += avail - total
-				break
-			}
-		}
+		out[first] += avail - need() // rounding leftovers
 	}
 	return out
+}
+
+// dropsBefore reports whether column a goes strictly before column b
+// on a narrow screen: a is empty and b is not, or both are alike and a
+// has the lower Keep.
+func (t *Table) dropsBefore(a, b int) bool {
+	if ea, eb := t.empty(a), t.empty(b); ea != eb {
+		return ea
+	}
+	return t.cols[a].Keep < t.cols[b].Keep
+}
+
+// empty reports whether column i has no text in any row (and there are rows).
+func (t *Table) empty(i int) bool {
+	if len(t.rows) == 0 {
+		return false
+	}
+	for _, r := range t.rows {
+		if i < len(r.Cells) && strings.TrimSpace(r.Cells[i]) != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // View draws the header and the visible rows, exactly height lines.
