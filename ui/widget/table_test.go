@@ -15,7 +15,9 @@ func TestTableNarrowDropsEmptyThenByKeep(t *testing.T) {
 		{Title: "when", Width: 10},
 		{Title: "status", Width: 8},
 	}
-	row := func(claim string) Row { return Row{Cells: []string{"1", "harbor-user-0101", claim, "09:30", "Approved"}} }
+	row := func(claim string) Row {
+		return Row{Cells: []string{"1", "harbor-user-0101", claim, "09:30", "Approved"}}
+	}
 	for _, tc := range []struct {
 		name  string
 		width int
