@@ -47,9 +47,12 @@ type AuditEvent struct {
 	// event, so an operator can go from a log line to the trail and back;
 	// empty for the workstation and the command line.
 	RequestID string
-	Details   json.RawMessage
-	QueuedAt  *time.Time // when it was inserted pending (not part of the leaf)
-	SealedAt  *time.Time
+	// SessionNumber is the number of the event's session in its
+	// application, when listed (0 for none); not part of the leaf.
+	SessionNumber int64
+	Details       json.RawMessage
+	QueuedAt      *time.Time // when it was inserted pending (not part of the leaf)
+	SealedAt      *time.Time
 	// PrevHash and Hash are the hash chain of events sealed before the
 	// trees (see ComputeHash); nil for the others.
 	PrevHash []byte

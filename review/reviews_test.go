@@ -57,3 +57,33 @@ func TestDecisionsAndNotesAreReviews(t *testing.T) {
 		t.Fatalf("cross list: %v", err)
 	}
 }
+
+// Searching the audit trail for a session's id finds all of its events
+// (the decline as well as the import), each with the session's number.
+func TestAuditSearchFindsAllOfASession(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, 2)
+	ana := review.Analyst(f.y, "ana")
+	id := f.queued[0]
+	if _, err := f.svc.DecideCase(ctx, ana, id, domain.Decline(domain.ReasonFaceMismatch, "selfie is someone else")); err != nil {
+		t.Fatal(err)
+	}
+	sess, err := f.svc.Session(ctx, ana, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	events, err := f.svc.Audit(ctx, ana, review.AuditQuery{Search: id.String(), Limit: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, e := range events {
+		seen[e.Action] = true
+		if e.SessionID == nil || *e.SessionID != id || e.SessionNumber != sess.Number || sess.Number == 0 {
+			t.Fatalf("an event of another session, or without the number %d: %+v", sess.Number, e)
+		}
+	}
+	if !seen[domain.ActionSessionImported] || !seen[domain.ActionStatusChanged] {
+		t.Fatalf("search for the session found %v", seen)
+	}
+}

@@ -96,7 +96,9 @@ func ListAudit(ctx context.Context, q Queryer, app uuid.UUID, f AuditFilter) ([]
 	}
 	if f.Search != "" {
 		args = append(args, "%"+escapeLike(f.Search)+"%")
-		conds = append(conds, fmt.Sprintf("(action ILIKE $%[1]d OR actor ILIKE $%[1]d OR details::text ILIKE $%[1]d)", len(args)))
+		// The session id column too: a decision's details do not repeat it,
+		// so searching for a session must match the column to find them.
+		conds = append(conds, fmt.Sprintf("(action ILIKE $%[1]d OR actor ILIKE $%[1]d OR details::text ILIKE $%[1]d OR session_id::text ILIKE $%[1]d)", len(args)))
 	}
 	if f.Limit <= 0 {
 		f.Limit = 100
@@ -114,9 +116,14 @@ func ListAudit(ctx context.Context, q Queryer, app uuid.UUID, f AuditFilter) ([]
 		query = `SELECT * FROM ((SELECT ` + pendingCols + ` FROM audit_pending WHERE ` + where + ` ORDER BY queued_at DESC LIMIT ` + limit + `)
 			UNION ALL ` + query + `) AS e ORDER BY seq = 0 DESC, seq DESC, queued_at DESC LIMIT ` + limit
 	}
+	// Each row with its session's number, for the Audit tab's column.
+	query = `SELECT e.*, s.session_number FROM (` + query + `) AS e
+		LEFT JOIN sessions s ON s.application_id = e.application_id AND s.session_id = e.session_id
+		ORDER BY e.seq = 0 DESC, e.seq DESC, e.queued_at DESC`
 	var rows []struct {
 		QueuedAt *time.Time `db:"queued_at"`
 		auditRow
+		SessionNumber *int64 `db:"session_number"`
 	}
 	if err := q.SelectContext(ctx, &rows, query, args...); err != nil {
 		return nil, mapErr(err)
@@ -124,6 +131,9 @@ func ListAudit(ctx context.Context, q Queryer, app uuid.UUID, f AuditFilter) ([]
 	out := make([]domain.AuditEvent, len(rows))
 	for i, r := range rows {
 		out[i] = r.auditRow.domain()
+		if r.SessionNumber != nil {
+			out[i].SessionNumber = *r.SessionNumber
+		}
 	}
 	return out, nil
 }
