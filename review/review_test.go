@@ -22,7 +22,7 @@ type fixture struct {
 }
 
 // newFixture makes two applications and n imported cases in Y's queue.
-func newFixture(t *testing.T, n int, opts ...review.Option) *fixture {
+func newFixture(t testing.TB, n int, opts ...review.Option) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	db := pgtest.DB(t)

@@ -1,0 +1,21 @@
+package domain
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// TimelineEvent is one entry of a case's timeline: something recorded
+// about the session, with who did it and when.
+type TimelineEvent struct {
+	At    time.Time
+	Actor string // as the audit trail names them; "webhook" for deliveries
+	// Kind is where it was recorded: "audit" (the session's trail),
+	// "mint" (the issuer's token, as the import recorded it) or
+	// "webhook" (a delivery).
+	Kind string
+	// Action is the audit action, share_token.minted, or
+	// webhook.delivered / webhook.failed / webhook.pending.
+	Action  string
+	Details json.RawMessage
+}
