@@ -59,7 +59,9 @@ func Generate(ctx context.Context, svc *review.Service, opts Options, emit func(
 	go func() {
 		defer close(batches)
 		g := synth.New(opts.Seed)
-		now := svc.Now().UTC().Truncate(time.Microsecond)
+		// Sessions are created before now, far enough that every capture
+		// (within synth.CaptureWindow of creation) is in the past too.
+		now := svc.Now().UTC().Truncate(time.Microsecond).Add(-synth.CaptureWindow)
 		for done := 0; done < opts.Count; {
 			n := min(batchSize, opts.Count-done)
 			batch := make([]domain.Session, n)
@@ -72,9 +74,10 @@ func Generate(ctx context.Context, svc *review.Service, opts Options, emit func(
 				if opts.Phase != 0 {
 					status = domain.StatusOf(kind, opts.Phase)
 				}
+				created := now.Add(-time.Duration(opts.Count-done-i) * 37 * time.Second)
 				batch[i] = domain.Session{ApplicationID: opts.App, ID: uuid.New(), Kind: kind, Status: status,
-					WorkflowID: workflow[kind], VendorData: g.VendorData(kind), Checks: g.Checks(kind, status),
-					CreatedAt: now.Add(-time.Duration(opts.Count-done-i) * 37 * time.Second)}
+					WorkflowID: workflow[kind], VendorData: g.VendorData(kind), Checks: g.ChecksAt(kind, status, created),
+					CreatedAt: created}
 			}
 			select {
 			case batches <- batch:

@@ -15,6 +15,14 @@ const (
 	Partner = "Harbor Pay (partner)"
 )
 
+// The issuer's generated history: this seed and count give at least one
+// session showing each finding domain.SessionFindings knows (a test holds
+// it to that).
+const (
+	IssuerSeed  = 2026
+	IssuerCount = 320
+)
+
 // Report says what the demo scenario holds and gives fresh API keys.
 type Report struct {
 	Created               bool // false when the scenario already existed
@@ -78,7 +86,7 @@ func create(ctx context.Context, s *review.Service) error {
 	iss, par := issuer.Application.ID, partner.Application.ID
 	var sessions []domain.Session
 	collect := func(sess domain.Session) { sessions = append(sessions, sess) }
-	if err := Generate(ctx, s, Options{App: iss, Count: 320, Seed: 2026, Actor: "demo"}, collect); err != nil {
+	if err := Generate(ctx, s, Options{App: iss, Count: IssuerCount, Seed: IssuerSeed, Actor: "demo"}, collect); err != nil {
 		return err
 	}
 	if err := Generate(ctx, s, Options{App: par, Count: 40, Seed: 7, Actor: "demo"}, func(domain.Session) {}); err != nil {

@@ -41,7 +41,7 @@ const (
 // worst first. Fields a payload lacks are simply not judged: a finding is
 // only ever a fact the data shows.
 func SessionFindings(s Session, th Thresholds) []Finding {
-	r := reader{at: s.CreatedAt.UTC(), th: th}
+	r := reader{at: s.CreatedAt.UTC(), th: th, clone: s.Imported()}
 	if s.Kind == KindBusiness {
 		r.business(s.Checks)
 	} else {
@@ -52,9 +52,10 @@ func SessionFindings(s Session, th Thresholds) []Finding {
 }
 
 type reader struct {
-	at  time.Time
-	th  Thresholds
-	out []Finding
+	at    time.Time
+	th    Thresholds
+	clone bool // an import: its captures were made in the origin, before it existed
+	out   []Finding
 }
 
 func (r *reader) add(code string, sev Severity, check, format string, args ...any) {
@@ -194,13 +195,15 @@ func amlKind(h amlHit) (kind, code string, sev Severity) {
 
 // verifiedAt flags a verification time outside the session's lifetime:
 // before it was created, or later than a day after (the captures of one
-// session happen within minutes of each other).
+// session happen within minutes of each other). A clone is only judged
+// against the later bound: it was created at its import, after the
+// origin's captures.
 func (r *reader) verifiedAt(v, check string) {
 	t, ok := instant(v)
 	if !ok {
 		return
 	}
-	if t.Before(r.at.Add(-time.Minute)) || t.After(r.at.Add(24*time.Hour)) {
+	if !r.clone && t.Before(r.at.Add(-time.Minute)) || t.After(r.at.Add(24*time.Hour)) {
 		r.add(FindingVerifiedOutside, SeverityWarning, check, "verified at %s, outside the session's lifetime (created %s)",
 			t.Format(time.DateTime), r.at.Format(time.DateTime))
 	}

@@ -17,6 +17,12 @@ func kyc(families map[string]string) Session {
 	return Session{Kind: KindUser, Checks: c, CreatedAt: created}
 }
 
+func clone(s Session) Session {
+	origin := s.ID
+	s.SharedFromSession = &origin
+	return s
+}
+
 func TestSessionFindings(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -53,6 +59,12 @@ func TestSessionFindings(t *testing.T) {
 		{"phone verified years before the session", kyc(map[string]string{
 			"phone_verifications": `[{"verified_at":"2023-12-10T08:00:00Z"}]`,
 		}), []string{"verified_outside_session@phone_verifications[0]"}, "2023-12-10"},
+		{"a clone's captures precede its import", clone(kyc(map[string]string{
+			"phone_verifications": `[{"verified_at":"2026-12-01T07:10:00Z"}]`,
+		})), nil, ""},
+		{"a clone verified long after its import", clone(kyc(map[string]string{
+			"phone_verifications": `[{"verified_at":"2026-12-03T07:10:00Z"}]`,
+		})), []string{"verified_outside_session@phone_verifications[0]"}, "2026-12-03"},
 		{"email verified inside the session", kyc(map[string]string{
 			"email_verifications": `[{"verified_at":"2026-12-01T10:05:00Z"}]`,
 		}), nil, ""},

@@ -151,7 +151,7 @@ func (s *Service) CompleteSandbox(ctx context.Context, caller domain.Caller, id 
 		if p := sess.Status.Phase(); p != domain.PhaseNotStarted && p != domain.PhaseInProgress {
 			return domain.Invalidf("Only a Not Started or In Progress session can be completed; this one is %s.", sess.Status)
 		}
-		status, checks, err := gen.Outcome(sess.Kind, outcome)
+		status, checks, err := gen.OutcomeAt(sess.Kind, outcome, sess.CreatedAt)
 		if err != nil {
 			return err
 		}

@@ -312,8 +312,10 @@ type companyDoc struct {
 	DocumentType string        `json:"document_type"`
 	FileURL      string        `json:"file_url"`
 	IssuedOn     string        `json:"issued_on"`
-	Extracted    extracted     `json:"extracted"`
-	Warnings     []warning     `json:"warnings"`
+	// ExpirationDate is set on a document whose validity ended.
+	ExpirationDate string    `json:"expiration_date,omitempty"`
+	Extracted      extracted `json:"extracted"`
+	Warnings       []warning `json:"warnings"`
 }
 
 type extracted struct {
@@ -379,6 +381,10 @@ func (s *sess) companyDocs(co *company, o outcome) []companyDoc {
 	if o == decline {
 		d := &docs[s.n(len(docs))]
 		d.Status, d.Warnings = o.status(s.kind), warns(o, wDocTampered)
+		if s.n(2) == 0 {
+			d.ExpirationDate = day(daysAgo(s.at, s.between(10, 300)))
+			d.Warnings = warns(o, wCompanyDocExpired)
+		}
 	}
 	return docs
 }
@@ -458,7 +464,7 @@ func (s *sess) questionnaires(co *company, o outcome) []questionnaire {
 	if c2.a2 != co.c.a2 && c2.a2 != c1.a2 {
 		flows += ", " + c2.name
 	}
-	submitted := s.at.Add(-time.Duration(s.between(600, 7200)) * time.Second)
+	submitted := s.captured()
 	form := func(title string, o outcome, answers []answer) questionnaire {
 		w := wHighRiskActivity
 		if o == decline {

@@ -2,7 +2,6 @@ package synth
 
 import (
 	"strconv"
-	"time"
 
 	"handoff/domain"
 )
@@ -70,9 +69,13 @@ func (s *sess) idVerification(p *person, o outcome) idVerification {
 			w = wDocumentExpired
 			s.expireIn(&p.doc, -s.between(20, 900))
 		case 1:
+			// The printed age disagrees with the birth date in the MRZ.
 			w = wDataInconsistent
+			p.age += pick(s.Generator, []int{-3, -2, -1, 1, 2, 4})
 		default:
+			// An altered issue date, after the session itself.
 			w = wTampering
+			p.doc.issued = s.at.AddDate(0, 0, s.between(3, 400))
 		}
 	case review:
 		w = wNameMismatch
@@ -377,7 +380,7 @@ func (s *sess) phone(o outcome) phoneVerification {
 		Carrier:              carrier{pick(s.Generator, carriers), "mobile"},
 		VerificationMethod:   "sms",
 		VerificationAttempts: 1 + s.weighted([]int{80, 15, 5}),
-		VerifiedAt:           stamp(s.at.Add(-time.Duration(s.between(60, 1800)) * time.Second)),
+		VerifiedAt:           stamp(s.captured()),
 	}
 	if s.n(10) < 3 {
 		v.PhoneNumberPrefix, v.PhoneNumber = "+44", "7700900"+s.digits(3)
@@ -388,6 +391,12 @@ func (s *sess) phone(o outcome) phoneVerification {
 	switch o {
 	case review:
 		v.IsVirtual, v.Carrier.Type = true, "voip"
+		if s.n(3) == 0 {
+			// A verification reused from an earlier session.
+			w = wPhoneReused
+			v.IsVirtual, v.Carrier.Type = false, "mobile"
+			v.VerifiedAt = stamp(daysAgo(s.at, s.between(30, 400)))
+		}
 	case decline:
 		v.IsDisposable, v.IsVirtual, v.Carrier.Type, w = true, true, "voip", wPhoneDisposable
 	}
@@ -422,7 +431,7 @@ func (s *sess) emailCheck(p *person, o outcome) emailVerification {
 		Email:                s.email(p),
 		Breaches:             []breach{},
 		VerificationAttempts: 1 + s.weighted([]int{85, 15}),
-		VerifiedAt:           stamp(s.at.Add(-time.Duration(s.between(60, 1800)) * time.Second)),
+		VerifiedAt:           stamp(s.captured()),
 	}
 	w := wEmailBreached
 	switch o {

@@ -3,6 +3,7 @@ package synth
 import (
 	"bytes"
 	"sort"
+	"time"
 
 	"handoff/domain"
 )
@@ -37,9 +38,14 @@ func Findings() []string {
 // declines the session with exactly that failed check and every other
 // check passing.
 func (g *Generator) Outcome(kind domain.Kind, want string) (domain.Status, domain.Checks, error) {
+	return g.OutcomeAt(kind, want, g.sessionTime())
+}
+
+// OutcomeAt is Outcome for a session created at at (see ChecksAt).
+func (g *Generator) OutcomeAt(kind domain.Kind, want string, at time.Time) (domain.Status, domain.Checks, error) {
 	if p := domain.Status(want).Phase(); p.Finished() {
 		st := domain.StatusOf(kind, p)
-		return st, g.Checks(kind, st), nil
+		return st, g.ChecksAt(kind, st, at), nil
 	}
 	f, ok := findings[want]
 	if !ok {
@@ -54,7 +60,7 @@ func (g *Generator) Outcome(kind domain.Kind, want string) (domain.Status, domai
 	// is the named one (deterministic for the seed, and a failing family
 	// has at most three).
 	for try := 0; try < 256; try++ {
-		s := &sess{Generator: g, kind: kind, id: g.uuid(), at: g.sessionTime()}
+		s := &sess{Generator: g, kind: kind, id: g.uuid(), at: at.UTC()}
 		s.force = make([]outcome, len(domain.Families(kind)))
 		s.force[f.family] = decline
 		var c domain.Checks

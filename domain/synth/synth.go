@@ -61,8 +61,19 @@ func (g *Generator) VendorData(kind domain.Kind) string {
 // In Review one has at least one check in review with a warning. Statuses
 // other than Declined and In Review get passing checks. Family statuses are
 // spelled in the casing of kind whatever the casing of status.
+//
+// The session is dated at a random time before a fixed epoch; use ChecksAt
+// for the checks of a session created at a known time.
 func (g *Generator) Checks(kind domain.Kind, status domain.Status) domain.Checks {
-	s := &sess{Generator: g, kind: kind, id: g.uuid(), at: g.sessionTime()}
+	return g.ChecksAt(kind, status, g.sessionTime())
+}
+
+// ChecksAt is Checks for a session created at at: ages are counted from
+// the birth dates at that time, documents are valid (or expired) then, and
+// every verification happens within the session's first half hour, so
+// each finding domain.SessionFindings reports is one the generator meant.
+func (g *Generator) ChecksAt(kind domain.Kind, status domain.Status, at time.Time) domain.Checks {
+	s := &sess{Generator: g, kind: kind, id: g.uuid(), at: at.UTC()}
 	if kind == domain.KindBusiness {
 		return s.kyb(status.Phase())
 	}
@@ -74,7 +85,7 @@ type sess struct {
 	*Generator
 	kind domain.Kind
 	id   string    // session id used in media URLs
-	at   time.Time // when the session was completed
+	at   time.Time // when the session was created; its captures follow within CaptureWindow
 	// force, when set, is the outcome of each family (sandbox findings).
 	force []outcome
 }
@@ -152,6 +163,15 @@ var epoch = time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
 
 func (g *Generator) sessionTime() time.Time {
 	return epoch.Add(-time.Duration(g.r.Int64N(540*86400)) * time.Second)
+}
+
+// CaptureWindow bounds how long after its creation a generated session's
+// verifications happen.
+const CaptureWindow = 30 * time.Minute
+
+// captured is a time within the capture window after the session's creation.
+func (s *sess) captured() time.Time {
+	return s.at.Add(time.Duration(s.between(20, int(CaptureWindow/time.Second))) * time.Second)
 }
 
 // media is an invented URL of a file captured in the session.

@@ -62,6 +62,8 @@ var (
 	// phone_verifications
 	wPhoneVirtual = warn("VIRTUAL_PHONE_NUMBER", "Virtual phone number",
 		"The phone number belongs to a virtual (VoIP) provider.")
+	wPhoneReused = warn("PHONE_VERIFICATION_REUSED", "Phone verified in an earlier session",
+		"The phone number's verification was not made during this session but reused from an earlier one.")
 	wPhoneDisposable = fail("DISPOSABLE_PHONE_NUMBER", "Disposable phone number",
 		"The phone number belongs to a temporary, disposable number service.")
 
@@ -88,6 +90,8 @@ var (
 	// document_verifications
 	wDocOutdated = warn("DOCUMENT_OUTDATED", "Document is outdated",
 		"The document was issued more than three months ago; a recent copy may be required.")
+	wCompanyDocExpired = fail("COMPANY_DOCUMENT_EXPIRED", "Company document expired",
+		"The document's validity ended before the session, so a current copy is required.")
 	wDocTampered = fail("DOCUMENT_TAMPERING_SUSPECTED", "Document tampering suspected",
 		"The file's metadata and layout show signs of editing after issuance.")
 
