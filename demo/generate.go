@@ -23,6 +23,9 @@ type Options struct {
 	Phase domain.Phase // 0: a realistic mix of finished statuses
 	Seed  uint64
 	Actor string
+	// Evidence also draws and stores each session's pictures (documents,
+	// selfie, registry extract); the demo wants them, bulk loads do not.
+	Evidence bool
 }
 
 const batchSize = 5000
@@ -90,6 +93,11 @@ func Generate(ctx context.Context, svc *review.Service, opts Options, emit func(
 	for batch := range batches {
 		if err := svc.AddGeneratedSessions(ctx, op, batch); err != nil {
 			return err
+		}
+		if opts.Evidence {
+			if err := svc.AddGeneratedEvidence(ctx, op, batch); err != nil {
+				return err
+			}
 		}
 		for _, sess := range batch {
 			emit(sess)

@@ -134,6 +134,9 @@ func (s *Service) Import(ctx context.Context, caller domain.Caller, req ImportRe
 		if matched, err = importMatch(ctx, tx, vault.NewMatcher(myKeys.match), &sess.Session, full); err != nil { // matching.go: may hold it In Review
 			return err
 		}
+		if err := store.CopyMedia(ctx, tx, claims.FromApplicationID, claims.SessionID, caller.ApplicationID, sess.ID); err != nil {
+			return err
+		}
 		if err := s.emitStatusUpdated(ctx, tx, sess.Session); err != nil { // with the cloned checks
 			return err
 		}

@@ -12,6 +12,7 @@ import (
 
 	"handoff/domain"
 	"handoff/domain/synth"
+	"handoff/domain/synth/evidence"
 	"handoff/store"
 	"handoff/vault"
 )
@@ -176,6 +177,9 @@ func (s *Service) CompleteSandbox(ctx context.Context, caller domain.Caller, id 
 			return err
 		}
 		if err := recordIdentifiers(ctx, tx, vault.NewMatcher(keys.match), sess); err != nil { // so imports find it as a duplicate
+			return err
+		}
+		if err := store.PutMedia(ctx, tx, caller.ApplicationID, id, evidence.Media(sess.Kind, checks)); err != nil {
 			return err
 		}
 		if err := announce(ctx, tx, Change{App: caller.ApplicationID, What: ChangeSessionDecided, Session: &id, By: caller.Actor()}); err != nil {
