@@ -32,7 +32,7 @@ func TestEvidenceIsClonedAndErasedWithTheSession(t *testing.T) {
 	}
 	iss, par := issuer.Application.ID, partner.Application.ID
 	var sessions []domain.Session
-	if err := demo.Generate(ctx, svc, demo.Options{App: iss, Count: 8, Seed: 3, Actor: "t", Evidence: true},
+	if err := demo.Generate(ctx, svc, demo.Options{App: iss, Count: 8, Seed: 3, Actor: "t", Evidence: 8},
 		func(s domain.Session) { sessions = append(sessions, s) }); err != nil {
 		t.Fatal(err)
 	}

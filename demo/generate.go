@@ -23,9 +23,11 @@ type Options struct {
 	Phase domain.Phase // 0: a realistic mix of finished statuses
 	Seed  uint64
 	Actor string
-	// Evidence also draws and stores each session's pictures (documents,
-	// selfie, registry extract); the demo wants them, bulk loads do not.
-	Evidence bool
+	// Evidence also draws and stores the pictures (documents, selfie,
+	// registry extract) of the newest Evidence sessions: the ones a demo
+	// shares and opens. Drawing costs milliseconds a session, so bulk
+	// loads leave it at 0.
+	Evidence int
 }
 
 const batchSize = 5000
@@ -90,15 +92,17 @@ func Generate(ctx context.Context, svc *review.Service, opts Options, emit func(
 			done += n
 		}
 	}()
+	done := 0
 	for batch := range batches {
 		if err := svc.AddGeneratedSessions(ctx, op, batch); err != nil {
 			return err
 		}
-		if opts.Evidence {
-			if err := svc.AddGeneratedEvidence(ctx, op, batch); err != nil {
+		if drawFrom := opts.Count - opts.Evidence; drawFrom < done+len(batch) && opts.Evidence > 0 {
+			if err := svc.AddGeneratedEvidence(ctx, op, batch[max(drawFrom-done, 0):]); err != nil {
 				return err
 			}
 		}
+		done += len(batch)
 		for _, sess := range batch {
 			emit(sess)
 		}

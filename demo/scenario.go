@@ -86,10 +86,10 @@ func create(ctx context.Context, s *review.Service) error {
 	iss, par := issuer.Application.ID, partner.Application.ID
 	var sessions []domain.Session
 	collect := func(sess domain.Session) { sessions = append(sessions, sess) }
-	if err := Generate(ctx, s, Options{App: iss, Count: IssuerCount, Seed: IssuerSeed, Actor: "demo", Evidence: true}, collect); err != nil {
+	if err := Generate(ctx, s, Options{App: iss, Count: IssuerCount, Seed: IssuerSeed, Actor: "demo", Evidence: 40}, collect); err != nil {
 		return err
 	}
-	if err := Generate(ctx, s, Options{App: par, Count: 40, Seed: 7, Actor: "demo", Evidence: true}, func(domain.Session) {}); err != nil {
+	if err := Generate(ctx, s, Options{App: par, Count: 40, Seed: 7, Actor: "demo", Evidence: 10}, func(domain.Session) {}); err != nil {
 		return err
 	}
 	// A few sessions still in flight, which cannot be shared.

@@ -20,6 +20,7 @@ import (
 
 	"handoff/domain"
 	"handoff/review"
+	"handoff/ui/widget/picture"
 )
 
 // Options configure one program.
@@ -51,6 +52,11 @@ type Options struct {
 	// ExportDir is where p on a case writes its PDF; empty is the
 	// system's temporary folder.
 	ExportDir string
+	// Images forces how pictures are drawn (kitty, iterm2, sixel, blocks,
+	// text, off); empty detects it from Environ.
+	Images string
+
+	pictures *picture.Renderer // one per program, kept across application switches
 }
 
 // Common is the per-program bundle every page is built with: the review
@@ -74,10 +80,11 @@ type Common struct {
 
 	Width, Height int
 
-	opts   Options
-	parent context.Context // the program's context, for the next workspace
-	cancel context.CancelFunc
-	nav    []navOp // views to open or close, applied by the root after the current update
+	pictures *picture.Renderer
+	opts     Options
+	parent   context.Context // the program's context, for the next workspace
+	cancel   context.CancelFunc
+	nav      []navOp // views to open or close, applied by the root after the current update
 }
 
 // navOp opens a view (p) or closes the top one (p == nil).
@@ -112,6 +119,9 @@ func newCommon(ctx context.Context, svc *review.Service, caller domain.Caller, a
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
+	if opts.pictures == nil {
+		opts.pictures = pictures(opts)
+	}
 	theme := DefaultTheme()
 	if opts.Theme != nil {
 		theme = *opts.Theme
@@ -119,7 +129,7 @@ func newCommon(ctx context.Context, svc *review.Service, caller domain.Caller, a
 	wctx, cancel := context.WithCancel(ctx)
 	return &Common{Ctx: wctx, Svc: svc, Caller: caller, App: app, Styles: NewStyles(opts.Renderer, theme),
 		Keys: DefaultKeyMap(), Out: opts.Output, Now: opts.Now, Loc: opts.Location, Log: opts.Logger,
-		Static: opts.Static, Width: 80, Height: 24, opts: opts, parent: ctx, cancel: cancel}
+		Static: opts.Static, Width: 80, Height: 24, pictures: opts.pictures, opts: opts, parent: ctx, cancel: cancel}
 }
 
 // asyncMsg carries the result of a call made off the update loop, tagged

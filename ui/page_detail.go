@@ -24,6 +24,7 @@ type detailPage struct {
 	sess    *domain.Session
 	prov    *review.Provenance
 	provErr error
+	media   []domain.Media
 	err     error
 	loading bool
 	claim   *caseClaim  // nil for sessions not in review
@@ -43,6 +44,7 @@ type nextCaseMsg struct {
 type detailMsg struct {
 	id      uuid.UUID
 	sess    domain.Session
+	media   []domain.Media
 	prov    *review.Provenance
 	provErr error
 	err     error
@@ -105,6 +107,9 @@ func (p *detailPage) load() tea.Cmd {
 			return detailMsg{id: id, err: err}
 		}
 		out := detailMsg{id: id, sess: s}
+		if out.media, err = c.Svc.Evidence(ctx, c.Caller, id); err != nil {
+			c.Log.Warn("loading the evidence", "err", err) // the case still opens
+		}
 		if s.Imported() {
 			prov, err := c.Svc.Provenance(ctx, c.Caller, id)
 			out.provErr = err
@@ -182,7 +187,7 @@ func (p *detailPage) Update(msg tea.Msg) tea.Cmd {
 		p.err = msg.err
 		if msg.err == nil {
 			s := msg.sess
-			p.sess, p.prov, p.provErr = &s, msg.prov, msg.provErr
+			p.sess, p.prov, p.provErr, p.media = &s, msg.prov, msg.provErr, msg.media
 		}
 		p.render()
 		if msg.err != nil {
@@ -301,6 +306,8 @@ func (p *detailPage) content() string {
 		r.wrapped(0, "Biometrics unavailable: this server runs without the biometric key, so portraits, selfies, "+
 			"liveness frames and media references are not shown.", st.Warning)
 		r.line(0, "")
+	} else {
+		p.evidence(r, s)
 	}
 	for _, fam := range domain.Families(s.Kind) {
 		r.family(fam, s.Checks.Family(fam))

@@ -16,10 +16,11 @@ import (
 	"handoff/domain"
 	"handoff/review"
 	"handoff/ui"
+	"handoff/ui/widget/picture"
 )
 
 func (a *app) tuiCmd() *cobra.Command {
-	var appRef, analyst string
+	var appRef, analyst, images string
 	cmd := &cobra.Command{
 		Use:   "tui",
 		Short: "Open the review workstation in this terminal",
@@ -30,6 +31,11 @@ func (a *app) tuiCmd() *cobra.Command {
 		RunE: func(*cobra.Command, []string) error {
 			if analyst == "" {
 				analyst = osUser()
+			}
+			if images != "" {
+				if _, err := picture.ParseMode(images); err != nil {
+					return err
+				}
 			}
 			// Logs must not draw over the screen: they go to a file.
 			logf, logger := tuiLogger()
@@ -54,6 +60,7 @@ func (a *app) tuiCmd() *cobra.Command {
 				Output:   out,
 				Environ:  os.Environ(),
 				Logger:   logger,
+				Images:   images,
 			})
 			p := tea.NewProgram(model, tea.WithContext(a.ctx), tea.WithInput(a.stdin), tea.WithOutput(out), tea.WithAltScreen())
 			_, err = p.Run()
@@ -64,6 +71,7 @@ func (a *app) tuiCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&appRef, "app", "", "application id or name (default: the demo partner, else the first application)")
+	cmd.Flags().StringVar(&images, "images", "", "how evidence pictures are drawn: kitty, iterm2, sixel, blocks, text or off (default: detected from the terminal)")
 	cmd.Flags().StringVar(&analyst, "as", "", "analyst name for the audit trail (default: the operating-system user)")
 	return cmd
 }
