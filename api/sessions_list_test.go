@@ -84,9 +84,11 @@ func TestListSessionsFilters(t *testing.T) {
 	same("vendor_data", list(w.x, "vendor_data="+url.QueryEscape(declined.VendorData)), declined.ID.String())
 	same("search", list(w.x, "session_kind=all&search="+declined.ID.String()[:8]), declined.ID.String())
 	same("workflow_id", list(w.x, "workflow_id=wf_x_kyb&session_kind=all"), kyb.ID.String())
-	today := time.Now().UTC().Format(time.DateOnly)
-	same("date window", list(w.x, "date_from="+today+"&date_to="+today), declined.ID.String(), approved.ID.String())
-	same("date_to excludes later days", list(w.x, "date_to="+time.Now().UTC().AddDate(0, 0, -1).Format(time.DateOnly)))
+	// Generated sessions are dated a little in the past (their captures
+	// too), so the window is their own days, not today's.
+	from, to := approved.CreatedAt.UTC().Format(time.DateOnly), declined.CreatedAt.UTC().Format(time.DateOnly)
+	same("date window", list(w.x, "date_from="+from+"&date_to="+to), declined.ID.String(), approved.ID.String())
+	same("date_to excludes later days", list(w.x, "date_to="+approved.CreatedAt.UTC().AddDate(0, 0, -1).Format(time.DateOnly)))
 
 	// Reconciling a lost 201: the importer finds its clone by source.
 	same("shared_from_session", list(w.y, "shared_from_session="+approved.ID.String()), imp.str("session_id"))
