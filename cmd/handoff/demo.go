@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -39,8 +40,9 @@ func (a *app) demoCmd() *cobra.Command {
     imported sessions waiting in review %d
 
 The API keys are new on every run (only their hashes are stored).
-Serve the API with:  handoff serve --http 127.0.0.1:8080
-`, state, r.Issuer.Name, r.Issuer.ID, r.IssuerKey, r.IssuerSessions, r.Partner.Name, r.Partner.ID, r.PartnerKey, r.PartnerQueue)
+Serve the API with:  %s serve --http 127.0.0.1:8080
+`, state, r.Issuer.Name, r.Issuer.ID, r.IssuerKey, r.IssuerSessions, r.Partner.Name, r.Partner.ID, r.PartnerKey, r.PartnerQueue,
+				os.Args[0]) // the binary as it was run, e.g. ./bin/handoff
 			return nil
 		},
 	}
