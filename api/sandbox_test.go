@@ -10,14 +10,14 @@ import (
 
 func TestCreateAndCompleteSandboxSession(t *testing.T) {
 	w := newWorld(t)
-	body := map[string]any{"workflow_id": "wf_x_kyc", "vendor_data": "user-123", "callback": "https://example.com/done",
+	body := map[string]any{"workflow_id": "wf_x_kyc", "vendor_data": "user-123", "callback": "https://192.0.2.10/done",
 		"metadata": map[string]any{"user_type": "premium"}, "contact_details": map[string]any{"email": "jane@example.com"},
 		"expected_details": map[string]any{"first_name": "Jane"}}
 	c := w.do("POST", "/v3/session/", w.x.key, body)
 	expect(t, c, 201, "create")
 	id := c.str("session_id")
 	if c.str("status") != "Not Started" || c.str("session_kind") != "user" || c.str("workflow_id") != "wf_x_kyc" ||
-		c.str("vendor_data") != "user-123" || c.str("callback") != "https://example.com/done" || len(c.str("session_token")) != 12 ||
+		c.str("vendor_data") != "user-123" || c.str("callback") != "https://192.0.2.10/done" || len(c.str("session_token")) != 12 ||
 		c.str("url") != w.url+"/v3/session/"+id+"/sandbox/complete/" || c.body["metadata"].(map[string]any)["user_type"] != "premium" {
 		t.Fatalf("create: %s", c.raw)
 	}
@@ -35,7 +35,7 @@ func TestCreateAndCompleteSandboxSession(t *testing.T) {
 		t.Fatalf("face_matches %s", faces)
 	}
 	dec := w.do("GET", "/v3/session/"+id+"/decision/", w.x.key, nil)
-	if dec.str("status") != "Declined" || dec.str("callback") != "https://example.com/done" ||
+	if dec.str("status") != "Declined" || dec.str("callback") != "https://192.0.2.10/done" ||
 		dec.body["contact_details"].(map[string]any)["email"] != "jane@example.com" ||
 		dec.body["expected_details"].(map[string]any)["first_name"] != "Jane" || dec.str("session_token") != c.str("session_token") {
 		t.Fatalf("decision after completion: %s", dec.raw)

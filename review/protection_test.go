@@ -85,7 +85,7 @@ func TestNothingPersonalOrSecretInTheDatabase(t *testing.T) {
 
 	// A session created over the API carries contact and expected details.
 	created, err := svc.CreateSession(ctx, Analyst(rep.Partner.ID, "api"), NewSession{WorkflowID: "wf_partner_kyc",
-		VendorData: "sandbox-1", Callback: "https://partner.example/back?t=cb-4417",
+		VendorData: "sandbox-1", Callback: "https://192.0.2.11/back?t=cb-4417",
 		ContactDetails:  json.RawMessage(`{"email":"odile.vantassel@example.org","phone":"+15550142233"}`),
 		ExpectedDetails: json.RawMessage(`{"first_name":"Odile","last_name":"Vantassel-Bright"}`)})
 	if err != nil {
