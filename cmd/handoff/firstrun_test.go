@@ -22,7 +22,7 @@ import (
 // postgres account, so the cluster still checkpoints and answers.
 func TestFirstServeSSHKeepsTheEmbeddedClusterAlive(t *testing.T) {
 	if os.Geteuid() != 0 {
-		t.Skip("needs root: only then does the embedded cluster run as another account (postgres)")
+		t.Skip("needs root: only then does the embedded cluster run as another account (postgres); run it as root (CI does): sudo go test ./cmd/handoff -run " + t.Name())
 	}
 	base, err := os.MkdirTemp("", "hdf-")
 	if err != nil {

@@ -16,7 +16,7 @@ import (
 // not reported as started: Start says which folder is in the way.
 func TestStartRefusesADataFolderTheServerCannotReach(t *testing.T) {
 	if os.Geteuid() != 0 {
-		t.Skip("needs root: only then does the cluster run as another account (postgres) that can be locked out")
+		t.Skip("needs root: only then does the cluster run as another account (postgres) that can be locked out; run it as root (CI does): sudo go test ./store/localpg -run " + t.Name())
 	}
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "lpg-")
