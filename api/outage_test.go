@@ -39,7 +39,7 @@ func outageCluster(t *testing.T) (*localpg.Cluster, string) {
 	os.Chmod(dir, 0o755)
 	// Durable as the binary runs it: with synchronous_commit off, a crash
 	// loses commits that were already answered 201.
-	c, err := localpg.New(localpg.Config{Dir: dir, Port: 55404, Durable: true})
+	c, err := localpg.New(localpg.Config{Dir: dir, Port: 31404, Durable: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,9 +54,10 @@ func outageCluster(t *testing.T) (*localpg.Cluster, string) {
 	return c, dir
 }
 
-// startPatiently starts c, retrying for a few seconds: its port is in the
-// ephemeral range, where another test's outgoing connection may hold it
-// for a moment ("Address already in use").
+// startPatiently starts c, retrying for a few seconds in case the port is
+// held for a moment ("Address already in use"). The clusters of these
+// tests use ports below Linux's ephemeral range (32768-60999), so no
+// outgoing connection of another test can take them.
 func startPatiently(t *testing.T, c *localpg.Cluster) {
 	t.Helper()
 	for i := 0; ; i++ {

@@ -31,9 +31,9 @@ func TestFirstServeSSHKeepsTheEmbeddedClusterAlive(t *testing.T) {
 	os.Chmod(base, 0o755)
 	data := filepath.Join(base, "data") // not there yet, as for a new user
 	t.Setenv("HANDOFF_DATA", data)
-	t.Setenv("HANDOFF_PG_PORT", "55403")
+	t.Setenv("HANDOFF_PG_PORT", "31403")
 	t.Setenv("DATABASE_URL", "")
-	cluster, err := localpg.New(localpg.Config{Dir: data, Port: 55403})
+	cluster, err := localpg.New(localpg.Config{Dir: data, Port: 31403})
 	if err != nil {
 		t.Fatal(err)
 	}
