@@ -39,7 +39,7 @@ func outageCluster(t *testing.T) (*localpg.Cluster, string) {
 	os.Chmod(dir, 0o755)
 	// Durable as the binary runs it: with synchronous_commit off, a crash
 	// loses commits that were already answered 201.
-	c, err := localpg.New(localpg.Config{Dir: dir, Port: 31404, Durable: true})
+	c, err := localpg.New(localpg.Config{Dir: dir, Port: localpg.SparePort(4), Durable: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -31,9 +32,10 @@ func TestFirstServeSSHKeepsTheEmbeddedClusterAlive(t *testing.T) {
 	os.Chmod(base, 0o755)
 	data := filepath.Join(base, "data") // not there yet, as for a new user
 	t.Setenv("HANDOFF_DATA", data)
-	t.Setenv("HANDOFF_PG_PORT", "31403")
+	port := localpg.SparePort(3)
+	t.Setenv("HANDOFF_PG_PORT", strconv.Itoa(port))
 	t.Setenv("DATABASE_URL", "")
-	cluster, err := localpg.New(localpg.Config{Dir: data, Port: 31403})
+	cluster, err := localpg.New(localpg.Config{Dir: data, Port: port})
 	if err != nil {
 		t.Fatal(err)
 	}

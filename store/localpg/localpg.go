@@ -276,3 +276,16 @@ func (c *Cluster) Bin(name string) string { return filepath.Join(c.bin, name) }
 
 // Port is the cluster's TCP port (also the number in its socket's name).
 func (c *Cluster) Port() int { return c.cfg.Port }
+
+// SparePort is the port for the n-th cluster (n from 1) that a test starts
+// beside the shared test cluster: $HANDOFF_TEST_SPARE_PORT + n, else
+// 31400 + n. Below Linux's ephemeral range, so no outgoing connection holds
+// it; settable, so two suites running at once on one machine do not take
+// each other's.
+func SparePort(n int) int {
+	base := 31400
+	if p, err := strconv.Atoi(os.Getenv("HANDOFF_TEST_SPARE_PORT")); err == nil {
+		base = p
+	}
+	return base + n
+}

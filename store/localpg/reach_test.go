@@ -24,7 +24,7 @@ func TestStartRefusesADataFolderTheServerCannotReach(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.Chmod(dir, 0o755)
-	c, err := New(Config{Dir: dir, Port: 31402})
+	c, err := New(Config{Dir: dir, Port: SparePort(2)})
 	if err != nil {
 		t.Fatal(err)
 	}
