@@ -66,7 +66,7 @@ type AuditKeys struct{ Open key.Binding }
 type WebhooksKeys struct{ Open, Failed key.Binding }
 
 // ListsKeys act on the Lists tab.
-type ListsKeys struct{ Remove key.Binding }
+type ListsKeys struct{ Add, Remove key.Binding }
 
 // TokensKeys act on the Tokens tab.
 type TokensKeys struct{ Revoke key.Binding }
@@ -75,7 +75,7 @@ type TokensKeys struct{ Revoke key.Binding }
 type DetailKeys struct {
 	widget.ScrollKeys
 	Back, Refresh, Share, Approve, Decline, Next key.Binding
-	PDF                                          key.Binding
+	PDF, Block                                   key.Binding
 }
 
 // TextKeys act on a text page (an audit event, a delivery).
@@ -150,11 +150,12 @@ func DefaultKeyMap() *KeyMap {
 		Queue: QueueKeys{Open: open, Next: next, Approve: approve, Decline: decline,
 			Import: b([]string{"i"}, "i", "import token")},
 		Tokens:   TokensKeys{Revoke: b([]string{"x"}, "x", "revoke token")},
-		Lists:    ListsKeys{Remove: b([]string{"x"}, "x", "remove entry")},
+		Lists:    ListsKeys{Add: b([]string{"a"}, "a", "add entry"), Remove: b([]string{"x"}, "x", "remove entry")},
 		Audit:    AuditKeys{Open: open},
 		Webhooks: WebhooksKeys{Open: open, Failed: b([]string{"f"}, "f", "failed only")},
 		Detail: DetailKeys{ScrollKeys: scroll, Back: back, Refresh: refresh, Share: share,
-			Approve: approve, Decline: decline, Next: next, PDF: b([]string{"p"}, "p", "save PDF")},
+			Approve: approve, Decline: decline, Next: next, PDF: b([]string{"p"}, "p", "save PDF"),
+			Block: b([]string{"b"}, "b", "blocklist an identifier")},
 		Text: TextKeys{ScrollKeys: scroll, Close: b([]string{"esc", "enter"}, "esc", "back")},
 	}
 }
@@ -178,8 +179,8 @@ func (k TokensKeys) help(l widget.ListKeys) ([]key.Binding, [][]key.Binding) {
 }
 
 func (k ListsKeys) help(l widget.ListKeys) ([]key.Binding, [][]key.Binding) {
-	return []key.Binding{l.Down, l.Up, k.Remove, l.Filter, l.Refresh},
-		[][]key.Binding{scrollGroup(l.ScrollKeys), {k.Remove, l.Refresh}, {l.Filter, l.Clear}}
+	return []key.Binding{l.Down, l.Up, k.Add, k.Remove, l.Filter, l.Refresh},
+		[][]key.Binding{scrollGroup(l.ScrollKeys), {k.Add, k.Remove, l.Refresh}, {l.Filter, l.Clear}}
 }
 
 func (k AuditKeys) help(l widget.ListKeys) ([]key.Binding, [][]key.Binding) {

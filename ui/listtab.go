@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"strings"
+
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -22,9 +24,25 @@ type listTab[T any] struct {
 	// short and full are the tab's bindings, for the footer and for `?`.
 	short []key.Binding
 	full  [][]key.Binding
+	// asking is the question awaiting y or n before the tab acts on a row.
+	asking *question
 }
 
-func (t *listTab[T]) Capturing() bool    { return t.list.Filtering() }
+// question is a yes-or-no question about one row: what it says (verb,
+// the row's name, what follows) and what yes runs.
+type question struct {
+	verb, object, consequence string
+	yes                       func() tea.Cmd
+}
+
+// ask puts a question to the analyst; yes runs only on confirmation.
+func (t *listTab[T]) ask(verb, object, consequence string, yes func() tea.Cmd) {
+	t.asking = &question{verb: verb, object: object, consequence: consequence, yes: yes}
+}
+
+// Capturing holds the keyboard while the filter or a question is open, so
+// q or a tab key cannot leave the question dangling.
+func (t *listTab[T]) Capturing() bool    { return t.list.Filtering() || t.asking != nil }
 func (t *listTab[T]) Loading() bool      { return t.list.Loading() }
 func (t *listTab[T]) awaitingData() bool { return t.list.Awaiting() }
 func (t *listTab[T]) SetSize(w, h int)   { t.list.SetSize(w, h) }
@@ -36,6 +54,9 @@ func (t *listTab[T]) Refresh(set *changeSet, shown bool) tea.Cmd {
 }
 
 func (t *listTab[T]) Help() ([]key.Binding, [][]key.Binding) {
+	if d := t.c.Keys.Dialog; t.asking != nil {
+		return []key.Binding{d.Confirm, d.Cancel}, [][]key.Binding{{d.Confirm, d.Cancel}}
+	}
 	if t.list.Filtering() {
 		k := t.c.Keys.List
 		return []key.Binding{k.Apply, k.Cancel}, [][]key.Binding{{k.Apply, k.Cancel}}
@@ -44,6 +65,17 @@ func (t *listTab[T]) Help() ([]key.Binding, [][]key.Binding) {
 }
 
 func (t *listTab[T]) Update(msg tea.Msg) tea.Cmd {
+	if k, ok := msg.(tea.KeyMsg); ok && t.asking != nil {
+		q, d := t.asking, t.c.Keys.Dialog
+		switch {
+		case key.Matches(k, d.Confirm):
+			t.asking = nil
+			return q.yes()
+		case key.Matches(k, d.Cancel):
+			t.asking = nil
+		}
+		return nil
+	}
 	if cmd, ok := t.list.Update(msg); ok {
 		return cmd
 	}
@@ -57,4 +89,15 @@ func (t *listTab[T]) Update(msg tea.Msg) tea.Cmd {
 // from the program: styles, keys, where reads run and how failures show.
 func listConfig[T any](c *Common, what string) widget.ListingConfig[T] {
 	return widget.ListingConfig[T]{Styles: c.Styles.Listing, Keys: c.Keys.List, What: what, Run: c.run, Fail: c.failure}
+}
+
+// questionView is the open question above the table, or false.
+func (t *listTab[T]) questionView() (string, bool) {
+	q := t.asking
+	if q == nil {
+		return "", false
+	}
+	st := t.c.Styles
+	return st.Error.Render(q.verb) + " " + st.Accent.Render(q.object) + q.consequence + " " +
+		st.Muted.Render("y/enter "+strings.ToLower(q.verb)+" · n/esc cancel") + "\n" + t.list.Table().View(), true
 }

@@ -139,7 +139,7 @@ func (p *detailPage) Help() ([]key.Binding, [][]key.Binding) {
 	}
 	short := append(acts, k.Back, k.Down, k.PageDown, k.Next)
 	acts = append(acts, k.Next)
-	return short, [][]key.Binding{scrollGroup(k.ScrollKeys), append([]key.Binding{k.Back, k.Refresh, k.PDF}, acts...)}
+	return short, [][]key.Binding{scrollGroup(k.ScrollKeys), append([]key.Binding{k.Back, k.Refresh, k.PDF, k.Block}, acts...)}
 }
 
 // current is the freshest copy of the session held.
@@ -213,8 +213,9 @@ func (p *detailPage) Refresh(set *changeSet) tea.Cmd {
 	if p.next {
 		return nil
 	}
+	// A list entry added or removed anywhere may change its findings.
 	changes := set.about(p.summary.ID)
-	if !set.all && len(changes) == 0 {
+	if !set.all && len(changes) == 0 && !set.any(review.ChangeLists) {
 		return nil
 	}
 	cmds := []tea.Cmd{p.load()}
@@ -243,6 +244,8 @@ func (p *detailPage) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return shareSession(p.c, s)
 	case key.Matches(msg, k.PDF):
 		return savePDF(p.c, s)
+	case key.Matches(msg, k.Block):
+		return p.c.push(newBlockPage(p.c, s))
 	case key.Matches(msg, k.Approve), key.Matches(msg, k.Decline):
 		if s.Status.Phase() != domain.PhaseInReview {
 			return cmdOf(statusMsg{text: fmt.Sprintf("Session #%d is %s: only sessions in review are decided here.", s.Number, s.Status), err: true})

@@ -27,7 +27,6 @@ type listRow struct {
 // there, when and why; x takes one off after a confirmation.
 type listsTab struct {
 	listTab[listRow]
-	removing *listRow
 }
 
 type entryRemovedMsg struct {
@@ -48,7 +47,7 @@ func newListsTab(c *Common) *listsTab {
 		{Title: "added", Width: 11},
 		{Title: "why", Width: 16, Flex: 1},
 	}
-	cfg.Empty = "no list entries yet: add one with handoff list add, or POST /v3/lists/{list_uuid}/entries/"
+	cfg.Empty = "no list entries yet: press a to add one (or handoff list add, or POST /v3/lists/{list_uuid}/entries/)"
 	cfg.Input = c.newInput("/ ", "value, label, list or reason", 100)
 	cfg.Read = func(widget.Query) func(context.Context) ([]listRow, error) {
 		return func(ctx context.Context) ([]listRow, error) {
@@ -87,34 +86,6 @@ func (t *listsTab) Title() string     { return "Lists" }
 func (t *listsTab) Init() tea.Cmd     { return t.Activate() }
 func (t *listsTab) Activate() tea.Cmd { return t.list.Reload() }
 
-// Capturing holds the keyboard while the filter or the question is open.
-func (t *listsTab) Capturing() bool { return t.listTab.Capturing() || t.removing != nil }
-
-func (t *listsTab) Help() ([]key.Binding, [][]key.Binding) {
-	if d := t.c.Keys.Dialog; t.removing != nil {
-		return []key.Binding{d.Confirm, d.Cancel}, [][]key.Binding{{d.Confirm, d.Cancel}}
-	}
-	return t.listTab.Help()
-}
-
-func (t *listsTab) Update(msg tea.Msg) tea.Cmd {
-	if k, ok := msg.(tea.KeyMsg); ok && t.removing != nil {
-		d := t.c.Keys.Dialog
-		switch {
-		case key.Matches(k, d.Confirm):
-			r, c := *t.removing, t.c
-			t.removing = nil
-			return c.run(func(ctx context.Context) tea.Msg {
-				return entryRemovedMsg{row: r, err: c.Svc.RemoveEntry(ctx, c.Caller, r.List.ID, r.Entry.ID)}
-			})
-		case key.Matches(k, d.Cancel):
-			t.removing = nil
-		}
-		return nil
-	}
-	return t.listTab.Update(msg)
-}
-
 func (t *listsTab) handle(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case changedMsg:
@@ -126,9 +97,17 @@ func (t *listsTab) handle(msg tea.Msg) tea.Cmd {
 		return tea.Batch(t.list.Reload(), status(fmt.Sprintf("Removed %s from %s.",
 			domain.MaskValue(msg.row.List.EntryType, msg.row.Entry.Value), clean(msg.row.List.Name))))
 	case tea.KeyMsg:
+		if key.Matches(msg, t.c.Keys.Lists.Add) {
+			return t.c.push(newEntryPage(t.c))
+		}
 		if key.Matches(msg, t.c.Keys.Lists.Remove) {
 			if r, ok := t.list.Selected(); ok {
-				t.removing = &r
+				c := t.c
+				t.ask("Remove", clean(r.Entry.Value), " from "+clean(r.List.Name)+"? Imports will no longer be matched against it.", func() tea.Cmd {
+					return c.run(func(ctx context.Context) tea.Msg {
+						return entryRemovedMsg{row: r, err: c.Svc.RemoveEntry(ctx, c.Caller, r.List.ID, r.Entry.ID)}
+					})
+				})
 			}
 		}
 	}
@@ -152,9 +131,8 @@ func (t *listsTab) drawer() func(listRow) widget.Row {
 
 func (t *listsTab) View() string {
 	st := t.c.Styles
-	if r := t.removing; r != nil {
-		return st.Error.Render("Remove") + " " + st.Accent.Render(clean(r.Entry.Value)) + " from " + clean(r.List.Name) +
-			"? Imports will no longer be matched against it. " + st.Muted.Render("y/enter remove · n/esc cancel") + "\n" + t.list.Table().View()
+	if v, ok := t.questionView(); ok {
+		return v
 	}
 	var counts []string // per list, in the order read (system blocklists first)
 	n := map[string]int{}

@@ -18,8 +18,6 @@ const tokensLimit = 500
 // tokensTab lists the share tokens this application minted, newest first.
 type tokensTab struct {
 	listTab[review.TokenInfo]
-	// revoking is the token awaiting confirmation of its revocation.
-	revoking *review.TokenInfo
 }
 
 type tokenRevokedMsg struct {
@@ -60,24 +58,6 @@ func (t *tokensTab) Title() string     { return "Tokens" }
 func (t *tokensTab) Init() tea.Cmd     { return t.Activate() }
 func (t *tokensTab) Activate() tea.Cmd { return t.list.Reload() }
 
-// Capturing holds the keyboard while the list's filter or the revoke
-// question is open, so q or a tab key cannot leave the question dangling.
-func (t *tokensTab) Capturing() bool { return t.listTab.Capturing() || t.revoking != nil }
-
-func (t *tokensTab) Help() ([]key.Binding, [][]key.Binding) {
-	if d := t.c.Keys.Dialog; t.revoking != nil {
-		return []key.Binding{d.Confirm, d.Cancel}, [][]key.Binding{{d.Confirm, d.Cancel}}
-	}
-	return t.listTab.Help()
-}
-
-func (t *tokensTab) Update(msg tea.Msg) tea.Cmd {
-	if key, ok := msg.(tea.KeyMsg); ok && t.revoking != nil {
-		return t.handleConfirmKey(key)
-	}
-	return t.listTab.Update(msg)
-}
-
 func (t *tokensTab) handle(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case changedMsg:
@@ -111,24 +91,13 @@ func (t *tokensTab) askRevoke() tea.Cmd {
 	case !t.c.Now().Before(r.ExpiresAt):
 		return status("This token has expired: it can no longer be imported anyway.")
 	}
-	t.revoking = &r
-	return nil
-}
-
-func (t *tokensTab) handleConfirmKey(msg tea.KeyMsg) tea.Cmd {
-	d := t.c.Keys.Dialog
-	switch {
-	case key.Matches(msg, d.Confirm):
-		r := *t.revoking
-		t.revoking = nil
-		c := t.c
+	c := t.c
+	t.ask("Revoke", "the token for "+clean(r.Partner), fmt.Sprintf(" (session #%d)? It can then no longer be imported.", r.SessionNumber), func() tea.Cmd {
 		return c.run(func(ctx context.Context) tea.Msg {
 			info, err := c.Svc.RevokeToken(ctx, c.Caller, r.SessionID, r.TokenID)
 			return tokenRevokedMsg{token: info, err: err}
 		})
-	case key.Matches(msg, d.Cancel):
-		t.revoking = nil
-	}
+	})
 	return nil
 }
 
@@ -165,10 +134,8 @@ func (t *tokensTab) View() string {
 			active++
 		}
 	}
-	if r := t.revoking; r != nil {
-		return st.Error.Render("Revoke") + " the token for " + st.Accent.Render(clean(r.Partner)) +
-			fmt.Sprintf(" (session #%d)? It can then no longer be imported. ", r.SessionNumber) +
-			st.Muted.Render("y/enter revoke · n/esc cancel") + "\n" + t.list.Table().View()
+	if v, ok := t.questionView(); ok {
+		return v
 	}
 	left := st.Section.Render("Share tokens minted here") + st.Muted.Render(fmt.Sprintf(" · newest first · %d, %d active", len(t.list.All()), active))
 	return t.list.View(left, "")
