@@ -200,3 +200,52 @@ func recordBatchIdentifiers(ctx context.Context, tx *store.Tx, key vault.Matcher
 	}
 	return store.InsertBatchIdentifiers(ctx, tx, app, rows)
 }
+
+// IndexBatch bounds the sessions one indexing transaction reads.
+const IndexBatch = 200
+
+// IndexPendingIdentifiers indexes up to IndexBatch sessions per
+// application that were stored before identifiers existed, so imports
+// find them as duplicates and lists match them; it says how many it
+// indexed. Each application's batch is one transaction; rows another
+// process is indexing are skipped.
+func (s *Service) IndexPendingIdentifiers(ctx context.Context) (int, error) {
+	apps, err := store.AppsWithPendingIdentifiers(ctx, s.db)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, app := range apps {
+		key, err := s.matcher(ctx, app) // before the transaction: it loads the keys
+		if err != nil {
+			return n, err
+		}
+		done := 0
+		err = s.db.InTx(ctx, func(tx *store.Tx) error {
+			batch, err := store.PendingIdentifiers(ctx, tx, app, IndexBatch)
+			if err != nil {
+				return err
+			}
+			ids := make([]uuid.UUID, len(batch))
+			for i, sealed := range batch {
+				sess, err := s.data.openSession(ctx, sealed)
+				if err != nil {
+					return err
+				}
+				if err := recordIdentifiers(ctx, tx, key, sess); err != nil {
+					return err
+				}
+				ids[i] = sess.ID
+			}
+			if err := store.ClearIdentifiersPending(ctx, tx, app, ids); err != nil {
+				return err
+			}
+			done = len(batch)
+			return nil
+		})
+		if n += done; err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}

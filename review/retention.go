@@ -77,31 +77,39 @@ func (s *Service) PurgeExpired(ctx context.Context) (int, error) {
 	return n, err
 }
 
-// RunPurger erases expired sessions every interval until ctx ends, in
-// batches until none is left each time.
-func (s *Service) RunPurger(ctx context.Context, interval time.Duration) {
+// RunHousekeeping erases expired sessions and indexes the identifiers of
+// sessions stored before identifiers existed, every interval until ctx
+// ends, each in batches until none is left.
+func (s *Service) RunHousekeeping(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		for {
-			n, err := s.PurgeExpired(ctx)
-			if err != nil {
-				if ctx.Err() == nil {
-					s.log.Error("purger: erasing sessions past retention", "err", err)
-				}
-				break
-			}
-			if n > 0 {
-				s.log.Info("purger: erased sessions past retention", "sessions", n)
-			}
-			if n < PurgeBatch {
-				break
-			}
-		}
+		s.drain(ctx, "erasing sessions past retention", "erased sessions past retention", PurgeBatch, s.PurgeExpired)
+		s.drain(ctx, "indexing identifiers", "indexed the identifiers of older sessions", IndexBatch, s.IndexPendingIdentifiers)
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		}
+	}
+}
+
+// drain runs one batch after another until a batch is short of full or
+// fails, logging what it did under what and done.
+func (s *Service) drain(ctx context.Context, what, done string, full int, batch func(context.Context) (int, error)) {
+	for {
+		n, err := batch(ctx)
+		if err != nil {
+			if ctx.Err() == nil {
+				s.log.Error("housekeeping: "+what, "err", err)
+			}
+			return
+		}
+		if n > 0 {
+			s.log.Info("housekeeping: "+done, "sessions", n)
+		}
+		if n < full {
+			return
 		}
 	}
 }

@@ -336,3 +336,41 @@ func InsertBatchIdentifiers(ctx context.Context, q Queryer, app uuid.UUID, rows 
 		SELECT $1, s::uuid, t, v FROM unnest($2::text[], $3::text[], $4::bytea[]) AS h (s, t, v) ON CONFLICT DO NOTHING`, app, ids, ts, bs)
 	return mapErr(err)
 }
+
+// PendingIdentifiers locks up to limit of app's sessions stored before
+// identifiers were indexed (others' housekeeping skips them), with their
+// payloads.
+func PendingIdentifiers(ctx context.Context, tx *Tx, app uuid.UUID, limit int) ([]SealedSession, error) {
+	var rows []sealedRow
+	err := tx.SelectContext(ctx, &rows, `SELECT `+sessionCols+`, `+payloadCols+` FROM sessions
+		WHERE application_id = $1 AND identifiers_pending ORDER BY session_id LIMIT $2
+		FOR UPDATE SKIP LOCKED`, app, limit)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]SealedSession, len(rows))
+	for i, r := range rows {
+		out[i] = SealedSession{Session: r.domain(), Payload: r.Payload}
+	}
+	return out, nil
+}
+
+// AppsWithPendingIdentifiers lists the applications that have sessions
+// awaiting their identifiers.
+func AppsWithPendingIdentifiers(ctx context.Context, q Queryer) ([]uuid.UUID, error) {
+	var apps []uuid.UUID
+	err := q.SelectContext(ctx, &apps, `SELECT a.application_id FROM applications a
+		WHERE EXISTS (SELECT 1 FROM sessions s WHERE s.application_id = a.application_id AND s.identifiers_pending)`)
+	return apps, mapErr(err)
+}
+
+// ClearIdentifiersPending marks app's sessions ids as indexed.
+func ClearIdentifiersPending(ctx context.Context, tx *Tx, app uuid.UUID, ids []uuid.UUID) error {
+	strs := make([]string, len(ids))
+	for i, id := range ids {
+		strs[i] = id.String()
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE sessions SET identifiers_pending = false
+		WHERE application_id = $1 AND session_id = ANY($2::uuid[])`, app, pq.Array(strs))
+	return mapErr(err)
+}

@@ -141,15 +141,23 @@ func SetSessionStatus(ctx context.Context, q Queryer, app, id uuid.UUID, status 
 	return affected(res, err, "Session not found.")
 }
 
-// EraseSession deletes a session's payload, biometrics and media
-// (session_media) for good; its
+// EraseSession deletes a session's payload, biometrics, media
+// (session_media), identifiers and webhook bodies for good; its
 // number, status and audit events remain, the row marked deleted and
 // erased, one change more of its version when it was live. A session
 // deleted before erasure existed is erased too.
 func EraseSession(ctx context.Context, q Queryer, app, id uuid.UUID, at time.Time) error {
 	res, err := q.ExecContext(ctx, `WITH details AS (
 			DELETE FROM session_details WHERE application_id = $1 AND session_id = $2),
-		media AS (DELETE FROM session_media WHERE application_id = $1 AND session_id = $2)
+		media AS (DELETE FROM session_media WHERE application_id = $1 AND session_id = $2),
+		identifiers AS (DELETE FROM session_identifiers WHERE application_id = $1 AND session_id = $2),
+		-- the outbox keeps the session as its webhooks showed it: gone too,
+		-- and what was still to be sent is failed rather than sent empty
+		events AS (UPDATE webhook_events SET payload = NULL, sealed_payload = NULL
+			WHERE application_id = $1 AND session_id = $2 RETURNING event_id),
+		unsent AS (UPDATE webhook_deliveries SET state = 'failed', last_error = 'session erased',
+			leased_until = NULL, lease_token = NULL
+			WHERE application_id = $1 AND state = 'pending' AND event_id IN (SELECT event_id FROM events))
 		UPDATE sessions SET deleted_at = coalesce(deleted_at, $3), erased_at = $3, updated_at = $3,
 			version = version + CASE WHEN deleted_at IS NULL THEN 1 ELSE 0 END,
 			sealed = NULL, biometrics = NULL, checks = NULL, key_generation = NULL, sealed_details = NULL

@@ -240,7 +240,8 @@ func ListDeliveries(ctx context.Context, q Queryer, app uuid.UUID, f DeliveryFil
 
 // Redeliver queues deliveries of an event again, now, with a fresh retry
 // window: all its deliveries, or only the one to destination when set.
-// Deliveries to deleted destinations are left alone. It returns how many
+// Deliveries to deleted destinations, and of events whose session was
+// erased (their bodies are gone), are left alone. It returns how many
 // were queued.
 func Redeliver(ctx context.Context, q Queryer, app, event uuid.UUID, destination *uuid.UUID) (int, error) {
 	res, err := q.ExecContext(ctx, `UPDATE webhook_deliveries w SET state = 'pending', queued_at = now(),
@@ -250,7 +251,9 @@ func Redeliver(ctx context.Context, q Queryer, app, event uuid.UUID, destination
 		lease_token = CASE WHEN w.state = 'pending' THEN w.lease_token END
 		FROM webhook_destinations d
 		WHERE w.application_id = $1 AND w.event_id = $2 AND ($3::uuid IS NULL OR w.destination_id = $3)
-		  AND d.application_id = w.application_id AND d.destination_id = w.destination_id AND d.deleted_at IS NULL`,
+		  AND d.application_id = w.application_id AND d.destination_id = w.destination_id AND d.deleted_at IS NULL
+		  AND EXISTS (SELECT 1 FROM webhook_events e WHERE e.application_id = w.application_id AND e.event_id = w.event_id
+		      AND (e.payload IS NOT NULL OR e.sealed_payload IS NOT NULL))`,
 		app, event, destination)
 	if err != nil {
 		return 0, mapErr(err)

@@ -113,8 +113,8 @@ func (a *app) serveCmd() *cobra.Command {
 			defer stopSender()
 			stopSequencer := startSequencer(a.ctx, svc)
 			defer stopSequencer()
-			stopPurger := startPurger(a.ctx, svc)
-			defer stopPurger()
+			stopHousekeeping := startHousekeeping(a.ctx, svc)
+			defer stopHousekeeping()
 			if pprofAddr != "" {
 				if err := a.servePprof(pprofAddr); err != nil {
 					return err
@@ -297,18 +297,19 @@ func startSequencer(ctx context.Context, svc *review.Service) (stop func()) {
 	return func() { cancel(); <-done }
 }
 
-// purgeEvery is how often the purger looks for sessions past their
-// application's retention.
-const purgeEvery = time.Minute
+// housekeepingEvery is how often housekeeping looks for sessions past
+// their application's retention and sessions still to index.
+const housekeepingEvery = time.Minute
 
-// startPurger erases sessions past retention until stop is called. Every
-// serving process runs one; the purge lock lets one at a time work.
-func startPurger(ctx context.Context, svc *review.Service) (stop func()) {
+// startHousekeeping runs the purger and the identifier indexing until stop
+// is called. Every serving process runs one; the purge lock and skipped
+// row locks let one at a time work on each.
+func startHousekeeping(ctx context.Context, svc *review.Service) (stop func()) {
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		svc.RunPurger(ctx, purgeEvery)
+		svc.RunHousekeeping(ctx, housekeepingEvery)
 	}()
 	return func() { cancel(); <-done }
 }
