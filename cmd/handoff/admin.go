@@ -97,7 +97,7 @@ func (a *app) rotateDataCmd() *cobra.Command {
 			return nil
 		},
 	}
-	c.Flags().StringVar(&appRef, "app", "", "application id or name")
+	appFlag(c, &appRef)
 	c.Flags().IntVar(&batch, "batch", 500, "sessions re-sealed per transaction")
 	return c
 }

@@ -65,7 +65,7 @@ func (a *app) appCmd() *cobra.Command {
 	create.Flags().StringVar(&name, "name", "", "application name (unique)")
 	create.Flags().StringArrayVar(&workflows, "workflow", nil, "workflow as ID:user or ID:business (repeatable)")
 	create.Flags().StringVar(&privs, "privileges", "", "privileges of the first key (default write:sessions,read:sessions)")
-	create.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	jsonFlag(create, &asJSON)
 	create.MarkFlagRequired("name")
 
 	var listJSON bool
@@ -80,23 +80,16 @@ func (a *app) appCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if listJSON {
-				out := make([]map[string]any, len(apps))
-				for i, ap := range apps {
-					out[i] = map[string]any{"application_id": ap.ID, "name": ap.Name, "created_at": ap.CreatedAt,
-						"retention": domain.RetentionLabel(ap.RetentionDays)}
-				}
-				return a.printJSON(out)
+			toJSON := func(ap domain.Application) map[string]any {
+				return map[string]any{"application_id": ap.ID, "name": ap.Name, "created_at": ap.CreatedAt,
+					"retention": domain.RetentionLabel(ap.RetentionDays)}
 			}
-			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "APPLICATION ID\tNAME\tCREATED\tRETENTION")
-			for _, ap := range apps {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", ap.ID, ap.Name, ap.CreatedAt.Format("2006-01-02 15:04"), domain.RetentionLabel(ap.RetentionDays))
-			}
-			return tw.Flush()
+			return printRows(a, listJSON, apps, toJSON, "APPLICATION ID\tNAME\tCREATED\tRETENTION", func(ap domain.Application) string {
+				return fmt.Sprintf("%s\t%s\t%s\t%s", ap.ID, ap.Name, ap.CreatedAt.Format("2006-01-02 15:04"), domain.RetentionLabel(ap.RetentionDays))
+			})
 		},
 	}
-	list.Flags().BoolVar(&listJSON, "json", false, "print JSON")
+	jsonFlag(list, &listJSON)
 
 	cmd.AddCommand(create, list, a.setCmd(), a.keyCmd(), a.workflowCmd())
 	return cmd
@@ -131,9 +124,9 @@ func (a *app) keyCmd() *cobra.Command {
 			return nil
 		},
 	}
-	create.Flags().StringVar(&appRef, "app", "", "application id or name")
+	appFlag(create, &appRef)
 	create.Flags().StringVar(&privs, "privileges", "", "comma-separated privileges (default write:sessions,read:sessions)")
-	create.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	jsonFlag(create, &asJSON)
 
 	list := &cobra.Command{
 		Use: "list", Short: "List an application's API keys (prefixes only: keys are stored hashed)", Args: cobra.NoArgs,
@@ -159,7 +152,7 @@ func (a *app) keyCmd() *cobra.Command {
 			return tw.Flush()
 		},
 	}
-	list.Flags().StringVar(&appRef, "app", "", "application id or name")
+	appFlag(list, &appRef)
 
 	revoke := &cobra.Command{
 		Use: "revoke KEY_ID", Short: "Revoke an API key (every handoff process stops accepting it within 5 s)", Args: cobra.ExactArgs(1),
@@ -179,7 +172,7 @@ func (a *app) keyCmd() *cobra.Command {
 			return nil
 		},
 	}
-	revoke.Flags().StringVar(&appRef, "app", "", "application id or name")
+	appFlag(revoke, &appRef)
 	cmd.AddCommand(create, list, revoke)
 	return cmd
 }
@@ -201,7 +194,7 @@ func (a *app) workflowCmd() *cobra.Command {
 			return svc.AddWorkflow(a.ctx, operator(), ap.ID, wf)
 		},
 	}
-	add.Flags().StringVar(&appRef, "app", "", "application id or name")
+	appFlag(add, &appRef)
 	cmd.AddCommand(add)
 	return cmd
 }

@@ -70,7 +70,7 @@ func (a *app) setCmd() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&appRef, "app", "", "application id or name")
+	appFlag(cmd, &appRef)
 	cmd.Flags().StringVar(&fourEyes, "four-eyes", "", "second review for analysts' decisions: off, declines or all")
 	cmd.Flags().DurationVar(&sla, "review-sla", 0, "how long a queued case may wait for review, such as 24h (0: none)")
 	cmd.Flags().StringVar(&retention, "retention", "", "how long sessions are kept: 30d..10y, or unlimited")

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"text/tabwriter"
 	"time"
 
 	"github.com/google/uuid"
@@ -61,25 +60,15 @@ func (a *app) listShowCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if asJSON {
-				out := make([]map[string]any, len(ls))
-				for i, l := range ls {
-					out[i] = listMap(l)
-				}
-				return a.printJSON(out)
-			}
-			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "UUID\tNAME\tTYPE\tENTRY TYPE\tENTRIES")
-			for _, l := range ls {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\n", l.ID, l.Name, l.Type, l.EntryType, l.EntryCount)
-			}
-			return tw.Flush()
+			return printRows(a, asJSON, ls, listMap, "UUID\tNAME\tTYPE\tENTRY TYPE\tENTRIES", func(l domain.List) string {
+				return fmt.Sprintf("%s\t%s\t%s\t%s\t%d", l.ID, l.Name, l.Type, l.EntryType, l.EntryCount)
+			})
 		},
 	}
-	cmd.Flags().StringVar(&appRef, "app", "", "the application's id or name")
+	appFlag(cmd, &appRef)
 	cmd.Flags().StringVar(&listType, "list-type", "", "only blocklist, allowlist or custom")
 	cmd.Flags().StringVar(&entryType, "entry-type", "", "only lists of this entry type")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	jsonFlag(cmd, &asJSON)
 	return cmd
 }
 
@@ -104,12 +93,12 @@ func (a *app) listCreateCmd() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&appRef, "app", "", "the application's id or name")
+	appFlag(cmd, &appRef)
 	cmd.Flags().StringVar(&name, "name", "", "the list's name, unique in the application")
 	cmd.Flags().StringVar(&listType, "list-type", "", "allowlist or custom")
 	cmd.Flags().StringVar(&entryType, "entry-type", "", "document, face, phone, email, user, business, country or ip_address")
 	cmd.Flags().StringVar(&description, "description", "", "what the list is for")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	jsonFlag(cmd, &asJSON)
 	return cmd
 }
 
@@ -134,7 +123,7 @@ func (a *app) listDeleteCmd() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&appRef, "app", "", "the application's id or name")
+	appFlag(cmd, &appRef)
 	return cmd
 }
 
@@ -158,25 +147,15 @@ func (a *app) listEntriesCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if asJSON {
-				out := make([]map[string]any, len(es))
-				for i, e := range es {
-					out[i] = entryMap(e)
-				}
-				return a.printJSON(out)
-			}
-			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "UUID\tVALUE\tLABEL\tADDED BY\tADDED\tCOMMENT")
-			for _, e := range es {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", e.ID, e.Value, e.DisplayLabel, e.AddedBy, e.CreatedAt.UTC().Format(time.DateTime), e.Comment)
-			}
-			return tw.Flush()
+			return printRows(a, asJSON, es, entryMap, "UUID\tVALUE\tLABEL\tADDED BY\tADDED\tCOMMENT", func(e domain.ListEntry) string {
+				return fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s", e.ID, e.Value, e.DisplayLabel, e.AddedBy, e.CreatedAt.UTC().Format(time.DateTime), e.Comment)
+			})
 		},
 	}
-	cmd.Flags().StringVar(&appRef, "app", "", "the application's id or name")
+	appFlag(cmd, &appRef)
 	cmd.Flags().StringVar(&search, "search", "", "only entries whose value or label contains this")
 	cmd.Flags().IntVar(&limit, "limit", 100, "at most this many")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	jsonFlag(cmd, &asJSON)
 	return cmd
 }
 
@@ -214,12 +193,12 @@ func (a *app) listAddCmd() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&appRef, "app", "", "the application's id or name")
+	appFlag(cmd, &appRef)
 	cmd.Flags().StringVar(&value, "value", "", "the value (normalised for the list's entry type)")
 	cmd.Flags().StringVar(&session, "session", "", "take the value from this session id")
 	cmd.Flags().StringVar(&label, "label", "", "a label shown with the entry")
 	cmd.Flags().StringVar(&comment, "comment", "", "why it is on the list")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	jsonFlag(cmd, &asJSON)
 	return cmd
 }
 
@@ -248,6 +227,6 @@ func (a *app) listRemoveCmd() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&appRef, "app", "", "the application's id or name")
+	appFlag(cmd, &appRef)
 	return cmd
 }

@@ -48,7 +48,7 @@ func (a *app) sessionCreateCmd() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&appRef, "app", "", "application id or name")
+	appFlag(cmd, &appRef)
 	cmd.Flags().StringVar(&workflow, "workflow", "", "workflow id (its kind makes the session KYC or KYB)")
 	cmd.Flags().StringVar(&vendor, "vendor-data", "", "your id for the user or business")
 	cmd.Flags().StringVar(&callback, "callback", "", "callback URL kept with the session")
@@ -88,7 +88,7 @@ func (a *app) sessionCompleteCmd() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&appRef, "app", "", "application id or name")
+	appFlag(cmd, &appRef)
 	cmd.Flags().StringVar(&outcome, "outcome", "", "Approved, Declined, \"In Review\" or a named finding")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the result as JSON")
 	return cmd

@@ -65,7 +65,7 @@ func (a *app) sessionCmd() *cobra.Command {
 			return nil
 		},
 	}
-	gen.Flags().StringVar(&appRef, "app", "", "application id or name")
+	appFlag(gen, &appRef)
 	gen.Flags().IntVar(&count, "count", 10, "how many sessions")
 	gen.Flags().StringVar(&kind, "kind", "mixed", "user, business or mixed")
 	gen.Flags().StringVar(&status, "status", "mixed", "a status (either casing) or mixed")

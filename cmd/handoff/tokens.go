@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -48,25 +47,15 @@ func (a *app) tokenListCmd() *cobra.Command {
 			} else if list, err = svc.Tokens(a.ctx, caller, 1000); err != nil {
 				return err
 			}
-			if asJSON {
-				out := make([]map[string]any, len(list))
-				for i, t := range list {
-					out[i] = tokenMap(t)
-				}
-				return a.printJSON(out)
-			}
-			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "TOKEN\tSESSION\tPARTNER\tMINTED\tEXPIRES\tSTATE")
-			for _, t := range list {
-				fmt.Fprintf(tw, "%s\t#%d\t%s\t%s\t%s\t%s\n", t.TokenID, t.SessionNumber, t.Partner,
+			return printRows(a, asJSON, list, tokenMap, "TOKEN\tSESSION\tPARTNER\tMINTED\tEXPIRES\tSTATE", func(t review.TokenInfo) string {
+				return fmt.Sprintf("%s\t#%d\t%s\t%s\t%s\t%s", t.TokenID, t.SessionNumber, t.Partner,
 					t.MintedAt.UTC().Format(time.DateTime), t.ExpiresAt.UTC().Format(time.DateTime), t.State)
-			}
-			return tw.Flush()
+			})
 		},
 	}
 	cmd.Flags().StringVar(&appRef, "app", "", "the issuing application's id or name")
 	cmd.Flags().StringVar(&session, "session", "", "only the tokens of this session id")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	jsonFlag(cmd, &asJSON)
 	return cmd
 }
 

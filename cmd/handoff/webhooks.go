@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"os"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/google/uuid"
@@ -75,13 +74,13 @@ func (a *app) webhookAddCmd() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&appRef, "app", "", "application id or name")
+	appFlag(cmd, &appRef)
 	cmd.Flags().StringVar(&url, "url", "", "where to POST events (http or https)")
 	cmd.Flags().StringArrayVar(&events, "event", []string{domain.EventStatusUpdated},
 		"event to subscribe to, repeatable: "+strings.Join(domain.WebhookEvents, ", "))
 	cmd.Flags().StringVar(&label, "label", "", "a name for the destination")
 	cmd.Flags().BoolVar(&disabled, "disabled", false, "create it disabled")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	jsonFlag(cmd, &asJSON)
 	cmd.MarkFlagRequired("url")
 	return cmd
 }
@@ -100,27 +99,18 @@ func (a *app) webhookListCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if asJSON {
-				out := make([]map[string]any, len(list))
-				for i, d := range list {
-					out[i] = destinationMap(d)
-				}
-				return a.printJSON(out)
-			}
-			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "DESTINATION\tURL\tEVENTS\tENABLED\tLABEL\tPREVIOUS SECRET UNTIL")
-			for _, d := range list {
+			header := "DESTINATION\tURL\tEVENTS\tENABLED\tLABEL\tPREVIOUS SECRET UNTIL"
+			return printRows(a, asJSON, list, destinationMap, header, func(d domain.Destination) string {
 				until := "-"
 				if d.PreviousSecretUntil != nil {
 					until = d.PreviousSecretUntil.Local().Format("2006-01-02 15:04")
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%v\t%s\t%s\n", d.ID, d.URL, strings.Join(d.SubscribedEvents, ","), d.Enabled, d.Label, until)
-			}
-			return tw.Flush()
+				return fmt.Sprintf("%s\t%s\t%s\t%v\t%s\t%s", d.ID, d.URL, strings.Join(d.SubscribedEvents, ","), d.Enabled, d.Label, until)
+			})
 		},
 	}
-	cmd.Flags().StringVar(&appRef, "app", "", "application id or name")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	appFlag(cmd, &appRef)
+	jsonFlag(cmd, &asJSON)
 	return cmd
 }
 
@@ -144,7 +134,7 @@ func (a *app) webhookRemoveCmd() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&appRef, "app", "", "application id or name")
+	appFlag(cmd, &appRef)
 	return cmd
 }
 
@@ -178,8 +168,8 @@ func (a *app) webhookRotateCmd() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&appRef, "app", "", "application id or name")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	appFlag(cmd, &appRef)
+	jsonFlag(cmd, &asJSON)
 	return cmd
 }
 
@@ -206,31 +196,25 @@ func (a *app) webhookDeliveriesCmd() *cobra.Command {
 				}
 				rows = append(rows, ds...)
 			}
-			if asJSON {
-				out := make([]map[string]any, len(rows))
-				for i, d := range rows {
-					out[i] = map[string]any{"application_id": d.ApplicationID, "event_id": d.EventID,
-						"destination_id": d.DestinationID, "url": d.URL, "webhook_type": d.WebhookType,
-						"session_id": d.SessionID, "state": d.State, "attempts": d.Attempts, "queued_at": d.QueuedAt,
-						"next_attempt_at": d.NextAttemptAt, "last_status": d.LastStatusCode, "last_error": d.LastError,
-						"delivered_at": d.DeliveredAt}
-				}
-				return a.printJSON(out)
-			}
-			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "QUEUED\tEVENT\tTYPE\tURL\tSTATE\tATTEMPTS\tLAST RESULT")
-			for _, d := range rows {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\n", d.QueuedAt.Local().Format("2006-01-02 15:04:05"),
+			return printRows(a, asJSON, rows, deliveryMap, "QUEUED\tEVENT\tTYPE\tURL\tSTATE\tATTEMPTS\tLAST RESULT", func(d review.DeliveryInfo) string {
+				return fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%d\t%s", d.QueuedAt.Local().Format("2006-01-02 15:04:05"),
 					d.EventID, d.WebhookType, d.URL, deliveryState(d), d.Attempts, lastResult(d))
-			}
-			return tw.Flush()
+			})
 		},
 	}
 	cmd.Flags().StringVar(&appRef, "app", "", "application id or name (default: all)")
 	cmd.Flags().BoolVar(&failed, "failed", false, "only deliveries that gave up")
 	cmd.Flags().IntVar(&limit, "limit", 50, "at most this many per application")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	jsonFlag(cmd, &asJSON)
 	return cmd
+}
+
+func deliveryMap(d review.DeliveryInfo) map[string]any {
+	return map[string]any{"application_id": d.ApplicationID, "event_id": d.EventID,
+		"destination_id": d.DestinationID, "url": d.URL, "webhook_type": d.WebhookType,
+		"session_id": d.SessionID, "state": d.State, "attempts": d.Attempts, "queued_at": d.QueuedAt,
+		"next_attempt_at": d.NextAttemptAt, "last_status": d.LastStatusCode, "last_error": d.LastError,
+		"delivered_at": d.DeliveredAt}
 }
 
 func deliveryState(d review.DeliveryInfo) string {
