@@ -54,7 +54,7 @@ type DialogKeys struct {
 }
 
 // SessionsKeys are the Sessions tab's own keys (with the list's).
-type SessionsKeys struct{ Open, Share, Status, Kind key.Binding }
+type SessionsKeys struct{ Open, Share, Status, Kind, Erase key.Binding }
 
 // QueueKeys are the imports queue's own keys (with the list's).
 type QueueKeys struct{ Open, Next, Approve, Decline, Import key.Binding }
@@ -146,7 +146,8 @@ func DefaultKeyMap() *KeyMap {
 		},
 		Sessions: SessionsKeys{Open: open, Share: share,
 			Status: b([]string{"f"}, "f", "status filter"),
-			Kind:   b([]string{"t"}, "t", "kind filter")},
+			Kind:   b([]string{"t"}, "t", "kind filter"),
+			Erase:  b([]string{"X"}, "X", "erase session")},
 		Queue: QueueKeys{Open: open, Next: next, Approve: approve, Decline: decline,
 			Import: b([]string{"i"}, "i", "import token")},
 		Tokens:   TokensKeys{Revoke: b([]string{"x"}, "x", "revoke token")},
@@ -165,7 +166,7 @@ func DefaultKeyMap() *KeyMap {
 
 func (k SessionsKeys) help(g GlobalKeys, l widget.ListKeys) ([]key.Binding, [][]key.Binding) {
 	return []key.Binding{k.Open, k.Share, l.Filter, k.Status, k.Kind, g.SwitchApp},
-		[][]key.Binding{scrollGroup(l.ScrollKeys), {k.Open, k.Share, l.Refresh}, {l.Filter, k.Status, k.Kind, l.Clear}}
+		[][]key.Binding{scrollGroup(l.ScrollKeys), {k.Open, k.Share, l.Refresh, k.Erase}, {l.Filter, k.Status, k.Kind, l.Clear}}
 }
 
 func (k QueueKeys) help(l widget.ListKeys) ([]key.Binding, [][]key.Binding) {

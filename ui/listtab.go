@@ -5,6 +5,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"handoff/ui/widget"
 )
@@ -26,6 +27,7 @@ type listTab[T any] struct {
 	full  [][]key.Binding
 	// asking is the question awaiting y or n before the tab acts on a row.
 	asking *question
+	width  int
 }
 
 // question is a yes-or-no question about one row: what it says (verb,
@@ -45,7 +47,7 @@ func (t *listTab[T]) ask(verb, object, consequence string, yes func() tea.Cmd) {
 func (t *listTab[T]) Capturing() bool    { return t.list.Filtering() || t.asking != nil }
 func (t *listTab[T]) Loading() bool      { return t.list.Loading() }
 func (t *listTab[T]) awaitingData() bool { return t.list.Awaiting() }
-func (t *listTab[T]) SetSize(w, h int)   { t.list.SetSize(w, h) }
+func (t *listTab[T]) SetSize(w, h int)   { t.width = w; t.list.SetSize(w, h) }
 
 // Refresh follows the changes the tab shows: in place when shown, else
 // when next shown.
@@ -98,6 +100,10 @@ func (t *listTab[T]) questionView() (string, bool) {
 		return "", false
 	}
 	st := t.c.Styles
-	return st.Error.Render(q.verb) + " " + st.Accent.Render(q.object) + q.consequence + " " +
-		st.Muted.Render("y/enter "+strings.ToLower(q.verb)+" · n/esc cancel") + "\n" + t.list.Table().View(), true
+	line := st.Error.Render(q.verb) + " " + st.Accent.Render(q.object) + q.consequence
+	// The hint only where it fits: the footer names the same keys.
+	if hint := " y/enter " + strings.ToLower(q.verb) + " · n/esc cancel"; lipgloss.Width(line+hint) <= t.width {
+		line += st.Muted.Render(hint)
+	}
+	return widget.Fit(line, t.width, false) + "\n" + t.list.Table().View(), true
 }

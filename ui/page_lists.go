@@ -103,7 +103,7 @@ func (t *listsTab) handle(msg tea.Msg) tea.Cmd {
 		if key.Matches(msg, t.c.Keys.Lists.Remove) {
 			if r, ok := t.list.Selected(); ok {
 				c := t.c
-				t.ask("Remove", clean(r.Entry.Value), " from "+clean(r.List.Name)+"? Imports will no longer be matched against it.", func() tea.Cmd {
+				t.ask("Remove", clean(r.Entry.Value), " from "+clean(r.List.Name)+"? Imports stop matching it.", func() tea.Cmd {
 					return c.run(func(ctx context.Context) tea.Msg {
 						return entryRemovedMsg{row: r, err: c.Svc.RemoveEntry(ctx, c.Caller, r.List.ID, r.Entry.ID)}
 					})

@@ -157,6 +157,11 @@ func (t *sessionsTab) handle(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case changedMsg:
 		t.list.MarkStale()
+	case sessionErasedMsg:
+		if msg.err != nil {
+			return t.c.failure("erasing the session", msg.err)
+		}
+		return tea.Batch(t.list.Reload(), status(fmt.Sprintf("Erased session #%d: its checks, biometrics and images are gone for good; its number, status and audit trail remain.", msg.sess.Number)))
 	case tea.KeyMsg:
 		return t.handleKey(msg)
 	}
@@ -191,6 +196,10 @@ func (t *sessionsTab) handleKey(msg tea.KeyMsg) tea.Cmd {
 		f.phase = map[domain.Phase]domain.Phase{0: domain.PhaseApproved, domain.PhaseApproved: domain.PhaseDeclined,
 			domain.PhaseDeclined: domain.PhaseInReview, domain.PhaseInReview: 0}[f.phase]
 		return t.list.SetFilter(f.String())
+	case key.Matches(msg, k.Erase):
+		if s, ok := t.list.Selected(); ok {
+			t.askErase(s)
+		}
 	case key.Matches(msg, k.Kind):
 		f := t.filter
 		f.kind = map[domain.Kind]domain.Kind{"": domain.KindUser, domain.KindUser: domain.KindBusiness,
@@ -200,8 +209,28 @@ func (t *sessionsTab) handleKey(msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
+type sessionErasedMsg struct {
+	sess domain.Session
+	err  error
+}
+
+// askErase asks before erasing s for good (as DELETE /v3/session/{id}/delete/).
+func (t *sessionsTab) askErase(s domain.Session) {
+	c := t.c
+	t.ask("Erase", fmt.Sprintf("session #%d %s", s.Number, clean(s.VendorData)),
+		" for good? Checks, biometrics and images go; the audit trail stays.",
+		func() tea.Cmd {
+			return c.run(func(ctx context.Context) tea.Msg {
+				return sessionErasedMsg{sess: s, err: c.Svc.DeleteSession(ctx, c.Caller, s.ID)}
+			})
+		})
+}
+
 func (t *sessionsTab) View() string {
 	st := t.c.Styles
+	if v, ok := t.questionView(); ok {
+		return v
+	}
 	info := fmt.Sprintf("%d loaded", len(t.list.All()))
 	if !t.list.Done() {
 		info += ", more below"
