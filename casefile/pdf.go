@@ -73,6 +73,16 @@ func PDF(cf review.CaseFile) ([]byte, error) {
 			{"Minted", orDash(pv.MintedBy) + at(pv.MintedAt)},
 			{"Imported", orDash(pv.ImportedBy) + at(pv.ImportedAt)},
 		})
+		for i, h := range pv.Chain {
+			role := "via"
+			if i == 0 {
+				role = "origin"
+			}
+			w.bullet(fmt.Sprintf("%s: %s (application %s, session %s, token %s)", role, h, h.ApplicationID, h.SessionID, h.TokenID))
+		}
+		if pv.OwnOrigin {
+			w.text("Warning: this case started in this application and came back from a partner.")
+		}
 	}
 
 	w.heading("Decision and review history")

@@ -2,9 +2,6 @@ package review
 
 import (
 	"context"
-	"time"
-
-	"github.com/google/uuid"
 
 	"handoff/domain"
 	"handoff/store"
@@ -45,46 +42,6 @@ func (s *Service) Queue(ctx context.Context, caller domain.Caller, limit int) ([
 		limit = 500
 	}
 	return store.ListQueue(ctx, s.db, caller.ApplicationID, limit)
-}
-
-// Provenance says where an imported session came from.
-type Provenance struct {
-	SourceSessionID     uuid.UUID
-	SourceApplicationID uuid.UUID
-	SourceApplication   string // its name; empty when it has been deleted
-	TokenID             uuid.UUID
-	MintedBy            string
-	MintedAt            time.Time
-	ImportedBy          string
-	ImportedAt          time.Time
-	// The issuer's audit evidence, recorded at import: its mint event's
-	// leaf hash and its latest signed checkpoint then (nil, "" when absent).
-	MintLeaf         []byte
-	IssuerCheckpoint string
-}
-
-// Provenance traces an imported session of the caller's application back
-// to its source. Not found for sessions that were not imported.
-func (s *Service) Provenance(ctx context.Context, caller domain.Caller, sessionID uuid.UUID) (Provenance, error) {
-	if err := caller.Require(domain.PrivReadSessions); err != nil {
-		return Provenance{}, err
-	}
-	imp, err := store.ImportOf(ctx, s.db, caller.ApplicationID, sessionID)
-	if err != nil {
-		return Provenance{}, err
-	}
-	p := Provenance{SourceSessionID: imp.SourceSessionID, SourceApplicationID: imp.SourceApplicationID,
-		TokenID: imp.TokenID, ImportedBy: imp.ImportedBy, ImportedAt: imp.CreatedAt, MintLeaf: imp.SourceMintLeaf}
-	if imp.SourceCheckpoint != nil {
-		p.IssuerCheckpoint = *imp.SourceCheckpoint
-	}
-	if app, err := store.GetApplication(ctx, s.db, imp.SourceApplicationID); err == nil {
-		p.SourceApplication = app.Name
-	}
-	if tok, err := store.GetShareToken(ctx, s.db, imp.SourceApplicationID, imp.TokenID); err == nil {
-		p.MintedBy, p.MintedAt = tok.MintedBy, tok.CreatedAt
-	}
-	return p, nil
 }
 
 // Partners lists the applications the caller may share with: every live

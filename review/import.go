@@ -140,11 +140,16 @@ func (s *Service) Import(ctx context.Context, caller domain.Caller, req ImportRe
 		if err := s.emitStatusUpdated(ctx, tx, sess.Session); err != nil { // with the cloned checks
 			return err
 		}
+		origin, err := recordUpstream(ctx, tx, *src.Session, tokenID, caller.ApplicationID, sess.ID) // provenance.go
+		if err != nil {
+			return err
+		}
 		link := mustJSON(map[string]any{
 			"token_id": tokenID, "source_session_id": claims.SessionID, "source_application_id": claims.FromApplicationID,
 			"imported_session_id": sess.ID, "importing_application_id": caller.ApplicationID,
 			"minted_by": src.Token.MintedBy, "imported_by": caller.Actor(), "trust_review": req.TrustReview, "blocked_entity": blocked,
 			"status": sess.Status, "findings": matched.Findings, "source_status": src.Session.Status,
+			"origin_application_id": origin.ApplicationID, "origin_session_id": origin.SessionID,
 		})
 		return store.InsertAudit(ctx, tx,
 			domain.AuditEvent{ApplicationID: caller.ApplicationID, At: now, Actor: caller.Actor(), RequestID: caller.RequestID,

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -161,4 +162,36 @@ func TestFlowShareImportDecline(t *testing.T) {
 	if q, _ := w.svc.Queue(ctx, caller, 10); len(q) != 0 {
 		t.Fatal("the declined case left the queue")
 	}
+}
+
+// TestFlowCloneOfCloneShowsTheChain: X's session goes to Y and Y's clone
+// comes back to X; X's case names every hop back to the origin and warns
+// that it started in X.
+func TestFlowCloneOfCloneShowsTheChain(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	src := w.generate(w.x, 2, domain.KindUser, domain.PhaseApproved, 12)[1]
+	atY, err := w.svc.Import(ctx, review.Analyst(w.y.ID, "sam"), review.ImportRequest{ShareToken: w.mint(w.x, w.y, src),
+		WorkflowID: "wf_partner_kyc", VendorData: "y-copy", TrustReview: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := w.svc.Share(ctx, review.Analyst(w.y.ID, "sam"), atY.ID, w.x.ID, 3600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.svc.Import(ctx, review.Analyst(w.x.ID, "maria"), review.ImportRequest{ShareToken: m.Token,
+		WorkflowID: "wf_x_kyc", VendorData: "came-back"}); err != nil {
+		t.Fatal(err)
+	}
+
+	x := w.program(t, w.x, "maria", &syncBuffer{})
+	waitFor(t, x, "Imports queue")
+	keys(x, "2")
+	waitFor(t, x, "came-back", "1 case")
+	keys(x, "enter")
+	waitFor(t, x, fmt.Sprintf("originated in Service X #%d → Service Y #%d → this case", src.Number, atY.Number),
+		fmt.Sprintf("this case started in your own application (Service X #%d)", src.Number))
+	keys(x, "ctrl+c")
+	x.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
 }

@@ -324,6 +324,7 @@ func (p *detailPage) provenance(r *checkRenderer, s domain.Session) {
 	r.kv(2, "shared_from_session", s.SharedFromSession.String(), st.Plain)
 	switch {
 	case p.prov != nil:
+		renderProvenance(r, p.prov) // render_provenance.go: the chain to the origin
 		src := clean(p.prov.SourceApplication)
 		if src == "" {
 			src = "(deleted application)"
