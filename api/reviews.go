@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"time"
 
 	"handoff/domain"
 	"handoff/review"
@@ -41,7 +40,7 @@ func (s *Server) addReview(w http.ResponseWriter, r *http.Request, caller domain
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, reviewJSON(rv))
+	writeJSON(w, http.StatusCreated, rv.DiditJSON())
 	return nil
 }
 
@@ -54,33 +53,10 @@ func (s *Server) listReviews(w http.ResponseWriter, r *http.Request, caller doma
 	if err != nil {
 		return err
 	}
-	results := make([]map[string]any, len(list))
+	results := make([]any, len(list))
 	for i, rv := range list {
-		results[i] = reviewJSON(rv)
+		results[i] = rv.DiditJSON()
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"count": len(results), "next": nil, "previous": nil, "results": results})
 	return nil
-}
-
-// reviewJSON is a review in Didit's shape; user is the display name
-// Didit's create answers with.
-func reviewJSON(rv domain.Review) map[string]any {
-	status := func(s *domain.Status) any {
-		if s == nil {
-			return nil
-		}
-		return *s
-	}
-	var meta any
-	if len(rv.Metadata) > 0 {
-		meta = rv.Metadata
-	}
-	var reason any
-	if rv.Reason != "" {
-		reason = rv.Reason
-	}
-	return map[string]any{"uuid": rv.ID, "activity_type": rv.Activity, "user": rv.ActorDisplay,
-		"actor_display": rv.ActorDisplay, "actor_email": nil, "actor_type": rv.ActorType,
-		"new_status": status(rv.NewStatus), "previous_status": status(rv.PreviousStatus), "comment": rv.Comment,
-		"reason_code": reason, "metadata": meta, "created_at": rv.CreatedAt.Format(time.RFC3339Nano)}
 }

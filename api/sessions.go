@@ -1,8 +1,6 @@
 package api
 
 import (
-	"encoding/hex"
-	"encoding/json"
 	"net/http"
 
 	"handoff/domain"
@@ -72,36 +70,24 @@ func (s *Server) importShared(w http.ResponseWriter, r *http.Request, caller dom
 	return nil
 }
 
+// decision serves GET /v3/session/{sessionId}/decision/: the session in
+// Didit's shape with Didit's session_url and reviews, and handoff's
+// findings and provenance (domain.DecisionView).
 func (s *Server) decision(w http.ResponseWriter, r *http.Request, caller domain.Caller) error {
 	id, err := sessionID(r)
 	if err != nil {
 		return err
 	}
-	sess, err := s.svc.Session(r.Context(), caller, id)
+	v, err := s.svc.Decision(r.Context(), caller, id)
 	if err != nil {
 		return err
 	}
-	if sess.SharedFromSession == nil {
-		writeSession(w, http.StatusOK, sess)
-		return nil
+	if v.Session.Details != nil { // created over the API: its (sandbox) link, as the create answered
+		v.SessionURL = sandboxURL(r, v.Session)
 	}
-	p, err := s.svc.Provenance(r.Context(), caller, id)
-	if err != nil {
-		return err
-	}
-	prov := map[string]any{"source_application_id": p.SourceApplicationID, "source_session_id": p.SourceSessionID,
-		"token_id": p.TokenID, "mint_leaf_hash": nil, "issuer_checkpoint": nil}
-	if p.MintLeaf != nil {
-		prov["mint_leaf_hash"] = hex.EncodeToString(p.MintLeaf)
-	}
-	if p.IssuerCheckpoint != "" {
-		prov["issuer_checkpoint"] = p.IssuerCheckpoint
-	}
-	body := SessionJSON(sess)
-	extra, _ := json.Marshal(prov)
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
-	w.Write(append(append(append(body[:len(body)-1:len(body)-1], `,"provenance":`...), extra...), '}'))
+	w.Write(v.JSON())
 	return nil
 }
 

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 )
@@ -45,3 +46,27 @@ func (h Hop) String() string {
 	}
 	return fmt.Sprintf("%s #%d", name, h.Number)
 }
+
+// Provenance says where an imported session came from: the direct source
+// with the token and the issuer's audit evidence, and the whole chain back
+// to the origin.
+type Provenance struct {
+	SourceSessionID     uuid.UUID
+	SourceApplicationID uuid.UUID
+	SourceApplication   string // its name; empty when it has been deleted
+	TokenID             uuid.UUID
+	MintedBy            string
+	MintedAt            time.Time
+	ImportedBy          string
+	ImportedAt          time.Time
+	// The issuer's audit evidence, recorded at import: its mint event's
+	// leaf hash and its latest signed checkpoint then (nil, "" when absent).
+	MintLeaf         []byte
+	IssuerCheckpoint string
+	// Chain is every session this one descends from, the origin first and
+	// the direct source last; OwnOrigin is set when the origin is in the
+	// caller's own application (the case came back to where it started).
+	Chain     Chain
+	OwnOrigin bool
+}
+

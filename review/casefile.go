@@ -30,18 +30,9 @@ func (s *Service) CaseFile(ctx context.Context, caller domain.Caller, id uuid.UU
 	if err != nil {
 		return CaseFile{}, err
 	}
-	cf := CaseFile{Session: sess, GeneratedAt: s.now().UTC(), Findings: domain.SessionFindings(sess, domain.DefaultThresholds)}
-	if f, err := s.entityFinding(ctx, caller, sess); err != nil {
+	cf := CaseFile{Session: sess, GeneratedAt: s.now().UTC()}
+	if cf.Findings, err = s.findings(ctx, caller, sess); err != nil { // decision.go
 		return CaseFile{}, err
-	} else if f != nil {
-		cf.Findings = append([]domain.Finding{*f}, cf.Findings...)
-	}
-	if key, err := s.matcher(ctx, caller.ApplicationID); err != nil { // list hits and duplicates, as they are now
-		return CaseFile{}, err
-	} else if m, err := matchLists(ctx, s.db, key, sess); err != nil {
-		return CaseFile{}, err
-	} else {
-		cf.Findings = append(cf.Findings, m.Findings...)
 	}
 	if app, err := store.GetApplication(ctx, s.db, caller.ApplicationID); err == nil {
 		cf.Application = app.Name
