@@ -69,4 +69,3 @@ type Provenance struct {
 	Chain     Chain
 	OwnOrigin bool
 }
-
