@@ -33,12 +33,17 @@ func TestSessionVersionCountsChanges(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := w.svc.DeleteSession(ctx, y, imp.ID); err != nil {
-		t.Fatal(err)
-	}
 	payloads, err := review.WebhookBodies(ctx, w.svc, w.y, imp.ID)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The delete erases the bodies with the session, and sends nothing.
+	if err := w.svc.DeleteSession(ctx, y, imp.ID); err != nil {
+		t.Fatal(err)
+	}
+	var after int
+	if err := w.db.Get(&after, `SELECT count(*) FROM webhook_events WHERE application_id = $1 AND session_id = $2`, w.y, imp.ID); err != nil || after != len(payloads) {
+		t.Fatalf("%d events after the delete (%v), want the %d before it", after, err, len(payloads))
 	}
 	want := []struct {
 		status  string

@@ -92,7 +92,7 @@ func (t *tokensTab) askRevoke() tea.Cmd {
 		return status("This token has expired: it can no longer be imported anyway.")
 	}
 	c := t.c
-	t.ask("Revoke", "the token for "+clean(r.Partner), fmt.Sprintf(" (session #%d)? It can then no longer be imported.", r.SessionNumber), func() tea.Cmd {
+	t.ask("Revoke", "the token for "+clean(r.Partner), fmt.Sprintf(" (session #%d)? No import after that.", r.SessionNumber), func() tea.Cmd {
 		return c.run(func(ctx context.Context) tea.Msg {
 			info, err := c.Svc.RevokeToken(ctx, c.Caller, r.SessionID, r.TokenID)
 			return tokenRevokedMsg{token: info, err: err}
