@@ -123,12 +123,14 @@ func TestSandboxFlowOverHTTP(t *testing.T) {
 		t.Fatalf("X's webhooks: %s", got)
 	}
 
-	// Every event carries the session's metadata.
+	// Every event carries the session's metadata; the finished one its
+	// decision, as the decision endpoint answers it (its link aside).
 	for _, ev := range hooks["x"].all() {
 		if ev["metadata"].(map[string]any)["tier"] != "gold" {
 			t.Fatalf("X's %s event: %v", ev["status"], ev)
 		}
 	}
+	wantDecision(t, w, w.x, hooks["x"].all(), src, "Approved")
 
 	// Share, import untrusted, reconcile as after a lost 201, decide.
 	share := w.do("POST", "/v3/session/"+src+"/share/", w.x.key, map[string]any{"for_application_id": w.y.id.String(), "ttl_in_seconds": 600})
@@ -150,6 +152,7 @@ func TestSandboxFlowOverHTTP(t *testing.T) {
 	if got := strings.Join(hooks["y"].statuses(2), ","); got != clone+" Declined,"+clone+" In Review" {
 		t.Fatalf("Y's webhooks: %s", got)
 	}
+	wantDecision(t, w, w.y, hooks["y"].all(), clone, "Declined")
 	if u := w.do("GET", "/v3/users/y-user-9/", w.y.key, nil); u.body["last_decision"].(map[string]any)["status"] != "Declined" {
 		t.Fatalf("Y's user: %s", u.raw)
 	}
@@ -163,6 +166,9 @@ func TestSandboxFlowOverHTTP(t *testing.T) {
 	for _, ev := range hooks["x"].all()[2:] {
 		if ev["session_kind"] != "business" || ev["business_session_id"] != b || ev["metadata"] != nil {
 			t.Fatalf("KYB event %v", ev)
+		}
+		if dec, _ := ev["decision"].(map[string]any); ev["status"] == "DECLINED" && (dec["session_kind"] != "business" || dec["registry_checks"] == nil) {
+			t.Fatalf("KYB decision %v", dec)
 		}
 	}
 
@@ -209,5 +215,41 @@ func TestSandboxFlowOverHTTP(t *testing.T) {
 	// Each receiver heard only its own application's sessions.
 	if got := hooks["x"].statuses(4); len(got) != 4 {
 		t.Fatalf("X heard %v", got)
+	}
+}
+
+// wantDecision checks the events of one session: the one of final status
+// carries the decision object the decision endpoint answers with (link
+// aside); an unfinished status carries none.
+func wantDecision(t *testing.T, w *world, a app, events []map[string]any, session, final string) {
+	t.Helper()
+	dec := w.do("GET", "/v3/session/"+session+"/decision/", a.key, nil)
+	expect(t, dec, 200, "decision")
+	delete(dec.body, "session_url")
+	want, _ := json.Marshal(dec.body)
+	seen := false
+	for _, ev := range events {
+		got, has := ev["decision"].(map[string]any)
+		switch {
+		case ev["session_id"] != session:
+		case ev["status"] == "In Progress" || ev["status"] == "IN_PROGRESS":
+			if has {
+				t.Errorf("an unfinished status with a decision: %v", ev)
+			}
+		case !has:
+			t.Errorf("a finished status without its decision: %v", ev)
+		case ev["status"] == final:
+			seen = true
+			if got["session_url"] != nil {
+				t.Errorf("a webhook decision has no link: %v", got["session_url"])
+			}
+			delete(got, "session_url")
+			if b, _ := json.Marshal(got); string(b) != string(want) {
+				t.Errorf("the %s event's decision differs from the decision endpoint's:\n%s\n%s", final, b, want)
+			}
+		}
+	}
+	if !seen {
+		t.Errorf("no %s event for %s", final, session)
 	}
 }

@@ -43,10 +43,14 @@ func (d *dataKeys) openWebhookSecret(ctx context.Context, app, destination uuid.
 	return &s, nil
 }
 
-// OpenDeliverySecrets fills a leased delivery's Secret and PreviousSecret
-// from their sealed columns: the webhook sender's webhook.Config.Secrets.
+// OpenDeliverySecrets opens a leased delivery's sealed body, Secret and
+// PreviousSecret, and completes a finished-status body with its decision
+// (webhook_decision.go): the webhook sender's webhook.Config.Secrets.
 func (s *Service) OpenDeliverySecrets(ctx context.Context, r *store.LeasedDelivery) error {
-	return s.data.openDeliverySecrets(ctx, r)
+	if err := s.data.openDeliverySecrets(ctx, r); err != nil {
+		return err
+	}
+	return s.withDecision(ctx, r)
 }
 
 func webhookEventAD(app, event uuid.UUID) []byte {

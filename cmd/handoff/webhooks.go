@@ -284,13 +284,17 @@ type errNotGenuine struct{ reason string }
 func (e errNotGenuine) Error() string { return "not genuine: " + e.reason }
 
 func (a *app) webhookVerifyCmd() *cobra.Command {
-	var secret, timestamp, sigV2, sigV1 string
+	var secret, timestamp, sigV2, sigV1, sigSimple string
 	cmd := &cobra.Command{
-		Use:   "verify --secret S --timestamp T [--signature-v2 SIG] [--signature SIG] < body.json",
+		Use:   "verify --secret S --timestamp T [--signature-v2 SIG] [--signature SIG] [--signature-simple SIG] < body.json",
 		Short: "Check whether a delivery is genuine, as a receiver would",
 		Long: "Reads the delivery's raw body from standard input and checks X-Timestamp (at most 300 s from now)\n" +
-			"and X-Signature-V2 (or X-Signature) with the destination's secret. Prints \"genuine\" and exits 0,\n" +
-			"or prints why not and exits 1. The secret may come from HANDOFF_WEBHOOK_SECRET instead of --secret.",
+			"and each signature given with the destination's secret: X-Signature-V2 (the canonical body),\n" +
+			"X-Signature (the exact body bytes) and X-Signature-Simple (timestamp, session_id, status and\n" +
+			"webhook_type only). Prints one line per signature, then \"genuine\" and exits 0, or why not and exits 1.\n" +
+			"The verdict is a receiver's: X-Signature-V2 or X-Signature when either is given (webhookverify.Verify),\n" +
+			"else X-Signature-Simple (webhookverify.VerifySimple), which vouches for those four fields alone.\n" +
+			"The secret may come from HANDOFF_WEBHOOK_SECRET instead of --secret.",
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			if secret == "" {
@@ -302,32 +306,71 @@ func (a *app) webhookVerifyCmd() *cobra.Command {
 			if timestamp == "" {
 				return domain.Invalidf("give --timestamp (the X-Timestamp header)")
 			}
-			if sigV2 == "" && sigV1 == "" {
-				return domain.Invalidf("give --signature-v2 (the X-Signature-V2 header) or --signature (X-Signature)")
+			if sigV2 == "" && sigV1 == "" && sigSimple == "" {
+				return domain.Invalidf("give --signature-v2 (the X-Signature-V2 header), --signature (X-Signature) or --signature-simple (X-Signature-Simple)")
 			}
 			body, err := io.ReadAll(io.LimitReader(a.stdin, 16<<20))
 			if err != nil {
 				return fmt.Errorf("reading the body from standard input: %w", err)
 			}
-			h := http.Header{}
-			h.Set("X-Timestamp", timestamp)
-			if sigV2 != "" {
-				h.Set("X-Signature-V2", sigV2)
-			}
-			if sigV1 != "" {
-				h.Set("X-Signature", sigV1)
-			}
-			// Exactly what a receiver running webhookverify decides.
-			if err := webhookverify.Verify(secret, h, body, time.Now()); err != nil {
-				return errNotGenuine{userMessage(err)}
-			}
-			fmt.Fprintln(a.stdout, "genuine")
-			return nil
+			return a.verifyDelivery(secret, timestamp, map[string]string{
+				"X-Signature-V2": sigV2, "X-Signature": sigV1, "X-Signature-Simple": sigSimple}, body)
 		},
 	}
 	cmd.Flags().StringVar(&secret, "secret", "", "the destination's secret_shared_key")
 	cmd.Flags().StringVar(&timestamp, "timestamp", "", "the X-Timestamp header")
 	cmd.Flags().StringVar(&sigV2, "signature-v2", "", "the X-Signature-V2 header")
 	cmd.Flags().StringVar(&sigV1, "signature", "", "the X-Signature header (HMAC of the exact body bytes)")
+	cmd.Flags().StringVar(&sigSimple, "signature-simple", "", "the X-Signature-Simple header (HMAC of timestamp:session_id:status:webhook_type)")
 	return cmd
+}
+
+// verifyDelivery checks each signature given on its own and says which
+// verified, then decides as a receiver running webhookverify does.
+func (a *app) verifyDelivery(secret, timestamp string, sigs map[string]string, body []byte) error {
+	now := time.Now()
+	only := func(name string) http.Header {
+		h := http.Header{}
+		h.Set("X-Timestamp", timestamp)
+		h.Set(name, sigs[name])
+		return h
+	}
+	for _, name := range []string{"X-Signature-V2", "X-Signature", "X-Signature-Simple"} {
+		if sigs[name] == "" {
+			continue
+		}
+		var err error
+		if name == "X-Signature-Simple" {
+			err = webhookverify.VerifySimple(secret, only(name), body, now)
+		} else {
+			err = webhookverify.Verify(secret, only(name), body, now)
+		}
+		verdict := "verified"
+		if err != nil {
+			verdict = "not verified: " + userMessage(err)
+		}
+		fmt.Fprintf(a.stdout, "%-19s %s\n", name, verdict)
+	}
+	all := http.Header{}
+	all.Set("X-Timestamp", timestamp)
+	for name, v := range sigs {
+		if v != "" {
+			all.Set(name, v)
+		}
+	}
+	var err error
+	if sigs["X-Signature-V2"] != "" || sigs["X-Signature"] != "" {
+		err = webhookverify.Verify(secret, all, body, now) // the whole body
+	} else {
+		err = webhookverify.VerifySimple(secret, all, body, now)
+	}
+	if err != nil {
+		return errNotGenuine{userMessage(err)}
+	}
+	if sigs["X-Signature-V2"] == "" && sigs["X-Signature"] == "" {
+		fmt.Fprintln(a.stdout, "genuine (X-Signature-Simple alone: trust timestamp, session_id, status and webhook_type only)")
+		return nil
+	}
+	fmt.Fprintln(a.stdout, "genuine")
+	return nil
 }

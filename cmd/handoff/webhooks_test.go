@@ -93,8 +93,17 @@ func TestWebhookVerifyCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	v1 := webhookverify.SignV1(secret, []byte(body))
-	now := strconv.FormatInt(time.Now().Unix(), 10)
-	old := strconv.FormatInt(time.Now().Add(-10*time.Minute).Unix(), 10)
+	at := time.Now().Unix()
+	now := strconv.FormatInt(at, 10)
+	old := strconv.FormatInt(at-600, 10)
+	simpleBody := `{"session_id":"s-1","status":"Approved","webhook_type":"status.updated","timestamp":` + now + `}`
+	oldSimpleBody := strings.Replace(simpleBody, now, old, 1)
+	simple := webhookverify.SignSimple(secret, at, "s-1", "Approved", "status.updated")
+	sv1 := webhookverify.SignV1(secret, []byte(simpleBody))
+	sv2, err := webhookverify.SignV2(secret, []byte(simpleBody))
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		args []string
 		body string
@@ -114,6 +123,17 @@ func TestWebhookVerifyCommand(t *testing.T) {
 		// Not JSON, signed over the raw bytes: genuine, as receivers say.
 		{[]string{"--secret", secret, "--timestamp", now, "--signature", webhookverify.SignV1(secret, []byte("a=1"))}, "a=1", 0, "genuine"},
 		{[]string{"--secret", secret, "--timestamp", now, "--signature-v2", v2}, "a=1", 1, "body is not JSON"},
+		// X-Signature-Simple alone vouches for its four fields only, and says so.
+		{[]string{"--secret", secret, "--timestamp", now, "--signature-simple", simple}, simpleBody, 0, "genuine (X-Signature-Simple alone"},
+		{[]string{"--secret", secret, "--timestamp", now, "--signature-simple", simple}, strings.Replace(simpleBody, "Approved", "Declined", 1), 1, "X-Signature-Simple mismatch"},
+		{[]string{"--secret", secret, "--timestamp", now, "--signature-simple", simple}, oldSimpleBody, 1, "seconds away from now"},
+		// Each signature given is reported on its own line.
+		{[]string{"--secret", secret, "--timestamp", now, "--signature-v2", sv2, "--signature", sv1, "--signature-simple", simple}, simpleBody, 0,
+			"X-Signature-V2      verified\nX-Signature         verified\nX-Signature-Simple  verified\ngenuine\n"},
+		{[]string{"--secret", secret, "--timestamp", now, "--signature-v2", sv2, "--signature-simple", simple}, strings.ReplaceAll(simpleBody, ",", ", "), 0,
+			"X-Signature-V2      verified\nX-Signature-Simple  verified\ngenuine\n"},
+		{[]string{"--secret", secret, "--timestamp", now, "--signature", sv1, "--signature-simple", simple}, strings.ReplaceAll(simpleBody, ",", ", "), 1,
+			"X-Signature         not verified"},
 		{[]string{"--secret", secret, "--timestamp", now}, body, 2, "--signature-v2"},
 		{[]string{"--timestamp", now, "--signature-v2", v2}, body, 2, "--secret"},
 	} {
@@ -136,7 +156,12 @@ func TestWebhookVerifyCommand(t *testing.T) {
 		if v := flag["--signature"]; v != "" {
 			h.Set("X-Signature", v)
 		}
-		if receiver := webhookverify.Verify(flag["--secret"], h, []byte(tc.body), time.Now()); (receiver == nil) != (code == 0) {
+		receiver := webhookverify.Verify(flag["--secret"], h, []byte(tc.body), time.Now())
+		if v := flag["--signature-simple"]; v != "" && h.Get("X-Signature-V2")+h.Get("X-Signature") == "" {
+			h.Set("X-Signature-Simple", v)
+			receiver = webhookverify.VerifySimple(flag["--secret"], h, []byte(tc.body), time.Now())
+		}
+		if (receiver == nil) != (code == 0) {
 			t.Errorf("verify %v: the command exits %d, a receiver says %v", tc.args, code, receiver)
 		}
 	}

@@ -1,0 +1,44 @@
+package review
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"handoff/domain"
+	"handoff/store"
+)
+
+// withDecision completes the body of a status.updated delivery for a
+// finished status with its decision object (the decision response's
+// shape, domain.DecisionView), built when it is sent from the session as
+// it is sealed in the database. The outbox never holds it: the checks are
+// personal data, kept under the session's keys only. A session erased
+// since sends no decision; a retry carries the session as it is then.
+func (s *Service) withDecision(ctx context.Context, r *store.LeasedDelivery) error {
+	var head struct {
+		WebhookType string          `json:"webhook_type"`
+		SessionID   *uuid.UUID      `json:"session_id"`
+		Status      domain.Status   `json:"status"`
+		Decision    json.RawMessage `json:"decision"`
+	}
+	if json.Unmarshal([]byte(r.Payload), &head) != nil || head.WebhookType != domain.EventStatusUpdated ||
+		head.SessionID == nil || !head.Status.Finished() || head.Decision != nil {
+		return nil
+	}
+	reader := domain.Caller{ApplicationID: r.ApplicationID, Privileges: []domain.Privilege{domain.PrivReadSessions}}
+	v, err := s.Decision(ctx, reader, *head.SessionID)
+	if domain.IsCode(err, domain.CodeNotFound) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	body := strings.TrimRight(r.Payload, " \t\r\n")
+	if !strings.HasSuffix(body, "}") || body == "{}" {
+		return nil
+	}
+	r.Payload = body[:len(body)-1] + `,"decision":` + string(v.JSON()) + "}"
+	return nil
+}
