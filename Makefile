@@ -23,7 +23,7 @@ build:
 # when run from a terminal (never in CI, where it would wait for keys).
 demo: postgres build
 	./$(BIN) demo
-	@if [ -t 0 ] && [ -t 1 ]; then ./$(BIN) tui; else echo "Open the workstation with: ./$(BIN) tui"; fi
+	@if [ -t 0 ] && [ -t 1 ]; then ./$(BIN) tui --tab queue; else echo "Open the workstation with: ./$(BIN) tui --tab queue"; fi
 
 test: postgres
 	$(GO) vet ./...

@@ -55,6 +55,9 @@ type Options struct {
 	// Images forces how pictures are drawn (kitty, iterm2, sixel, blocks,
 	// text, off); empty detects it from Environ.
 	Images string
+	// Tab is the tab the program opens on (TabNames); empty is Sessions.
+	// Later workspaces (after switching application) open on Sessions.
+	Tab string
 
 	pictures *picture.Renderer // one per program, kept across application switches
 }

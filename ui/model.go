@@ -100,10 +100,25 @@ type (
 	spinMsg struct{}
 )
 
+// TabNames name the tabs, in order, for Options.Tab.
+var TabNames = []string{"sessions", "queue", "tokens", "audit", "webhooks", "lists"}
+
+// ParseTab checks a tab name (TabNames) and returns its index.
+func ParseTab(name string) (int, error) {
+	if i := slices.Index(TabNames, name); i >= 0 {
+		return i, nil
+	}
+	return 0, domain.Invalidf("unknown tab %q: use one of %s", name, strings.Join(TabNames, ", "))
+}
+
 // New returns the workstation for caller (an analyst: review.Analyst) in
 // its application. The SSH server makes one per connection.
 func New(ctx context.Context, svc *review.Service, caller domain.Caller, opts Options) tea.Model {
-	return newModel(newCommon(ctx, svc, caller, domain.Application{ID: caller.ApplicationID}, opts))
+	m := newModel(newCommon(ctx, svc, caller, domain.Application{ID: caller.ApplicationID}, opts))
+	if opts.Tab != "" {
+		m.active, _ = ParseTab(opts.Tab) // an unknown name (refused by the command) opens Sessions
+	}
+	return m
 }
 
 func newModel(c *Common) *Model {

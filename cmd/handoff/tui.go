@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
+	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -20,7 +21,7 @@ import (
 )
 
 func (a *app) tuiCmd() *cobra.Command {
-	var appRef, analyst, images string
+	var appRef, analyst, images, tab string
 	cmd := &cobra.Command{
 		Use:   "tui",
 		Short: "Open the review workstation in this terminal",
@@ -31,6 +32,11 @@ func (a *app) tuiCmd() *cobra.Command {
 		RunE: func(*cobra.Command, []string) error {
 			if analyst == "" {
 				analyst = osUser()
+			}
+			if tab != "" {
+				if _, err := ui.ParseTab(tab); err != nil {
+					return err
+				}
 			}
 			if images != "" {
 				if _, err := picture.ParseMode(images); err != nil {
@@ -61,6 +67,7 @@ func (a *app) tuiCmd() *cobra.Command {
 				Environ:  os.Environ(),
 				Logger:   logger,
 				Images:   images,
+				Tab:      tab,
 			})
 			p := tea.NewProgram(model, tea.WithContext(a.ctx), tea.WithInput(a.stdin), tea.WithOutput(out), tea.WithAltScreen())
 			_, err = p.Run()
@@ -72,6 +79,7 @@ func (a *app) tuiCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&appRef, "app", "", "application id or name (default: the demo partner, else the first application)")
 	cmd.Flags().StringVar(&images, "images", "", "how evidence pictures are drawn: kitty, iterm2, sixel, blocks, text or off (default: detected from the terminal)")
+	cmd.Flags().StringVar(&tab, "tab", "", "the tab to open on: "+strings.Join(ui.TabNames, ", ")+" (default: sessions)")
 	cmd.Flags().StringVar(&analyst, "as", "", "analyst name for the audit trail (default: the operating-system user)")
 	return cmd
 }
