@@ -19,7 +19,8 @@ build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/handoff
 
 # Builds, starts the embedded PostgreSQL, migrates, creates the demo
-# scenario (idempotently), prints what it made, and opens the workstation
+# scenario (idempotently), writes its API keys and the walk-through to
+# demo.env (and names the file), and opens the workstation on the queue
 # when run from a terminal (never in CI, where it would wait for keys).
 demo: postgres build
 	./$(BIN) demo

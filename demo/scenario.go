@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/google/uuid"
+
 	"handoff/domain"
 	"handoff/review"
 )
@@ -13,6 +15,14 @@ import (
 const (
 	Issuer  = "Northwind Bank (issuer)"
 	Partner = "Harbor Pay (partner)"
+)
+
+// The demo applications' workflows.
+const (
+	IssuerKYC  = "wf_northwind_kyc"
+	IssuerKYB  = "wf_northwind_kyb"
+	PartnerKYC = "wf_partner_kyc"
+	PartnerKYB = "wf_partner_kyb"
 )
 
 // The issuer's generated history: this seed and count give at least one
@@ -30,6 +40,9 @@ type Report struct {
 	IssuerKey, PartnerKey string
 	IssuerSessions        int64
 	PartnerQueue          int64
+	// Shareable is a finished KYC session of the issuer's, with evidence,
+	// for the walk-through to share.
+	Shareable uuid.UUID
 }
 
 // Seed creates the demo scenario unless it exists: a bank that verifies
@@ -67,19 +80,31 @@ func Seed(ctx context.Context, s *review.Service) (Report, error) {
 		return r, err
 	}
 	pc, err := s.Counts(ctx, review.Analyst(partner.ID, "demo"))
+	if err != nil {
+		return r, err
+	}
 	r.IssuerSessions, r.PartnerQueue = ic.Finished, pc.Queue
-	return r, err
+	newest, err := s.FinishedSessions(ctx, review.Analyst(issuer.ID, "demo"),
+		review.SessionQuery{Phase: domain.PhaseApproved, Kind: domain.KindUser, Limit: 1})
+	if err != nil {
+		return r, err
+	}
+	if len(newest) == 0 {
+		return r, fmt.Errorf("the demo issuer has no approved KYC session to share")
+	}
+	r.Shareable = newest[0].ID
+	return r, nil
 }
 
 func create(ctx context.Context, s *review.Service) error {
 	op := review.Operator("demo")
 	issuer, err := s.CreateApplication(ctx, op, review.NewApplication{Name: Issuer, Workflows: []domain.Workflow{
-		{ID: "wf_northwind_kyc", Kind: domain.KindUser}, {ID: "wf_northwind_kyb", Kind: domain.KindBusiness}}})
+		{ID: IssuerKYC, Kind: domain.KindUser}, {ID: IssuerKYB, Kind: domain.KindBusiness}}})
 	if err != nil {
 		return err
 	}
 	partner, err := s.CreateApplication(ctx, op, review.NewApplication{Name: Partner, Workflows: []domain.Workflow{
-		{ID: "wf_partner_kyc", Kind: domain.KindUser}, {ID: "wf_partner_kyb", Kind: domain.KindBusiness}}})
+		{ID: PartnerKYC, Kind: domain.KindUser}, {ID: PartnerKYB, Kind: domain.KindBusiness}}})
 	if err != nil {
 		return err
 	}
@@ -127,9 +152,9 @@ func create(ctx context.Context, s *review.Service) error {
 			if err != nil {
 				return err
 			}
-			wf := "wf_partner_kyc"
+			wf := PartnerKYC
 			if sess.Kind == domain.KindBusiness {
-				wf = "wf_partner_kyb"
+				wf = PartnerKYB
 			}
 			imp, err := s.Import(ctx, importer, review.ImportRequest{ShareToken: m.Token, WorkflowID: wf,
 				VendorData: fmt.Sprintf("harbor-%s-%04d", sess.Kind, 100+i), TrustReview: p.trust})

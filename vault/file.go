@@ -186,20 +186,8 @@ func (s *FileSource) saveLocked() error {
 }
 
 // writeSecretFile writes path with data, mode 0600, through
-// datadir.WriteSecret, which never changes the mode of a folder that
+// datadir.ReplaceSecret, which never changes the mode of a folder that
 // exists (the data folder holds the PostgreSQL cluster, which refuses to
-// start when its folders change) and never replaces a file. A new file
-// (first use) is created directly, so of two processes creating it at
-// once the first wins; a rotation writes a new file beside the old one
-// and renames it over it, so the file is whole at every moment.
-func writeSecretFile(path string, data []byte) error {
-	if _, err := os.Lstat(path); errors.Is(err, fs.ErrNotExist) {
-		return datadir.WriteSecret(path, data)
-	}
-	next := path + ".next"
-	os.Remove(next) // left by a rotation that crashed before its rename
-	if err := datadir.WriteSecret(next, data); err != nil {
-		return err
-	}
-	return os.Rename(next, path)
-}
+// start when its folders change): a first use creates the file, a
+// rotation renames a whole new file over it.
+func writeSecretFile(path string, data []byte) error { return datadir.ReplaceSecret(path, data) }

@@ -7,13 +7,20 @@ import (
 	"github.com/spf13/cobra"
 
 	"handoff/demo"
+	"handoff/internal/datadir"
 )
+
+// demoAPI is the API address the demo's commands and README use.
+const demoAPI = "127.0.0.1:8080"
 
 func (a *app) demoCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "demo",
-		Short: "Create the demo scenario (idempotent) and print how to use it",
-		Args:  cobra.NoArgs,
+		Short: "Create the demo scenario (idempotent) and write its keys and commands to demo.env",
+		Long: "Creates the demo scenario unless it exists, mints a new API key for each demo application and\n" +
+			"writes them, with the application ids and the README walk-through's commands, to demo.env in\n" +
+			"the data folder's secrets folder (mode 0600).",
+		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			svc, err := a.open()
 			if err != nil {
@@ -23,26 +30,25 @@ func (a *app) demoCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			dir, err := datadir.Default()
+			if err != nil {
+				return err
+			}
+			bin := os.Args[0] // the binary as it was run, e.g. ./bin/handoff
+			path := datadir.SecretPath(dir, demo.EnvFile)
+			if err := datadir.ReplaceSecret(path, r.Env(path, bin, "http://"+demoAPI, svc.Now())); err != nil {
+				return err
+			}
 			state := "already there"
 			if r.Created {
 				state = "created"
 			}
-			fmt.Fprintf(a.stdout, `Demo scenario %s.
+			fmt.Fprintf(a.stdout, `Demo scenario %s: %s (%d finished sessions) and %s (%d imported sessions waiting in review).
 
+New API keys, the application ids and the README walk-through's commands are in
   %s
-    application id  %s
-    api key         %s
-    finished sessions %d
-
-  %s
-    application id  %s
-    api key         %s
-    imported sessions waiting in review %d
-
-The API keys are new on every run (only their hashes are stored).
-Serve the API with:  %s serve --http 127.0.0.1:8080
-`, state, r.Issuer.Name, r.Issuer.ID, r.IssuerKey, r.IssuerSessions, r.Partner.Name, r.Partner.ID, r.PartnerKey, r.PartnerQueue,
-				os.Args[0]) // the binary as it was run, e.g. ./bin/handoff
+Load them with  . %s  and serve the API with  %s serve --http %s
+`, state, r.Issuer.Name, r.IssuerSessions, r.Partner.Name, r.PartnerQueue, path, path, bin, demoAPI)
 			return nil
 		},
 	}

@@ -90,3 +90,20 @@ func WriteSecret(path string, data []byte) error {
 	}
 	return nil
 }
+
+// ReplaceSecret writes path with data like WriteSecret, replacing the file
+// when it exists: the new content is written beside it (path.next) and
+// renamed over it, so the file is whole at every moment. A new file is
+// created directly, so of two processes creating it at once the first
+// wins.
+func ReplaceSecret(path string, data []byte) error {
+	if _, err := os.Lstat(path); errors.Is(err, fs.ErrNotExist) {
+		return WriteSecret(path, data)
+	}
+	next := path + ".next"
+	os.Remove(next) // left by a replacement that crashed before its rename
+	if err := WriteSecret(next, data); err != nil {
+		return err
+	}
+	return os.Rename(next, path)
+}

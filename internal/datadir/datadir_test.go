@@ -70,3 +70,29 @@ func TestWriteSecretCreatesMissingFoldersTraversable(t *testing.T) {
 		t.Errorf("a data folder created for a secret has mode %v: others cannot traverse it", m)
 	}
 }
+
+func TestReplaceSecretReplacesAndKeepsFolders(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	if err := os.Mkdir(data, 0o751); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(data, 0o751)
+	path := SecretPath(data, "demo.env")
+	for _, content := range []string{"first", "second"} {
+		if err := ReplaceSecret(path, []byte(content)); err != nil {
+			t.Fatal(err)
+		}
+		if b, _ := os.ReadFile(path); string(b) != content {
+			t.Fatalf("the file holds %q, want %q", b, content)
+		}
+		if m := mode(t, path); m != 0o600 {
+			t.Errorf("mode %v, want 0600", m)
+		}
+	}
+	if m := mode(t, data); m != 0o751 {
+		t.Errorf("the data folder's mode changed to %v", m)
+	}
+	if entries, _ := os.ReadDir(filepath.Dir(path)); len(entries) != 1 {
+		t.Fatalf("left behind: %v", entries)
+	}
+}
