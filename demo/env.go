@@ -30,6 +30,10 @@ func (r Report) Env(path, bin, api string, now time.Time) []byte {
 	line("export Y_WORKFLOW=%s", PartnerKYC)
 	line("# A finished KYC session of %s to share", r.Issuer.Name)
 	line("export SID=%s", r.Shareable)
+	line("# The demo receiver of %s's webhooks: `%s tui --tour` and `%s serve` run it,", r.Partner.Name, bin, bin)
+	line("# and it checks each delivery's signatures with this destination's secret")
+	line("export DEMO_WEBHOOK_URL=%s", shellQuote(r.WebhookURL))
+	line("export DEMO_WEBHOOK_SECRET=%s", shellQuote(r.WebhookSecret))
 	line("")
 	line("# The walk-through (README), in another terminal first:  %s serve --http %s", bin, strings.TrimPrefix(api, "http://"))
 	for _, step := range Walkthrough(bin) {
@@ -77,4 +81,21 @@ func Walkthrough(bin string) []Step {
 // shellQuote quotes s for a POSIX shell.
 func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// ReadEnv reads the assignments of a demo.env ("export NAME='value'"),
+// ignoring everything else.
+func ReadEnv(data []byte) map[string]string {
+	out := map[string]string{}
+	for _, l := range strings.Split(string(data), "\n") {
+		name, value, ok := strings.Cut(strings.TrimPrefix(l, "export "), "=")
+		if !ok || strings.HasPrefix(l, "#") || strings.ContainsAny(name, " \t") {
+			continue
+		}
+		if strings.HasPrefix(value, "'") && strings.HasSuffix(value, "'") && len(value) >= 2 {
+			value = strings.ReplaceAll(value[1:len(value)-1], `'\''`, "'")
+		}
+		out[name] = value
+	}
+	return out
 }

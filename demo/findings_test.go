@@ -47,9 +47,7 @@ func TestDemoHistoryShowsEveryFindingAndOnlyRealOnes(t *testing.T) {
 			}
 		}
 	}
-	for _, code := range []string{domain.FindingDocumentExpired, domain.FindingDocumentExpiring, domain.FindingAgeMismatch,
-		domain.FindingVerifiedOutside, domain.FindingIssuedAfterCheck, domain.FindingFaceMatchLow, domain.FindingLivenessLow,
-		domain.FindingSanctionsHit, domain.FindingPEPHit, domain.FindingAdverseMediaHit, domain.FindingCompanyDocExpired} {
+	for _, code := range domain.FindingCodes() {
 		if seen[code] == 0 {
 			t.Errorf("no demo session shows %s (seen %v)", code, seen)
 		}

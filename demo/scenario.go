@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"net/netip"
 	"time"
 
 	"github.com/google/uuid"
@@ -43,15 +44,28 @@ type Report struct {
 	// Shareable is a finished KYC session of the issuer's, with evidence,
 	// for the walk-through to share.
 	Shareable uuid.UUID
+	// WebhookURL is the demo receiver's, and WebhookSecret its
+	// destination's signing secret, new on every run.
+	WebhookURL, WebhookSecret string
 }
 
 // Seed creates the demo scenario unless it exists: a bank that verifies
 // people and companies, a payments partner that imports them, imported
-// cases waiting in the partner's queue, decided history, and active,
-// imported and expired tokens. Every run mints a new API key per
-// application (keys are stored hashed, so old ones cannot be shown again).
-func Seed(ctx context.Context, s *review.Service) (Report, error) {
+// cases waiting in the partner's queue (the oldest held by a blocklist
+// hit, one a duplicate import), decided history, active, imported and
+// expired tokens, a clone of a clone waiting under four-eyes for a second
+// analyst, and a webhook destination for the demo receiver. Every run
+// mints a new API key per application and a new secret for the receiver's
+// destination (keys and secrets cannot be read back).
+// receiver is the demo receiver's loopback address ("" for ReceiverAddr).
+func Seed(ctx context.Context, s *review.Service, receiver string) (Report, error) {
 	var r Report
+	if receiver == "" {
+		receiver = ReceiverAddr
+	}
+	if ap, err := netip.ParseAddrPort(receiver); err != nil || !ap.Addr().IsLoopback() {
+		return r, domain.Invalidf("the demo receiver's address must be a loopback address and port, like %s, not %q", ReceiverAddr, receiver)
+	}
 	op := review.Operator("demo")
 	issuer, err := s.Application(ctx, op, Issuer)
 	if domain.IsCode(err, domain.CodeNotFound) {
@@ -93,7 +107,9 @@ func Seed(ctx context.Context, s *review.Service) (Report, error) {
 		return r, fmt.Errorf("the demo issuer has no approved KYC session to share")
 	}
 	r.Shareable = newest[0].ID
-	return r, nil
+	r.WebhookURL = "http://" + receiver + ReceiverPath
+	r.WebhookSecret, err = receiverDestination(ctx, s, partner.ID, r.WebhookURL)
+	return r, err
 }
 
 func create(ctx context.Context, s *review.Service) error {
@@ -108,29 +124,25 @@ func create(ctx context.Context, s *review.Service) error {
 	if err != nil {
 		return err
 	}
-	iss, par := issuer.Application.ID, partner.Application.ID
-	var sessions []domain.Session
-	collect := func(sess domain.Session) { sessions = append(sessions, sess) }
-	if err := Generate(ctx, s, Options{App: iss, Count: IssuerCount, Seed: IssuerSeed, Actor: "demo", Evidence: 40}, collect); err != nil {
+	sc := &scenario{s: s, iss: issuer.Application.ID, par: partner.Application.ID}
+	sc.minter, sc.importer = review.Analyst(sc.iss, issuerAnalyst), review.Analyst(sc.par, partnerAnalyst)
+	collect := func(sess domain.Session) { sc.history = append(sc.history, sess) }
+	if err := Generate(ctx, s, Options{App: sc.iss, Count: IssuerCount, Seed: IssuerSeed, Actor: "demo", Evidence: 40}, collect); err != nil {
 		return err
 	}
-	if err := Generate(ctx, s, Options{App: par, Count: 40, Seed: 7, Actor: "demo", Evidence: 10}, func(domain.Session) {}); err != nil {
+	if err := Generate(ctx, s, Options{App: sc.par, Count: 40, Seed: 7, Actor: "demo", Evidence: 10}, func(domain.Session) {}); err != nil {
 		return err
 	}
 	// A few sessions still in flight, which cannot be shared.
-	if err := Generate(ctx, s, Options{App: iss, Count: 6, Seed: 99, Phase: domain.PhaseInProgress, Actor: "demo"}, func(domain.Session) {}); err != nil {
+	if err := Generate(ctx, s, Options{App: sc.iss, Count: 6, Seed: 99, Phase: domain.PhaseInProgress, Actor: "demo"}, func(domain.Session) {}); err != nil {
 		return err
 	}
-
-	minter := review.Analyst(iss, "maria.k")
-	importer := review.Analyst(par, "sam.ortiz")
-	var shared int
-	share := func(sess domain.Session, ttl int, svc *review.Service) (review.Minted, error) {
-		shared++
-		return svc.Share(ctx, minter, sess.ID, par, ttl)
+	// The oldest case in the partner's queue: held by its blocklist.
+	if err := sc.blocklisted(ctx); err != nil {
+		return err
 	}
 	// Imported for review (the queue), imported trusted, imported then
-	// decided, minted and not yet imported, and expired.
+	// decided.
 	approve := domain.Approve("Documents and AML screening reviewed; consistent with the issuer's findings.")
 	decline := domain.Decline(domain.ReasonSanctionsMatch, "AML hit confirmed against a sanctions list.")
 	plan := []struct {
@@ -143,43 +155,44 @@ func create(ctx context.Context, s *review.Service) error {
 		{false, &approve, 3},
 		{false, &decline, 2},
 	}
-	i := 0
+	var forReview, trusted []imported
 	for _, p := range plan {
 		for j := 0; j < p.n; j++ {
-			sess := sessions[len(sessions)-1-i]
-			i++
-			m, err := share(sess, 3600, s)
-			if err != nil {
-				return err
-			}
-			wf := PartnerKYC
-			if sess.Kind == domain.KindBusiness {
-				wf = PartnerKYB
-			}
-			imp, err := s.Import(ctx, importer, review.ImportRequest{ShareToken: m.Token, WorkflowID: wf,
-				VendorData: fmt.Sprintf("harbor-%s-%04d", sess.Kind, 100+i), TrustReview: p.trust})
+			imp, err := sc.shareAndImport(ctx, sc.take(""), p.trust)
 			if err != nil {
 				return err
 			}
 			if p.decide != nil {
-				if _, err := s.Decide(ctx, importer, imp.ID, *p.decide); err != nil {
+				if _, err := s.Decide(ctx, sc.importer, imp.clone.ID, *p.decide); err != nil {
 					return err
 				}
 			}
+			switch {
+			case p.decide != nil:
+			case p.trust:
+				trusted = append(trusted, imp)
+			default:
+				forReview = append(forReview, imp)
+			}
 		}
 	}
-	for j := 0; j < 3; j++ {
-		if _, err := share(sessions[len(sessions)-1-i], []int{900, 3600, 86400}[j], s); err != nil {
+	if err := sc.duplicate(ctx, forReview[0].src); err != nil {
+		return err
+	}
+	if err := sc.cloneOfAClone(ctx, trusted[0].clone); err != nil {
+		return err
+	}
+	// Minted and not yet imported, and expired.
+	for _, ttl := range []int{900, 3600, 86400} {
+		if _, err := sc.share(ctx, sc.take(""), ttl, s); err != nil {
 			return err
 		}
-		i++
 	}
 	past := s.Clone(review.WithClock(func() time.Time { return s.Now().Add(-3 * time.Hour) }))
 	for j := 0; j < 2; j++ {
-		if _, err := share(sessions[len(sessions)-1-i], 600, past); err != nil {
+		if _, err := sc.share(ctx, sc.take(""), 600, past); err != nil {
 			return err
 		}
-		i++
 	}
 	return nil
 }

@@ -36,6 +36,13 @@ const (
 	FindingCompanyDocExpired = "company_document_expired"
 )
 
+// FindingCodes are the codes SessionFindings can give, in the order above.
+func FindingCodes() []string {
+	return []string{FindingDocumentExpired, FindingDocumentExpiring, FindingAgeMismatch, FindingVerifiedOutside,
+		FindingIssuedAfterCheck, FindingFaceMatchLow, FindingLivenessLow, FindingSanctionsHit, FindingPEPHit,
+		FindingAdverseMediaHit, FindingCompanyDocExpired}
+}
+
 // SessionFindings reads a session's checks the way an analyst would, at
 // the time the session was created, and returns what deserves a look,
 // worst first. Fields a payload lacks are simply not judged: a finding is

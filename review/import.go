@@ -148,7 +148,7 @@ func (s *Service) Import(ctx context.Context, caller domain.Caller, req ImportRe
 			"token_id": tokenID, "source_session_id": claims.SessionID, "source_application_id": claims.FromApplicationID,
 			"imported_session_id": sess.ID, "importing_application_id": caller.ApplicationID,
 			"minted_by": src.Token.MintedBy, "imported_by": caller.Actor(), "trust_review": req.TrustReview, "blocked_entity": blocked,
-			"status": sess.Status, "findings": matched.Findings, "source_status": src.Session.Status,
+			"status": sess.Status, "findings": auditFindings(matched.Findings), "source_status": src.Session.Status,
 			"origin_application_id": origin.ApplicationID, "origin_session_id": origin.SessionID,
 		})
 		return store.InsertAudit(ctx, tx,

@@ -134,6 +134,17 @@ func matchLists(ctx context.Context, q store.Queryer, key vault.Matcher, sess do
 	return out, nil
 }
 
+// auditFindings are findings as the audit trail records them: code,
+// severity and check. Their messages name people (a key person's
+// duplicate document), and the trail is neither sealed nor erasable.
+func auditFindings(fs []domain.Finding) []domain.Finding {
+	out := make([]domain.Finding, len(fs))
+	for i, f := range fs {
+		out[i] = domain.Finding{Code: f.Code, Severity: f.Severity, Check: f.Check}
+	}
+	return out
+}
+
 func sessionName(r store.SessionRef) string {
 	if r.VendorData == "" {
 		return fmt.Sprintf("#%d", r.Number)

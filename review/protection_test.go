@@ -68,7 +68,7 @@ func TestNothingPersonalOrSecretInTheDatabase(t *testing.T) {
 	svc := New(db)
 	t.Cleanup(svc.Close)
 	svc.SetPrivateWebhooks(true)
-	rep, err := demo.Seed(ctx, svc)
+	rep, err := demo.Seed(ctx, svc, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -46,6 +47,10 @@ type Config struct {
 	// AllowPrivate lets deliveries connect to loopback, private and
 	// link-local addresses (local development and tests only).
 	AllowPrivate bool
+	// PrivateTargets are addresses ("127.0.0.1:8181") deliveries may
+	// connect to although they are not public, when AllowPrivate is off:
+	// the demo's own receiver, and nothing else.
+	PrivateTargets []string
 	// Secrets opens a delivery's sealed signing secrets into its Secret
 	// and PreviousSecret (review.Service.OpenDeliverySecrets: only review
 	// holds the keys). Without it only unsealed legacy secrets sign.
@@ -139,7 +144,7 @@ func (e errPrivateTarget) Error() string {
 func (d *Sender) newClient() *http.Client {
 	dialer := &net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second,
 		Control: func(_, address string, _ syscall.RawConn) error {
-			if d.cfg.AllowPrivate {
+			if d.cfg.AllowPrivate || slices.Contains(d.cfg.PrivateTargets, address) {
 				return nil
 			}
 			host, _, err := net.SplitHostPort(address)

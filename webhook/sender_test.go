@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -531,6 +532,30 @@ func TestPrivateTargetRefusedAtDelivery(t *testing.T) {
 	})
 	if len(rc.all()) != 0 {
 		t.Fatal("the private target was reached")
+	}
+}
+
+// A private address named in PrivateTargets (the demo's receiver) is
+// reached while private targets are otherwise refused; another private
+// address is not.
+func TestPrivateTargetAllowedByAddress(t *testing.T) {
+	e := newHookEnv(t)
+	allowed, other := newReceiver(t), newReceiver(t)
+	e.destination(allowed.URL)
+	e.destination(other.URL)
+	e.svc.SetPrivateWebhooks(false)
+	cfg := fastRetries
+	cfg.AllowPrivate = false
+	cfg.PrivateTargets = []string{strings.TrimPrefix(allowed.URL, "http://")}
+	e.sender(cfg)
+	e.decide(e.sessions(1, domain.KindUser, domain.PhaseInReview)[0].ID, "Approved")
+	waitFor(t, "the allowed target's delivery and the other's refusal", 5*time.Second, func() bool {
+		var n int
+		e.db.Get(&n, `SELECT count(*) FROM webhook_attempts WHERE error LIKE '%not a public address%'`)
+		return n > 0 && len(allowed.all()) == 1
+	})
+	if len(other.all()) != 0 {
+		t.Fatal("a private target not named was reached")
 	}
 }
 

@@ -14,7 +14,8 @@ import (
 const demoAPI = "127.0.0.1:8080"
 
 func (a *app) demoCmd() *cobra.Command {
-	return &cobra.Command{
+	var receiver string
+	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Create the demo scenario (idempotent) and write its keys and commands to demo.env",
 		Long: "Creates the demo scenario unless it exists, mints a new API key for each demo application and\n" +
@@ -26,7 +27,7 @@ func (a *app) demoCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			r, err := demo.Seed(a.ctx, svc)
+			r, err := demo.Seed(a.ctx, svc, receiver)
 			if err != nil {
 				return err
 			}
@@ -52,4 +53,6 @@ Load them with  . %s  and serve the API with  %s serve --http %s
 			return nil
 		},
 	}
+	cmd.Flags().StringVar(&receiver, "receiver", demo.ReceiverAddr, "loopback address of the demo's webhook receiver")
+	return cmd
 }

@@ -1,14 +1,17 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"handoff/demo"
+	"handoff/store/localpg"
 )
 
 // `handoff demo` writes demo.env (0600, in the data folder's secrets
@@ -24,7 +27,8 @@ func TestDemoEnvCommandsWorkAgainstServe(t *testing.T) {
 	withDB(t)
 	data := t.TempDir()
 	t.Setenv("HANDOFF_DATA", data)
-	code, out, errs := run(t, "demo")
+	receiver := fmt.Sprintf("127.0.0.1:%d", localpg.SparePort(9))
+	code, out, errs := run(t, "demo", "--receiver", receiver)
 	if code != 0 {
 		t.Fatalf("demo: %d %s", code, errs)
 	}
@@ -73,5 +77,20 @@ func TestDemoEnvCommandsWorkAgainstServe(t *testing.T) {
 	}
 	if code, out, errs := run(t, "audit", "verify"); code != 0 {
 		t.Fatalf("audit verify: %d %s %s", code, out, errs)
+	}
+	// serve ran the demo receiver, which took the import's and the
+	// decline's webhooks because their signatures checked out.
+	for deadline := time.Now().Add(time.Minute); ; {
+		code, out, _ := run(t, "webhook", "deliveries", "--app", demo.Partner)
+		if code == 0 && strings.Count(out, "delivered") >= 2 && strings.Contains(out, receiver) {
+			break
+		}
+		if strings.Contains(out, "failed") || time.Now().After(deadline) {
+			t.Fatalf("the deliveries to the demo receiver did not succeed:\n%s\n%s", out, s.logs)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if !strings.Contains(s.logs.String(), "demo receiver: signature verified") {
+		t.Fatalf("the receiver did not log a verified delivery:\n%s", s.logs)
 	}
 }

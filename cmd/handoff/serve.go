@@ -108,8 +108,10 @@ func (a *app) serveCmd() *cobra.Command {
 			for _, srv := range servers {
 				go func() { errc <- srv.serve() }()
 			}
+			demoTarget, stopReceiver := a.startDemoReceiver()
+			defer stopReceiver()
 			stopSender := a.startSender(svc.DB(), sm.senderConfig(webhook.Config{Workers: deliverWorkers, AllowPrivate: allowPrivate,
-				Secrets: svc.OpenDeliverySecrets}))
+				PrivateTargets: nonEmpty(demoTarget), Secrets: svc.OpenDeliverySecrets}))
 			defer stopSender()
 			stopSequencer := startSequencer(a.ctx, svc)
 			defer stopSequencer()
@@ -328,6 +330,14 @@ func (a *app) startSender(db *store.DB, cfg webhook.Config) (stop func()) {
 		webhook.New(db, cfg).Run(ctx)
 	}()
 	return func() { cancel(); <-done }
+}
+
+// nonEmpty is s as a list, empty when s is.
+func nonEmpty(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return []string{s}
 }
 
 func fileExists(path string) bool {
