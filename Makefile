@@ -24,7 +24,7 @@ build:
 # when run from a terminal (never in CI, where it would wait for keys).
 demo: postgres build
 	./$(BIN) demo
-	@if [ -t 0 ] && [ -t 1 ]; then ./$(BIN) tui --tab queue; else echo "Open the workstation with: ./$(BIN) tui --tab queue"; fi
+	@if [ -t 0 ] && [ -t 1 ]; then ./$(BIN) tui --tab queue --tour; else echo "Open the workstation with: ./$(BIN) tui --tab queue --tour"; fi
 
 test: postgres
 	$(GO) vet ./...

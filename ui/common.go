@@ -58,7 +58,10 @@ type Options struct {
 	// Tab is the tab the program opens on (TabNames); empty is Sessions.
 	// Later workspaces (after switching application) open on Sessions.
 	Tab string
+	// Tour, when set, offers the demo's guided tour (tour.go).
+	Tour *Tour
 
+	tour     *tour             // the tour's progress, kept across application switches
 	pictures *picture.Renderer // one per program, kept across application switches
 }
 

@@ -54,7 +54,7 @@ func TestGolden(t *testing.T) {
 			{"sessions_filtered", false, []string{"/", "status:review kind:kyb", "enter"}},
 			{"queue", true, []string{"2"}},
 			{"case_detail", true, []string{"2", "enter"}},
-			{"kyb_detail", false, []string{"t", "t", "enter", "pgdown"}},
+			{"kyb_detail", false, []string{"K", "K", "enter", "pgdown"}},
 			{"decline", true, []string{"2", "d", "enter"}},
 			{"share", false, []string{"s", "enter"}},
 			{"tokens", false, []string{"3"}},

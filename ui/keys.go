@@ -29,11 +29,12 @@ type KeyMap struct {
 	Text     TextKeys
 }
 
-// GlobalKeys act everywhere: ForceQuit even while typing, Quit and Help
-// whenever nothing is being typed, and the rest over the tabs only.
+// GlobalKeys act everywhere: ForceQuit even while typing, Quit, Help and
+// Tour whenever nothing is being typed, and the rest over the tabs only.
 type GlobalKeys struct {
 	ForceQuit, Quit, Help              key.Binding
 	NextTab, PrevTab, SwitchApp        key.Binding
+	Tour                               key.Binding // with Options.Tour only
 	Tab1, Tab2, Tab3, Tab4, Tab5, Tab6 key.Binding
 }
 
@@ -112,6 +113,7 @@ func DefaultKeyMap() *KeyMap {
 			NextTab:   b([]string{"tab"}, "tab", "next tab"),
 			PrevTab:   b([]string{"shift+tab"}, "shift+tab", "previous tab"),
 			SwitchApp: b([]string{"A"}, "A", "switch application"),
+			Tour:      b([]string{"t"}, "t", "tour"),
 			Tab1:      b([]string{"1"}, "1", "sessions"),
 			Tab2:      b([]string{"2"}, "2", "imports queue"),
 			Tab3:      b([]string{"3"}, "3", "tokens"),
@@ -146,7 +148,7 @@ func DefaultKeyMap() *KeyMap {
 		},
 		Sessions: SessionsKeys{Open: open, Share: share,
 			Status: b([]string{"f"}, "f", "status filter"),
-			Kind:   b([]string{"t"}, "t", "kind filter"),
+			Kind:   b([]string{"K"}, "K", "kind filter"),
 			Erase:  b([]string{"X"}, "X", "erase session")},
 		Queue: QueueKeys{Open: open, Next: next, Approve: approve, Decline: decline,
 			Import: b([]string{"i"}, "i", "import token")},

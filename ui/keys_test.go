@@ -64,7 +64,8 @@ func TestNoKeyMeansTwoThings(t *testing.T) {
 	queued(w)
 	w.generate(w.y, 2, domain.KindUser, domain.PhaseApproved, 5) // newest: shareable
 	tok := w.mint(w.x, w.y, w.generate(w.x, 1, domain.KindUser, domain.PhaseApproved, 8)[0])
-	h := w.open(w.y, "sam", 120, 40)
+	// With the tour shown: its panel takes no key but t.
+	h := w.openWith(w.y, "sam", 120, 40, Options{Tour: &Tour{Issuer: w.x.Name, Partner: w.y.Name, Receiver: "demo receiver"}})
 	seen := map[string]bool{}
 	check := func(where string) {
 		t.Helper()

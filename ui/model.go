@@ -114,6 +114,9 @@ func ParseTab(name string) (int, error) {
 // New returns the workstation for caller (an analyst: review.Analyst) in
 // its application. The SSH server makes one per connection.
 func New(ctx context.Context, svc *review.Service, caller domain.Caller, opts Options) tea.Model {
+	if opts.Tour != nil {
+		opts.tour = newTour(*opts.Tour)
+	}
 	m := newModel(newCommon(ctx, svc, caller, domain.Application{ID: caller.ApplicationID}, opts))
 	if opts.Tab != "" {
 		m.active, _ = ParseTab(opts.Tab) // an unknown name (refused by the command) opens Sessions
@@ -154,8 +157,17 @@ func (m *Model) loadCounts() tea.Cmd {
 }
 
 // Update routes a message: keys to the focused view, results to whoever
-// asked, and the root's own messages here.
+// asked, and the root's own messages here; then the tour, if any, looks
+// at what was done.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	next, cmd := m.update(msg)
+	if nm, ok := next.(*Model); ok {
+		nm.observeTour(msg)
+	}
+	return next, cmd
+}
+
+func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if a, ok := msg.(asyncMsg); ok {
 		if a.c != m.c || a.c.Ctx.Err() != nil {
 			// An answer for the workspace we switched away from, or for
@@ -372,6 +384,9 @@ func (m *Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, g.Help):
 		m.fullHelp = true
 		return m, nil
+	case m.c.opts.tour != nil && key.Matches(msg, g.Tour):
+		m.toggleTour()
+		return m, nil
 	}
 	if len(m.stack) == 0 {
 		for i, b := range []key.Binding{g.Tab1, g.Tab2, g.Tab3, g.Tab4, g.Tab5, g.Tab6} {
@@ -397,13 +412,17 @@ func (m *Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 // tabs.
 func (m *Model) globalGroups() [][]key.Binding {
 	g := m.c.Keys.Global
+	always := []key.Binding{g.Help, g.Quit}
+	if m.c.opts.tour != nil {
+		always = append(always, g.Tour)
+	}
 	switch {
 	case m.focused().Capturing():
 		return nil
 	case len(m.stack) > 0:
-		return [][]key.Binding{{g.Help, g.Quit}}
+		return [][]key.Binding{always}
 	}
-	return [][]key.Binding{{g.Tab1, g.Tab2, g.Tab3, g.Tab4, g.Tab5, g.Tab6}, {g.NextTab, g.PrevTab, g.SwitchApp, g.Help, g.Quit}}
+	return [][]key.Binding{{g.Tab1, g.Tab2, g.Tab3, g.Tab4, g.Tab5, g.Tab6}, append([]key.Binding{g.NextTab, g.PrevTab, g.SwitchApp}, always...)}
 }
 
 func (m *Model) showTab(i int) tea.Cmd {
@@ -454,7 +473,7 @@ func (m *Model) quit() tea.Cmd {
 const chromeLines = 4
 
 func (m *Model) bodySize() (int, int) {
-	return m.c.Width, max(m.c.Height-chromeLines, 3)
+	return m.c.Width, max(m.c.Height-chromeLines-m.tourHeight(), 3)
 }
 
 func (m *Model) resize(w, h int) {
@@ -476,7 +495,11 @@ func (m *Model) View() string {
 		body = m.fullHelpView()
 	}
 	body = fitBlock(body, w, h)
-	return strings.Join([]string{m.headerView(), m.tabsView(), body, m.statusView(), m.helpView()}, "\n")
+	parts := []string{m.headerView(), m.tabsView(), body}
+	if tv := m.tourView(); tv != "" {
+		parts = append(parts, tv)
+	}
+	return strings.Join(append(parts, m.statusView(), m.helpView()), "\n")
 }
 
 // fitBlock makes s exactly h lines of at most w cells.

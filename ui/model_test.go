@@ -132,7 +132,7 @@ func TestSessionsFilter(t *testing.T) {
 	}
 	h.press("esc")
 
-	h.press("t") // kind filter: KYC
+	h.press("K") // kind filter: KYC
 	for _, r := range s.list.Items() {
 		if r.Kind != domain.KindUser {
 			t.Fatal("t filters by kind")

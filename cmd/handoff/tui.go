@@ -18,10 +18,12 @@ import (
 	"handoff/review"
 	"handoff/ui"
 	"handoff/ui/widget/picture"
+	"handoff/webhook"
 )
 
 func (a *app) tuiCmd() *cobra.Command {
 	var appRef, analyst, images, tab string
+	var showTour bool
 	cmd := &cobra.Command{
 		Use:   "tui",
 		Short: "Open the review workstation in this terminal",
@@ -59,6 +61,19 @@ func (a *app) tuiCmd() *cobra.Command {
 			}
 			stopSequencer := startSequencer(a.ctx, svc)
 			defer stopSequencer()
+			var tour *ui.Tour
+			if _, err := svc.Application(a.ctx, operator(), demo.Partner); err == nil {
+				tour = &ui.Tour{Issuer: demo.Issuer, Partner: demo.Partner, Receiver: demo.ReceiverLabel, Hidden: !showTour}
+			}
+			if showTour {
+				// The tour ends at a webhook delivered to the demo's own
+				// receiver: this process runs both ends, as serve does.
+				target, stopReceiver := a.startDemoReceiver()
+				defer stopReceiver()
+				stopSender := a.startSender(svc.DB(), webhook.Config{Workers: 2, PrivateTargets: nonEmpty(target),
+					Secrets: svc.OpenDeliverySecrets})
+				defer stopSender()
+			}
 			out := a.stdout
 			caller := review.Analyst(target.ID, analyst)
 			model := ui.New(a.ctx, svc, caller, ui.Options{
@@ -68,6 +83,7 @@ func (a *app) tuiCmd() *cobra.Command {
 				Logger:   logger,
 				Images:   images,
 				Tab:      tab,
+				Tour:     tour,
 			})
 			p := tea.NewProgram(model, tea.WithContext(a.ctx), tea.WithInput(a.stdin), tea.WithOutput(out), tea.WithAltScreen())
 			_, err = p.Run()
@@ -80,6 +96,7 @@ func (a *app) tuiCmd() *cobra.Command {
 	cmd.Flags().StringVar(&appRef, "app", "", "application id or name (default: the demo partner, else the first application)")
 	cmd.Flags().StringVar(&images, "images", "", "how evidence pictures are drawn: kitty, iterm2, sixel, blocks, text or off (default: detected from the terminal)")
 	cmd.Flags().StringVar(&tab, "tab", "", "the tab to open on: "+strings.Join(ui.TabNames, ", ")+" (default: sessions)")
+	cmd.Flags().BoolVar(&showTour, "tour", false, "show the demo's guided tour (t shows and hides it) and deliver its webhooks to the demo receiver")
 	cmd.Flags().StringVar(&analyst, "as", "", "analyst name for the audit trail (default: the operating-system user)")
 	return cmd
 }
