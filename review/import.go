@@ -134,7 +134,7 @@ func (s *Service) Import(ctx context.Context, caller domain.Caller, req ImportRe
 		if matched, err = importMatch(ctx, tx, vault.NewMatcher(myKeys.match), &sess.Session, full); err != nil { // matching.go: may hold it In Review
 			return err
 		}
-		if err := store.CopyMedia(ctx, tx, claims.FromApplicationID, claims.SessionID, caller.ApplicationID, sess.ID); err != nil {
+		if err := s.copyMedia(ctx, tx, srcKeys, myKeys, claims.SessionID, sess.ID); err != nil { // re-sealed under the importer's keys
 			return err
 		}
 		if err := s.emitStatusUpdated(ctx, tx, sess.Session); err != nil { // with the cloned checks

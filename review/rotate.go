@@ -188,6 +188,9 @@ type DataRotation struct {
 	Generation int   // the generation everything is sealed under now
 	Resumed    bool  // it finished a rotation that had stopped
 	Resealed   int64 // sessions sealed anew by this run
+	// ResealedMedia counts evidence files sealed anew (those written in the
+	// clear before evidence was sealed among them).
+	ResealedMedia int64
 }
 
 // DataRotationOptions tunes RotateData.
@@ -257,9 +260,12 @@ func (s *Service) RotateData(ctx context.Context, caller domain.Caller, app uuid
 	if err := s.resealWebhookSecrets(ctx, k); err != nil {
 		return r, err
 	}
+	if r.ResealedMedia, err = s.resealMedia(ctx, k, opts.Batch); err != nil {
+		return r, err
+	}
 	s.data.forget()
 	return r, s.auditKeysOf(ctx, caller, app, map[string]any{"rotated": "data_keys", "generation": r.Generation,
-		"resealed": r.Resealed, "resumed": r.Resumed})
+		"resealed": r.Resealed, "resealed_media": r.ResealedMedia, "resumed": r.Resumed})
 }
 
 // resealAll moves every session of k's application not under k's current

@@ -179,7 +179,11 @@ func (s *Service) CompleteSandbox(ctx context.Context, caller domain.Caller, id 
 		if err := recordIdentifiers(ctx, tx, vault.NewMatcher(keys.match), sess); err != nil { // so imports find it as a duplicate
 			return err
 		}
-		if err := store.PutMedia(ctx, tx, caller.ApplicationID, id, evidence.Media(sess.Kind, checks)); err != nil {
+		media, err := keys.sealMedia(id, evidence.Media(sess.Kind, checks))
+		if err != nil {
+			return err
+		}
+		if err := store.PutMedia(ctx, tx, caller.ApplicationID, id, media); err != nil {
 			return err
 		}
 		if err := announce(ctx, tx, Change{App: caller.ApplicationID, What: ChangeSessionDecided, Session: &id, By: caller.Actor()}); err != nil {

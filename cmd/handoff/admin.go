@@ -93,7 +93,8 @@ func (a *app) rotateDataCmd() *cobra.Command {
 			if r.Resumed {
 				verb = "resumed and moved"
 			}
-			fmt.Fprintf(a.stdout, "%s: %s %d sessions to data key generation %d\n", ap.Name, verb, r.Resealed, r.Generation)
+			fmt.Fprintf(a.stdout, "%s: %s %d sessions and %d evidence files to data key generation %d\n", ap.Name, verb, r.Resealed,
+				r.ResealedMedia, r.Generation)
 			return nil
 		},
 	}
