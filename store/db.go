@@ -42,7 +42,9 @@ type Queryer interface {
 // DB is the connection pool.
 type DB struct {
 	*sqlx.DB
-	dsn string
+	dsn       string
+	connector *cachingConnector
+	notes     notifier
 }
 
 // Tx is one transaction.
@@ -77,10 +79,11 @@ func MigrationsDigest() string {
 
 // Connect opens the pool without migrating.
 func Connect(ctx context.Context, dsn string) (*DB, error) {
-	sdb, err := sqlx.Open("postgres", dsn)
+	connector, err := newCachingConnector(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("database %s: %v", Redact(dsn), err)
 	}
+	sdb := sqlx.NewDb(sql.OpenDB(connector), "postgres")
 	sdb.SetMaxOpenConns(64)
 	sdb.SetMaxIdleConns(64)
 	sdb.SetConnMaxIdleTime(5 * time.Minute)
@@ -90,7 +93,7 @@ func Connect(ctx context.Context, dsn string) (*DB, error) {
 		sdb.Close()
 		return nil, fmt.Errorf("cannot reach the database at %s: %v", Redact(dsn), err)
 	}
-	return &DB{DB: sdb, dsn: dsn}, nil
+	return &DB{DB: sdb, dsn: dsn, connector: connector}, nil
 }
 
 // DSN is the connection string the pool was opened with.
@@ -115,6 +118,7 @@ func (db *DB) MigrateTo(ctx context.Context, version int64) error {
 	if err != nil {
 		return fmt.Errorf("loading migrations: %w", err)
 	}
+	defer db.forgetStatements()
 	if version > 0 {
 		_, err = p.UpTo(ctx, version)
 	} else {
@@ -126,6 +130,14 @@ func (db *DB) MigrateTo(ctx context.Context, version int64) error {
 	return nil
 }
 
+// forgetStatements makes the pool's connections prepare their statements
+// afresh (a migration may have changed the tables they read).
+func (db *DB) forgetStatements() {
+	if db.connector != nil {
+		db.connector.forget()
+	}
+}
+
 // InTx runs fn in one transaction: committed when fn returns nil, rolled
 // back otherwise, so nothing of a failed use case remains.
 func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
@@ -133,6 +145,9 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return mapErr(err)
 	}
+	st := &txState{}
+	txNotes.Store(tx, st)
+	defer txNotes.Delete(tx)
 	defer func() {
 		if p := recover(); p != nil {
 			tx.Rollback() // release the locks before the panic goes on
@@ -143,7 +158,11 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 		tx.Rollback()
 		return err
 	}
-	return mapErr(tx.Commit())
+	if err := tx.Commit(); err != nil {
+		return mapErr(err)
+	}
+	db.notes.send(db, st.payloads)
+	return nil
 }
 
 // mapErr is the one place driver errors become domain errors: no rows is

@@ -1,0 +1,176 @@
+package store
+
+import (
+	"container/list"
+	"context"
+	"database/sql/driver"
+	"errors"
+	"sync/atomic"
+
+	"github.com/lib/pq"
+)
+
+// lib/pq sends a statement with parameters as two round trips (parse and
+// describe, then bind and execute). The pool's connections instead keep
+// each statement they have run prepared, by its text, so running it again
+// is one round trip; an import's sixteen statements cost sixteen waits for
+// the server instead of thirty-two. Statements without parameters go as
+// simple queries, as before.
+
+// stmtCacheSize bounds the statements one connection keeps prepared; the
+// least recently used is closed past it (handoff issues fewer than this
+// distinct statements, but some are built with a variable number of rows).
+const stmtCacheSize = 300
+
+// cachingConnector opens lib/pq connections that keep their statements
+// prepared. forget makes every connection drop them before its next
+// statement (after migrations, which may change what a cached statement
+// returns).
+type cachingConnector struct {
+	*pq.Connector
+	epoch atomic.Int64
+}
+
+func newCachingConnector(dsn string) (*cachingConnector, error) {
+	c, err := pq.NewConnector(dsn)
+	if err != nil {
+		return nil, err
+	}
+	return &cachingConnector{Connector: c}, nil
+}
+
+func (c *cachingConnector) Connect(ctx context.Context) (driver.Conn, error) {
+	dc, err := c.Connector.Connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pc := dc.(pqConn)
+	// Plans stay made for each statement's values, as they were when every
+	// statement was parsed afresh: a generic plan, which PostgreSQL
+	// switches a prepared statement to after five runs, can be far slower
+	// for one application among many (measured: imports 10x slower).
+	if _, err := pc.ExecContext(ctx, "SET plan_cache_mode = force_custom_plan", nil); err != nil {
+		pc.Close()
+		return nil, err
+	}
+	return &cachingConn{conn: pc, owner: c, epoch: c.epoch.Load(),
+		stmts: map[string]*list.Element{}, order: list.New()}, nil
+}
+
+func (c *cachingConnector) forget() { c.epoch.Add(1) }
+
+// pqConn is what database/sql uses of a lib/pq connection.
+type pqConn interface {
+	driver.Conn
+	driver.ConnBeginTx
+	driver.ConnPrepareContext
+	driver.QueryerContext
+	driver.ExecerContext
+	driver.Pinger
+	driver.SessionResetter
+	driver.Validator
+	driver.NamedValueChecker
+}
+
+type cachingConn struct {
+	conn  pqConn
+	owner *cachingConnector
+	epoch int64
+	stmts map[string]*list.Element // query → element of order holding a *cachedStmt
+	order *list.List               // most recently used first
+}
+
+type cachedStmt struct {
+	query string
+	stmt  driver.Stmt
+}
+
+// prepared returns the connection's prepared statement for query,
+// preparing it on first use.
+func (c *cachingConn) prepared(ctx context.Context, query string) (driver.Stmt, error) {
+	if e := c.owner.epoch.Load(); e != c.epoch {
+		// Statements prepared before a migration may describe tables
+		// that have changed since: they are left unused (their names are
+		// never reused) rather than closed one round trip each.
+		c.epoch = e
+		c.stmts = map[string]*list.Element{}
+		c.order.Init()
+	}
+	if el, ok := c.stmts[query]; ok {
+		c.order.MoveToFront(el)
+		return el.Value.(*cachedStmt).stmt, nil
+	}
+	st, err := c.conn.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	c.stmts[query] = c.order.PushFront(&cachedStmt{query: query, stmt: st})
+	if c.order.Len() > stmtCacheSize {
+		old := c.order.Back()
+		c.drop(old)
+		if err := old.Value.(*cachedStmt).stmt.Close(); err != nil {
+			return nil, err
+		}
+	}
+	return st, nil
+}
+
+func (c *cachingConn) drop(el *list.Element) {
+	c.order.Remove(el)
+	delete(c.stmts, el.Value.(*cachedStmt).query)
+}
+
+// failed forgets query's statement when the server says it is stale, so
+// the next use prepares it afresh.
+func (c *cachingConn) failed(query string, err error) {
+	var pe *pq.Error
+	if errors.As(err, &pe) && (pe.Code == "0A000" || pe.Code == "26000") { // cached plan changed; no such statement
+		if el, ok := c.stmts[query]; ok {
+			c.drop(el)
+		}
+	}
+}
+
+func (c *cachingConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	if len(args) == 0 {
+		return c.conn.QueryContext(ctx, query, args)
+	}
+	st, err := c.prepared(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := st.(driver.StmtQueryContext).QueryContext(ctx, args)
+	if err != nil {
+		c.failed(query, err)
+	}
+	return rows, err
+}
+
+func (c *cachingConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	if len(args) == 0 {
+		return c.conn.ExecContext(ctx, query, args)
+	}
+	st, err := c.prepared(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	res, err := st.(driver.StmtExecContext).ExecContext(ctx, args)
+	if err != nil {
+		c.failed(query, err)
+	}
+	return res, err
+}
+
+func (c *cachingConn) Prepare(query string) (driver.Stmt, error) { return c.conn.Prepare(query) }
+func (c *cachingConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
+	return c.conn.PrepareContext(ctx, query)
+}
+func (c *cachingConn) Begin() (driver.Tx, error) { return c.conn.Begin() } //nolint:staticcheck // driver.Conn requires it
+func (c *cachingConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
+	return c.conn.BeginTx(ctx, opts)
+}
+func (c *cachingConn) Close() error                                { return c.conn.Close() }
+func (c *cachingConn) Ping(ctx context.Context) error              { return c.conn.Ping(ctx) }
+func (c *cachingConn) ResetSession(ctx context.Context) error      { return c.conn.ResetSession(ctx) }
+func (c *cachingConn) IsValid() bool                               { return c.conn.IsValid() }
+func (c *cachingConn) CheckNamedValue(nv *driver.NamedValue) error { return c.conn.CheckNamedValue(nv) }

@@ -1,0 +1,153 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/lib/pq"
+
+	"handoff/store"
+	"handoff/store/pgtest"
+)
+
+// A connection keeps a statement prepared after its first run: the
+// server lists it among the connection's prepared statements, and running
+// it again with other values answers for those values.
+func TestStatementsStayPrepared(t *testing.T) {
+	db := pgtest.DB(t)
+	ctx := context.Background()
+	conn, err := db.Connx(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	const q = `SELECT $1::int + 1`
+	for _, in := range []int{1, 41} {
+		var out int
+		if err := conn.GetContext(ctx, &out, q, in); err != nil {
+			t.Fatal(err)
+		}
+		if out != in+1 {
+			t.Fatalf("%s with %d = %d", q, in, out)
+		}
+	}
+	var n int
+	if err := conn.GetContext(ctx, &n, `SELECT count(*) FROM pg_prepared_statements WHERE statement = $1`, q); err != nil {
+		t.Fatal(err)
+	}
+	if n != 1 {
+		t.Fatalf("%q is prepared %d times on the connection, want once", q, n)
+	}
+}
+
+// A statement whose result changes shape under it (as a migration may
+// change a table) is prepared afresh after Migrate, and after the
+// server's "cached plan must not change result type" when the change came
+// from elsewhere; the failing call reports the error, the next one works.
+func TestStatementsAfterTheTableChanged(t *testing.T) {
+	db := pgtest.DB(t)
+	ctx := context.Background()
+	conn, err := db.Connx(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `CREATE TABLE shape (a int); INSERT INTO shape VALUES (1)`); err != nil {
+		t.Fatal(err)
+	}
+	const q = `SELECT * FROM shape WHERE a = $1`
+	read := func() (int, error) {
+		rows, err := conn.QueryContext(ctx, q, 1)
+		if err != nil {
+			return 0, err
+		}
+		defer rows.Close()
+		cols, _ := rows.Columns()
+		for rows.Next() {
+		}
+		return len(cols), rows.Err()
+	}
+	if n, err := read(); err != nil || n != 1 {
+		t.Fatalf("first read: %d columns, %v", n, err)
+	}
+	if _, err := conn.ExecContext(ctx, `ALTER TABLE shape ADD COLUMN b int`); err != nil {
+		t.Fatal(err)
+	}
+	var pe *pq.Error
+	if _, err := read(); err != nil && (!errors.As(err, &pe) || pe.Code != "0A000") {
+		t.Fatalf("after the change: %v, want nothing or cached plan must not change result type", err)
+	}
+	if n, err := read(); err != nil || n != 2 {
+		t.Fatalf("after the change: %d columns, %v", n, err)
+	}
+
+	if _, err := conn.ExecContext(ctx, `ALTER TABLE shape ADD COLUMN c int`); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Migrate(ctx); err != nil { // nothing to apply; drops the prepared statements all the same
+		t.Fatal(err)
+	}
+	if n, err := read(); err != nil || n != 3 {
+		t.Fatalf("after Migrate: %d columns, %v", n, err)
+	}
+}
+
+// Changes announced in a transaction are heard once it has committed,
+// never when it rolls back; outside a transaction at once.
+func TestNotifyAfterCommit(t *testing.T) {
+	db := pgtest.DB(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	heard, _, ready := db.Listen(ctx, store.ChangesChannel)
+	<-ready
+	next := func() string {
+		select {
+		case p := <-heard:
+			return p
+		case <-time.After(time.Minute): // a bound for "never", not a timing assertion
+			t.Fatal("no notification within a minute")
+			return ""
+		}
+	}
+	if err := db.InTx(ctx, func(tx *store.Tx) error {
+		if err := store.Notify(ctx, tx, "rolled back"); err != nil {
+			return err
+		}
+		return errors.New("fail")
+	}); err == nil {
+		t.Fatal("the transaction did not fail")
+	}
+	if err := db.InTx(ctx, func(tx *store.Tx) error { return store.Notify(ctx, tx, "committed 1", "committed 2") }); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.Notify(ctx, db, "outside"); err != nil {
+		t.Fatal(err)
+	}
+	// The committed ones come from the sender in order; "outside" may
+	// pass them.
+	got := map[string]int{}
+	var committed []string
+	for got["committed 1"]+got["committed 2"]+got["outside"] < 3 {
+		p := next()
+		got[p]++
+		switch p {
+		case "rolled back":
+			t.Fatal("heard the change of a transaction that rolled back")
+		case "committed 1", "committed 2":
+			committed = append(committed, p)
+		}
+	}
+	if len(committed) != 2 || committed[0] != "committed 1" || got["outside"] != 1 {
+		t.Fatalf("heard %v, the committed ones as %q", got, committed)
+	}
+	// Nothing of the rolled-back transaction comes later either: a last
+	// change is the next thing heard.
+	if err := store.Notify(ctx, db, "last"); err != nil {
+		t.Fatal(err)
+	}
+	if p := next(); p != "last" {
+		t.Fatalf("heard %q, want last", p)
+	}
+}
