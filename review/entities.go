@@ -3,8 +3,6 @@ package review
 import (
 	"context"
 
-	"github.com/google/uuid"
-
 	"handoff/domain"
 	"handoff/store"
 )
@@ -104,11 +102,4 @@ func (s *Service) SetEntityStatus(ctx context.Context, caller domain.Caller, kin
 		return EntityDetail{}, err
 	}
 	return s.Entity(ctx, caller, kind, vendorData)
-}
-
-// entityBlocked reports whether the entity for vendorData is BLOCKED: its
-// imports land In Review whatever trust_review says.
-func entityBlocked(ctx context.Context, tx *store.Tx, app uuid.UUID, kind domain.Kind, vendorData string) (bool, error) {
-	st, err := store.EntityStatusForUpdate(ctx, tx, app, kind, vendorData)
-	return st == domain.EntityBlocked, err
 }

@@ -65,12 +65,12 @@ func (s *Service) Import(ctx context.Context, caller domain.Caller, req ImportRe
 	if err != nil {
 		return domain.Session{}, err
 	}
-	var parts opened
+	var full domain.Session // the clone with its checks
 	var matched listMatch
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		// The record written at minting, held until commit so that a
 		// revocation cannot slip in between this check and the import.
-		src, err := store.ImportSource(ctx, tx, claims.FromApplicationID, tokenID)
+		src, err := store.ImportSource(ctx, tx, claims.FromApplicationID, tokenID, caller.ApplicationID, req.WorkflowID)
 		if domain.IsCode(err, domain.CodeNotFound) {
 			return domain.Unauthorizedf("Share token is invalid: it was not issued by this service.")
 		} else if err != nil {
@@ -95,15 +95,13 @@ func (s *Service) Import(ctx context.Context, caller domain.Caller, req ImportRe
 		if !redeemed {
 			return domain.Forbiddenf("This share token has already been imported into your application.")
 		}
-		wf, err := store.GetWorkflow(ctx, tx, caller.ApplicationID, req.WorkflowID)
-		if domain.IsCode(err, domain.CodeNotFound) || err == nil && wf.Kind != claims.SessionKind {
+		if src.WorkflowKind == nil || *src.WorkflowKind != claims.SessionKind {
 			return domain.NotFoundf("Workflow %q not found in your application for %s sessions.", req.WorkflowID, claims.SessionKind)
-		} else if err != nil {
-			return err
 		}
 		sess.Status = domain.ImportedStatus(src.Session.Status, sess.Kind, req.TrustReview)
 		// The clone is sealed under the importer's keys and its own id;
 		// the source's keys never leave this process.
+		var parts opened
 		if sess.Payload, parts, err = s.data.reseal(ctx, store.SealedSession{Session: *src.Session, Payload: src.Payload}, srcKeys, myKeys, sess.ID); err != nil {
 			return err
 		}
@@ -113,12 +111,12 @@ func (s *Service) Import(ctx context.Context, caller domain.Caller, req ImportRe
 			return err
 		}
 		if req.VendorData != "" {
-			if _, err := store.EnsureEntity(ctx, tx, caller.ApplicationID, sess.Kind, req.VendorData); err != nil {
+			// Held until commit, so a block of this user waits for the import.
+			st, err := store.EnsureEntityForUpdate(ctx, tx, caller.ApplicationID, sess.Kind, req.VendorData)
+			if err != nil {
 				return err
 			}
-			if blocked, err = entityBlocked(ctx, tx, caller.ApplicationID, sess.Kind, req.VendorData); err != nil {
-				return err
-			} else if blocked {
+			if blocked = st == domain.EntityBlocked; blocked {
 				sess.Status = domain.StatusOf(sess.Kind, domain.PhaseInReview)
 			}
 		}
@@ -127,8 +125,7 @@ func (s *Service) Import(ctx context.Context, caller domain.Caller, req ImportRe
 		if err := store.InsertSession(ctx, tx, &sess); err != nil {
 			return err
 		}
-		full, err := parts.join(sess.Session)
-		if err != nil {
+		if full, err = parts.join(sess.Session); err != nil {
 			return err
 		}
 		if matched, err = importMatch(ctx, tx, vault.NewMatcher(myKeys.match), &sess.Session, full); err != nil { // matching.go: may hold it In Review
@@ -137,6 +134,9 @@ func (s *Service) Import(ctx context.Context, caller domain.Caller, req ImportRe
 		if err := s.copyMedia(ctx, tx, srcKeys, myKeys, claims.SessionID, sess.ID); err != nil { // re-sealed under the importer's keys
 			return err
 		}
+		// A clone has no details of its own (token, callback, metadata):
+		// nothing to read back for its event.
+		sess.Details = &domain.SessionDetails{}
 		if err := s.emitStatusUpdated(ctx, tx, sess.Session); err != nil { // with the cloned checks
 			return err
 		}
@@ -160,5 +160,6 @@ func (s *Service) Import(ctx context.Context, caller domain.Caller, req ImportRe
 	if err != nil {
 		return domain.Session{}, err
 	}
-	return parts.join(sess.Session)
+	full.Status = sess.Status // as matching left it
+	return full, nil
 }

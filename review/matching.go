@@ -54,9 +54,15 @@ type listMatch struct {
 }
 
 // matchLists matches sess's identifiers against its application's
-// blocklists and allowlists and its other live sessions: three index
-// lookups whatever the size of the application.
+// blocklists and allowlists and its other live sessions: a few index
+// lookups in two round trips, whatever the size of the application.
 func matchLists(ctx context.Context, q store.Queryer, key vault.Matcher, sess domain.Session) (listMatch, error) {
+	return match(ctx, q, key, sess, false)
+}
+
+// match is matchLists; with record it also stores sess's identifiers (in
+// the first round trip), so that later sessions find it as a duplicate.
+func match(ctx context.Context, q store.Queryer, key vault.Matcher, sess domain.Session, record bool) (listMatch, error) {
 	var out listMatch
 	ids := domain.SessionIdentifiers(sess)
 	byHash := map[string]int{} // lookup hash → index in ids
@@ -74,7 +80,11 @@ func matchLists(ctx context.Context, q store.Queryer, key vault.Matcher, sess do
 			lookups = append(lookups, store.Hashed{Type: id.Type, Hash: kh})
 		}
 	}
-	hits, err := store.MatchEntries(ctx, q, sess.ApplicationID, lookups)
+	var recorded []store.Hashed
+	if record {
+		recorded = own
+	}
+	hits, err := store.MatchAndRecord(ctx, q, sess.ApplicationID, sess.ID, lookups, recorded)
 	if err != nil {
 		return out, err
 	}
@@ -107,7 +117,7 @@ func matchLists(ctx context.Context, q store.Queryer, key vault.Matcher, sess do
 			ownIdx[string(h.Hash)] = i
 		}
 	}
-	dups, err := store.DuplicateSessions(ctx, q, sess.ApplicationID, sess.ID, sess.VendorData, dupLookups, 20)
+	dups, same, err := store.DuplicatesAndOrigin(ctx, q, sess.ApplicationID, sess.ID, sess.VendorData, dupLookups, 20, sess.SharedFromSession)
 	if err != nil {
 		return out, err
 	}
@@ -120,15 +130,9 @@ func matchLists(ctx context.Context, q store.Queryer, key vault.Matcher, sess do
 		out.Findings = append(out.Findings, domain.Finding{Code: FindingDuplicate, Severity: domain.SeverityWarning, Check: id.Check,
 			Message: fmt.Sprintf("same %s as %s", what, sessionName(d))})
 	}
-	if sess.SharedFromSession != nil {
-		same, err := store.SameOrigin(ctx, q, sess.ApplicationID, *sess.SharedFromSession, sess.ID)
-		if err != nil {
-			return out, err
-		}
-		for _, d := range same {
-			out.Findings = append(out.Findings, domain.Finding{Code: FindingDuplicateImport, Severity: domain.SeverityWarning,
-				Message: "this origin session was already imported as " + sessionName(d)})
-		}
+	for _, d := range same {
+		out.Findings = append(out.Findings, domain.Finding{Code: FindingDuplicateImport, Severity: domain.SeverityWarning,
+			Message: "this origin session was already imported as " + sessionName(d)})
 	}
 	domain.SortFindings(out.Findings)
 	return out, nil
@@ -165,11 +169,8 @@ func displayActor(a string) string {
 // the importer trusted.
 // full is sess with its opened payload (biometrics included: the face).
 func importMatch(ctx context.Context, tx *store.Tx, key vault.Matcher, sess *domain.Session, full domain.Session) (listMatch, error) {
-	m, err := matchLists(ctx, tx, key, full)
+	m, err := match(ctx, tx, key, full, true)
 	if err != nil {
-		return m, err
-	}
-	if err := recordIdentifiers(ctx, tx, key, full); err != nil {
 		return m, err
 	}
 	if hold := domain.StatusOf(sess.Kind, domain.PhaseInReview); m.Blocked && sess.Status != hold {

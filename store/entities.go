@@ -102,6 +102,19 @@ func EntityStatusForUpdate(ctx context.Context, q Queryer, app uuid.UUID, kind d
 	return domain.EntityStatus(st), notFound(err, "Not found.")
 }
 
+// EnsureEntityForUpdate creates app's entity of kind for vendorData when
+// there is none and returns its status, holding the row until the
+// transaction ends (as EnsureEntity then EntityStatusForUpdate would, in
+// one round trip). The no-op update is what takes the lock on an existing
+// row; status is not indexed, so it is a heap-only update.
+func EnsureEntityForUpdate(ctx context.Context, q Queryer, app uuid.UUID, kind domain.Kind, vendorData string) (domain.EntityStatus, error) {
+	var st string
+	err := q.GetContext(ctx, &st, `INSERT INTO entities (application_id, kind, vendor_data, entity_id) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (application_id, kind, vendor_data) DO UPDATE SET status = entities.status
+		RETURNING status`, app, kind, vendorData, uuid.New())
+	return domain.EntityStatus(st), mapErr(err)
+}
+
 // SetEntityStatus changes an entity's lifecycle status.
 func SetEntityStatus(ctx context.Context, q Queryer, app uuid.UUID, kind domain.Kind, vendorData string, st domain.EntityStatus, at time.Time) error {
 	res, err := q.ExecContext(ctx, `UPDATE entities SET status = $4, updated_at = $5

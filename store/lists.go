@@ -230,10 +230,30 @@ type EntryHit struct {
 // MatchEntries finds the blocklist and allowlist entries of app whose
 // hash is among hs: one index lookup per hash.
 func MatchEntries(ctx context.Context, q Queryer, app uuid.UUID, hs []Hashed) ([]EntryHit, error) {
-	if len(hs) == 0 {
+	return matchEntries(ctx, q, app, hs, uuid.Nil, nil)
+}
+
+// MatchAndRecord is MatchEntries for hs and InsertIdentifiers of own for
+// session, in one round trip (an import does both).
+func MatchAndRecord(ctx context.Context, q Queryer, app, session uuid.UUID, hs, own []Hashed) ([]EntryHit, error) {
+	if len(own) == 0 {
+		return MatchEntries(ctx, q, app, hs)
+	}
+	return matchEntries(ctx, q, app, hs, session, own)
+}
+
+func matchEntries(ctx context.Context, q Queryer, app uuid.UUID, hs []Hashed, session uuid.UUID, own []Hashed) ([]EntryHit, error) {
+	if len(hs) == 0 && len(own) == 0 {
 		return nil, nil
 	}
 	ts, bs := unzip(hs)
+	record, args := "", []any{app, ts, bs}
+	if len(own) > 0 {
+		ots, obs := unzip(own)
+		record = `WITH recorded AS (INSERT INTO session_identifiers (application_id, session_id, id_type, value_hash)
+			SELECT $1, $4, t, v FROM unnest($5::text[], $6::bytea[]) AS h (t, v) ON CONFLICT DO NOTHING) `
+		args = append(args, session, ots, obs)
+	}
 	var rows []struct {
 		entryRow
 		EntryType string `db:"entry_type"`
@@ -241,13 +261,13 @@ func MatchEntries(ctx context.Context, q Queryer, app uuid.UUID, hs []Hashed) ([
 		ListName  string `db:"name"`
 		Hash      []byte `db:"value_hash"`
 	}
-	err := q.SelectContext(ctx, &rows, `SELECT e.entry_id, e.list_id, e.value, e.display_label, e.comment, e.added_by,
+	err := q.SelectContext(ctx, &rows, record+`SELECT e.entry_id, e.list_id, e.value, e.display_label, e.comment, e.added_by,
 		e.reference_session_id, e.reference_session_number, e.metadata, e.created_at, e.entry_type, e.list_type, l.name, e.value_hash
 		FROM unnest($2::text[], $3::bytea[]) AS h (t, v)
 		JOIN list_entries e ON e.application_id = $1 AND e.entry_type = h.t AND e.value_hash = h.v
 		JOIN lists l ON l.application_id = e.application_id AND l.list_id = e.list_id
 		WHERE e.list_type IN ('blocklist', 'allowlist')
-		ORDER BY e.list_type DESC, e.created_at`, app, ts, bs)
+		ORDER BY e.list_type DESC, e.created_at`, args...)
 	if err != nil {
 		return nil, mapErr(err)
 	}
@@ -295,6 +315,39 @@ func DuplicateSessions(ctx context.Context, q Queryer, app, exclude uuid.UUID, v
 		WHERE s.deleted_at IS NULL AND s.session_id <> $2 AND ($5 = '' OR s.vendor_data <> $5)
 		ORDER BY s.session_number LIMIT $6`, app, exclude, ts, bs, vendor, limit)
 	return out, mapErr(err)
+}
+
+// DuplicatesAndOrigin is DuplicateSessions and, when origin is set,
+// SameOrigin, in one round trip.
+func DuplicatesAndOrigin(ctx context.Context, q Queryer, app, exclude uuid.UUID, vendor string, hs []Hashed, limit int, origin *uuid.UUID) (dups, same []SessionRef, err error) {
+	if origin == nil {
+		dups, err = DuplicateSessions(ctx, q, app, exclude, vendor, hs, limit)
+		return dups, nil, err
+	}
+	ts, bs := unzip(hs)
+	var rows []struct {
+		SessionRef
+		Origin bool `db:"origin"`
+	}
+	err = q.SelectContext(ctx, &rows, `(SELECT false AS origin, s.session_id, s.session_number, s.vendor_data, i.id_type, i.value_hash
+			FROM unnest($3::text[], $4::bytea[]) AS h (t, v)
+			JOIN session_identifiers i ON i.application_id = $1 AND i.id_type = h.t AND i.value_hash = h.v
+			JOIN sessions s ON s.application_id = i.application_id AND s.session_id = i.session_id
+			WHERE s.deleted_at IS NULL AND s.session_id <> $2 AND ($5 = '' OR s.vendor_data <> $5)
+			ORDER BY s.session_number LIMIT $6)
+		UNION ALL
+		(SELECT true, session_id, session_number, vendor_data, '', ''::bytea
+			FROM sessions WHERE application_id = $1 AND shared_from_session = $7 AND deleted_at IS NULL AND session_id <> $2
+			ORDER BY session_number LIMIT 10)
+		ORDER BY 1, 3`, app, exclude, ts, bs, vendor, limit, *origin)
+	for _, r := range rows {
+		if r.Origin {
+			same = append(same, r.SessionRef)
+		} else {
+			dups = append(dups, r.SessionRef)
+		}
+	}
+	return dups, same, mapErr(err)
 }
 
 // SameOrigin finds app's other live clones of the origin session.

@@ -188,14 +188,17 @@ type Source struct {
 	Session    *domain.Session // without its payload, which is Payload
 	Payload    Payload         // sealed: the importer opens and re-seals it
 	Checkpoint *string
+	// WorkflowKind is the kind of the importer's workflow the import
+	// names; nil when the importer has no such workflow.
+	WorkflowKind *domain.Kind
 }
 
 // ImportSource loads, in one round trip, the record of a token minted by
-// app, the live session it names and the issuer's latest checkpoint, and
-// holds the record (FOR SHARE) so that a revocation waits for this import
-// to end. Not found when there is no such record; Session is nil when the
-// session is gone.
-func ImportSource(ctx context.Context, q Queryer, app, token uuid.UUID) (Source, error) {
+// app, the live session it names, the issuer's latest checkpoint and the
+// kind of the importer's workflow, and holds the record (FOR SHARE) so
+// that a revocation waits for this import to end. Not found when there is
+// no such record; Session is nil when the session is gone.
+func ImportSource(ctx context.Context, q Queryer, app, token, importer uuid.UUID, workflowID string) (Source, error) {
 	var r struct {
 		ShareToken
 		SessionApp *uuid.UUID `db:"s_application_id"`
@@ -212,6 +215,7 @@ func ImportSource(ctx context.Context, q Queryer, app, token uuid.UUID) (Source,
 		Sealed     []byte     `db:"s_sealed"`
 		Biometrics []byte     `db:"s_biometrics"`
 		Plain      []byte     `db:"s_checks"`
+		Workflow   *string    `db:"importer_workflow_kind"`
 	}
 	err := q.GetContext(ctx, &r, `SELECT t.application_id, t.token_id, t.session_id, t.session_kind, t.for_application_id,
 			t.minted_by, t.kid, t.created_at, t.expires_at, t.mint_leaf, t.revoked_at, t.revoked_by,
@@ -219,16 +223,21 @@ func ImportSource(ctx context.Context, q Queryer, app, token uuid.UUID) (Source,
 			s.status AS s_status, s.workflow_id AS s_workflow_id, s.vendor_data AS s_vendor_data,
 			s.shared_from_session AS s_shared_from_session, s.created_at AS s_created_at, s.expires_at AS s_expires_at,
 			s.key_generation AS s_key_generation, s.sealed AS s_sealed, s.biometrics AS s_biometrics, s.checks AS s_checks,
-			(SELECT c.note FROM audit_checkpoints c WHERE c.application_id = t.application_id ORDER BY c.tree_size DESC LIMIT 1) AS checkpoint
+			(SELECT c.note FROM audit_checkpoints c WHERE c.application_id = t.application_id ORDER BY c.tree_size DESC LIMIT 1) AS checkpoint,
+			(SELECT w.kind FROM workflows w WHERE w.application_id = $3 AND w.workflow_id = $4) AS importer_workflow_kind
 		FROM share_tokens t
 		LEFT JOIN (sessions s JOIN applications a ON a.application_id = s.application_id AND a.deleted_at IS NULL)
 			ON s.application_id = t.application_id AND s.session_id = t.session_id AND s.deleted_at IS NULL
 		WHERE t.application_id = $1 AND t.token_id = $2
-		FOR SHARE OF t`, app, token)
+		FOR SHARE OF t`, app, token, importer, workflowID)
 	if err != nil {
 		return Source{}, notFound(err, "Share token not found.")
 	}
 	src := Source{Token: r.ShareToken, Checkpoint: r.Checkpoint}
+	if r.Workflow != nil {
+		k := domain.Kind(*r.Workflow)
+		src.WorkflowKind = &k
+	}
 	if r.SessionApp != nil {
 		src.Session = &domain.Session{ApplicationID: *r.SessionApp, ID: r.SessionID, Number: *r.Number,
 			Kind: domain.Kind(*r.Kind), Status: domain.Status(*r.Status), WorkflowID: *r.WorkflowID,
