@@ -20,7 +20,8 @@ type result struct {
 	elapsed     time.Duration
 	p50, p95    time.Duration
 	p99         time.Duration
-	lag         lag // handoff runs: how long their audit events waited to be sealed
+	lag         lag     // handoff runs: how long their audit events waited to be sealed
+	load        float64 // the machine's load average at the end
 }
 
 func (r result) rate() float64 { return float64(r.ok) / r.elapsed.Seconds() }

@@ -8,6 +8,10 @@
 // eight independent pairs. It prints a markdown report.
 //
 //	go run ./cmd/loadgen -bin ./bin/handoff [-duration 5s] [-levels 1,4,16,64] [-fanin=false]
+//	    [-cpuprofile file [-pprof addr]] [-seed-sessions 1000000 -seed-entries 100000]
+//
+// The cluster is the default local one (handoff's data folder and
+// HANDOFF_PG_PORT, as handoff itself finds them), on a fresh database.
 package main
 
 import (
@@ -39,6 +43,10 @@ type config struct {
 	sessions int
 	fanin    bool
 	profile  string
+	pprof    string
+	// The seeded comparison (seeded.go), when seedSessions > 0.
+	seedSessions, seedEntries, seedRounds int
+	tokenCheck                            int // rounds of the token record comparison (tokencheck.go)
 }
 
 func main() {
@@ -50,6 +58,11 @@ func main() {
 	flag.IntVar(&cfg.sessions, "sessions", 2000, "finished sessions to share from")
 	flag.BoolVar(&cfg.fanin, "fanin", true, "also measure one issuer with eight partners against eight independent pairs")
 	flag.StringVar(&cfg.profile, "cpuprofile", "", "write the server's CPU profile during the import run at the middle level to this file")
+	flag.StringVar(&cfg.pprof, "pprof", "127.0.0.1:55511", "where the server under test serves its profiles (with -cpuprofile)")
+	flag.IntVar(&cfg.seedSessions, "seed-sessions", 0, "also compare imports into an application seeded with this many sessions (and -seed-entries list entries) with an empty one")
+	flag.IntVar(&cfg.seedEntries, "seed-entries", 100_000, "list entries of the seeded application")
+	flag.IntVar(&cfg.seedRounds, "seed-rounds", 2, "turns of empty and seeded import runs")
+	flag.IntVar(&cfg.tokenCheck, "token-check", 0, "also run this many turns of the bare import with and without the token record check")
 	flag.Parse()
 	for _, l := range strings.Split(levels, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(l))
@@ -154,10 +167,25 @@ func run(ctx context.Context, cfg config) error {
 		}
 		rep.bareImports = append(rep.bareImports, r)
 	}
+	if cfg.tokenCheck > 0 {
+		if rep.tokenCheck, err = b.tokenCheckRuns(ctx, cfg.levels[len(cfg.levels)/2], cfg.tokenCheck); err != nil {
+			return err
+		}
+	}
 	if cfg.fanin {
 		if rep.fanin, rep.independent, err = b.fanIn(); err != nil {
 			return err
 		}
+	}
+	if cfg.seedSessions > 0 {
+		z, err := b.createApp("Bench Seeded Partner", "wf_partner_kyc")
+		if err != nil {
+			return err
+		}
+		if err := b.seedPartner(ctx, z, cfg.seedSessions, cfg.seedEntries); err != nil {
+			return err
+		}
+		rep.seeded = b.seeded(z, cfg.levels[len(cfg.levels)/2], cfg.seedRounds)
 	}
 	rep.write(os.Stdout, cfg)
 	return nil
@@ -241,7 +269,7 @@ func (b *bench) createApp(name, workflow string) (partner, error) {
 // pick one at random by its number as handoff picks one by its id.
 func (b *bench) prepareBare(ctx context.Context) error {
 	if _, err := b.db.ExecContext(ctx, `CREATE TABLE bench_tokens AS
-		SELECT row_number() OVER (ORDER BY token_id) AS n, token_id FROM share_tokens WHERE application_id = $1`, b.x.ID); err != nil {
+		SELECT row_number() OVER (ORDER BY token_id) AS n, token_id, session_id FROM share_tokens WHERE application_id = $1`, b.x.ID); err != nil {
 		return err
 	}
 	if _, err := b.db.ExecContext(ctx, `CREATE UNIQUE INDEX ON bench_tokens (n); ANALYZE`); err != nil {
@@ -254,7 +282,7 @@ func (b *bench) prepareBare(ctx context.Context) error {
 func (b *bench) serve() (func(), error) {
 	args := []string{"serve", "--http", "127.0.0.1:0"}
 	if b.cfg.profile != "" {
-		args = append(args, "--pprof", pprofAddr)
+		args = append(args, "--pprof", b.cfg.pprof)
 	}
 	cmd := exec.Command(b.cfg.bin, args...)
 	cmd.Env = append(os.Environ(), "DATABASE_URL="+b.dsn)

@@ -11,9 +11,6 @@ import (
 	"time"
 )
 
-// pprofAddr is where the server under test serves its profiles (-cpuprofile).
-const pprofAddr = "127.0.0.1:55511"
-
 // lag is how long events of one run waited between the use case and their
 // sealing into the audit log.
 type lag struct {
@@ -26,6 +23,7 @@ type lag struct {
 func (b *bench) measure(what string, n int, req request) result {
 	start := time.Now()
 	r := b.load(what, n, req)
+	r.load = loadAverage()
 	r.lag = b.sealingLag(start, time.Now())
 	fmt.Fprintf(stderr, "         sealed %d events: lag p50 %s p99 %s max %s\n", r.lag.events, r.lag.p50, r.lag.p99, r.lag.max)
 	return r
@@ -68,7 +66,7 @@ func (b *bench) profile(file string) func() {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		res, err := http.Get("http://" + pprofAddr + "/debug/pprof/profile?seconds=" + strconv.Itoa(int(b.cfg.duration.Seconds())))
+		res, err := http.Get("http://" + b.cfg.pprof + "/debug/pprof/profile?seconds=" + strconv.Itoa(int(b.cfg.duration.Seconds())))
 		if err != nil {
 			fmt.Fprintln(stderr, "  profile:", err)
 			return
@@ -166,4 +164,16 @@ func (b *bench) tokensFor(n int) int {
 
 func (b *bench) mintFor(from, to partner) (string, bool) {
 	return b.mintToken(from, from.sessions[rand.IntN(len(from.sessions))], to)
+}
+
+// loadAverage is the machine's one-minute load average (0 when unknown):
+// the runs share the machine, and their figures mean little without it.
+func loadAverage() float64 {
+	raw, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return 0
+	}
+	var l float64
+	fmt.Sscan(string(raw), &l)
+	return l
 }

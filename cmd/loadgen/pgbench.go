@@ -45,7 +45,7 @@ func (b *bench) pgbench(ctx context.Context, what, script string, n int) (result
 		return result{}, fmt.Errorf("pgbench printed no tps:\n%s", out)
 	}
 	tps, _ := strconv.ParseFloat(string(m[1]), 64)
-	r := result{what: "bare " + what, concurrency: n, ok: int(tps * b.cfg.duration.Seconds()), elapsed: b.cfg.duration}
+	r := result{what: "bare " + what, concurrency: n, ok: int(tps * b.cfg.duration.Seconds()), elapsed: b.cfg.duration, load: loadAverage()}
 	lat, err := pgbenchLatencies(logDir)
 	if err != nil {
 		return result{}, err

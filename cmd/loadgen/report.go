@@ -12,6 +12,8 @@ type report struct {
 	mints, imports         []result
 	bareMints, bareImports []result
 	fanin, independent     result
+	seeded                 []seededRun
+	tokenCheck             []turn
 }
 
 func ratio(a, b result) float64 {
@@ -29,13 +31,13 @@ func (rep report) write(w io.Writer, cfg config) {
 		got, bare []result
 	}{{"mint", rep.mints, rep.bareMints}, {"import", rep.imports, rep.bareImports}} {
 		fmt.Fprintf(w, "**%s** — handoff over HTTP against pgbench running the bare statements (no application lock):\n\n", op.name)
-		fmt.Fprintln(w, "| clients | handoff/s | p50 | p99 | p99/p50 | sealing lag p50 | p99 | max | bare/s | bare p50 | bare p99 | handoff / bare |")
-		fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|")
+		fmt.Fprintln(w, "| clients | handoff/s | p50 | p99 | p99/p50 | sealing lag p50 | p99 | max | load | bare/s | bare p50 | bare p99 | load | handoff / bare |")
+		fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 		for i := range op.got {
 			g, b := op.got[i], op.bare[i]
-			fmt.Fprintf(w, "| %d | %.0f | %s | %s | %.1f | %s | %s | %s | %.0f | %s | %s | **%.2f** |\n", g.concurrency,
-				g.rate(), ms(g.p50), ms(g.p99), g.spread(), ms(g.lag.p50), ms(g.lag.p99), ms(g.lag.max),
-				b.rate(), ms(b.p50), ms(b.p99), ratio(g, b))
+			fmt.Fprintf(w, "| %d | %.0f | %s | %s | %.1f | %s | %s | %s | %.1f | %.0f | %s | %s | %.1f | **%.2f** |\n", g.concurrency,
+				g.rate(), ms(g.p50), ms(g.p99), g.spread(), ms(g.lag.p50), ms(g.lag.p99), ms(g.lag.max), g.load,
+				b.rate(), ms(b.p50), ms(b.p99), b.load, ratio(g, b))
 		}
 		fmt.Fprintln(w)
 	}
@@ -49,8 +51,14 @@ func (rep report) write(w io.Writer, cfg config) {
 		}
 		fmt.Fprintf(w, "\nfan-in / independent: **%.2f**\n", ratio(rep.fanin, rep.independent))
 	}
+	writeSeeded(w, cfg, rep.seeded)
+	writeTokenCheck(w, rep.tokenCheck)
 	var failed []string
-	for _, r := range append(append(rep.mints, rep.imports...), rep.fanin, rep.independent) {
+	all := append(append(rep.mints, rep.imports...), rep.fanin, rep.independent)
+	for _, s := range rep.seeded {
+		all = append(all, s.empty, s.seeded)
+	}
+	for _, r := range all {
 		if r.failed > 0 {
 			failed = append(failed, fmt.Sprintf("%s c=%d: %d", r.what, r.concurrency, r.failed))
 		}
