@@ -53,8 +53,11 @@ type Options struct {
 	// system's temporary folder.
 	ExportDir string
 	// Images forces how pictures are drawn (kitty, iterm2, sixel, blocks,
-	// text, off); empty detects it from Environ.
+	// text, off); empty decides from Environ and Answers.
 	Images string
+	// Answers are the terminal's replies to picture.Query (picture.Probe,
+	// ProbeTTY); nil when it was not asked or did not answer.
+	Answers *picture.Answers
 	// Tab is the tab the program opens on (TabNames); empty is Sessions.
 	// Later workspaces (after switching application) open on Sessions.
 	Tab string

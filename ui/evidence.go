@@ -12,7 +12,8 @@ import (
 )
 
 // pictures is the program's picture renderer: the mode forced by
-// Options.Images, else the one the terminal's environment suggests.
+// Options.Images, else the one the terminal's environment and its answers
+// to the capability queries suggest.
 func pictures(opts Options) *picture.Renderer {
 	if opts.Images != "" {
 		if m, err := picture.ParseMode(opts.Images); err == nil {
@@ -25,7 +26,7 @@ func pictures(opts Options) *picture.Renderer {
 			env[k] = v
 		}
 	}
-	return picture.New(picture.Detect(func(k string) string { return env[k] }))
+	return picture.New(picture.Decide(func(k string) string { return env[k] }, opts.Answers))
 }
 
 // evidence writes the case's pictures: the document portrait beside the

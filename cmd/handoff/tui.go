@@ -75,6 +75,11 @@ func (a *app) tuiCmd() *cobra.Command {
 				defer stopSender()
 			}
 			out := a.stdout
+			var answers *picture.Answers
+			if images == "" && readsTerminal(a.stdin) && isTerminal(out) &&
+				picture.Detect(os.Getenv) != picture.Text { // no escape codes for a dumb terminal
+				answers = picture.ProbeTTY(picture.ProbeTimeout)
+			}
 			caller := review.Analyst(target.ID, analyst)
 			model := ui.New(a.ctx, svc, caller, ui.Options{
 				Renderer: lipgloss.NewRenderer(out),
@@ -82,6 +87,7 @@ func (a *app) tuiCmd() *cobra.Command {
 				Environ:  os.Environ(),
 				Logger:   logger,
 				Images:   images,
+				Answers:  answers,
 				Tab:      tab,
 				Tour:     tour,
 			})
@@ -149,4 +155,10 @@ func tuiLogger() (*os.File, *slog.Logger) {
 		}
 	}
 	return nil, slog.New(slog.NewTextHandler(io.Discard, nil))
+}
+
+// readsTerminal reports whether r is a terminal.
+func readsTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	return ok && isTerminal(f)
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"strings"
@@ -23,6 +24,7 @@ import (
 	"handoff/domain"
 	"handoff/review"
 	"handoff/ui"
+	"handoff/ui/widget/picture"
 )
 
 // Config configures the SSH server.
@@ -140,18 +142,30 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 		}
 	}
 	caller := review.Analyst(app, info.Name)
+	environ := append(sess.Environ(), "TERM="+pty.Term)
+	// The renderer asks the terminal its background colour, reading the
+	// session itself: before the picture probe takes over its input.
+	renderer := bm.MakeRenderer(sess)
+	// What the client's terminal can draw: it is asked, on the session
+	// itself (keys typed meanwhile are kept), unless it is a dumb one.
+	var answers *picture.Answers
+	var input io.Reader = sess
+	if picture.Detect(envLookup(environ)) != picture.Text {
+		answers, input = picture.Probe(sess, sess, picture.ProbeTimeout)
+	}
 	// The server never allocates a real PTY (wish emulates one on the
 	// channel), so the program reads and draws on the session itself.
 	model := ui.New(ctx, s.svc, caller, ui.Options{
-		Renderer: bm.MakeRenderer(sess),
+		Renderer: renderer,
 		Output:   sess,
-		Environ:  append(sess.Environ(), "TERM="+pty.Term),
+		Environ:  environ,
+		Answers:  answers,
 		Logger:   s.log.With("analyst", info.Name, "remote", sess.RemoteAddr().String()),
 		Apps:     info.Apps,
 	})
 	// No tea.WithContext: the middleware quits the program when the
 	// connection ends, cleanly (a killed program is logged as an error).
-	in := newKeyClock(sess)
+	in := newKeyClock(input)
 	p := tea.NewProgram(model, append(bm.MakeOptions(sess), tea.WithInput(in), tea.WithAltScreen(), tea.WithFPS(fps))...)
 	s.mu.Lock()
 	if s.closing {
@@ -308,4 +322,16 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		return ctx.Err()
 	}
 	return nil
+}
+
+// envLookup reads a variable from an environment list ("NAME=value").
+func envLookup(environ []string) func(string) string {
+	return func(name string) string {
+		for i := len(environ) - 1; i >= 0; i-- { // the last one wins, as TERM= appended
+			if v, ok := strings.CutPrefix(environ[i], name+"="); ok {
+				return v
+			}
+		}
+		return ""
+	}
 }

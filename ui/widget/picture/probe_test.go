@@ -1,0 +1,104 @@
+package picture
+
+import (
+	"io"
+	"testing"
+	"time"
+)
+
+func TestDecide(t *testing.T) {
+	yes := func(a Answers) *Answers { a.Replied = true; return &a }
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		a    *Answers
+		want Mode
+	}{
+		{"no answers: the environment", map[string]string{"TERM": "xterm-kitty"}, nil, Kitty},
+		{"no answers, plain xterm", map[string]string{"TERM": "xterm-256color"}, nil, Blocks},
+		{"DA1 never came: the environment", map[string]string{"TERM_PROGRAM": "iTerm.app", "TERM": "xterm"}, &Answers{}, ITerm2},
+		{"kitty graphics answered OK", map[string]string{"TERM": "xterm-256color"}, yes(Answers{Kitty: true}), Kitty},
+		{"sixel in DA1", map[string]string{"TERM": "xterm-256color"}, yes(Answers{Sixel: true}), Sixel},
+		{"kitty beats sixel", map[string]string{"TERM": "xterm-256color"}, yes(Answers{Kitty: true, Sixel: true}), Kitty},
+		{"inside tmux in kitty: tmux says no", map[string]string{"TERM": "tmux-256color", "KITTY_WINDOW_ID": "1", "TMUX": "/tmp/t"}, yes(Answers{}), Blocks},
+		{"iTerm2 answers neither", map[string]string{"TERM": "xterm", "TERM_PROGRAM": "iTerm.app"}, yes(Answers{Sixel: true}), ITerm2},
+		{"iTerm2 behind tmux", map[string]string{"TERM": "screen", "LC_TERMINAL": "iTerm2", "TMUX": "/tmp/t"}, yes(Answers{}), Blocks},
+		{"NO_COLOR wins", map[string]string{"TERM": "xterm-kitty", "NO_COLOR": "1"}, yes(Answers{Kitty: true}), Text},
+		{"dumb wins", map[string]string{"TERM": "dumb"}, yes(Answers{Sixel: true}), Text},
+		{"answered nothing special", map[string]string{"TERM": "foot"}, yes(Answers{}), Blocks},
+	} {
+		if got := Decide(func(k string) string { return tc.env[k] }, tc.a); got != tc.want {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestParseAnswers(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want Answers
+		rest string
+		done bool
+	}{
+		{"\x1b_Gi=31;OK\x1b\\\x1b[?62;4;22c", Answers{Replied: true, Kitty: true, Sixel: true}, "", true},
+		{"\x1b_Gi=31;ENOTSUPPORTED:no\x1b\\\x1b[?1;2c", Answers{Replied: true}, "", true},
+		{"ab\x1b[?64;22cq", Answers{Replied: true}, "abq", true},
+		{"\x1b_Gi=31;OK\x1b\\", Answers{Kitty: true}, "", false},
+		{"j\x1b[A", Answers{}, "j\x1b[A", false}, // keys, not replies
+		{"\x1b[?6", Answers{}, "\x1b[?6", false}, // a reply cut in two
+	} {
+		a, rest, done := ParseAnswers([]byte(tc.in))
+		if a != tc.want || string(rest) != tc.rest || done != tc.done {
+			t.Errorf("%q: %+v %q %v, want %+v %q %v", tc.in, a, rest, done, tc.want, tc.rest, tc.done)
+		}
+	}
+}
+
+// fakeTerminal answers Query with reply once it has read it, and sends
+// typed afterwards.
+func fakeTerminal(t *testing.T, reply, typed string) (io.Reader, io.Writer) {
+	t.Helper()
+	toProg, fromTerm := io.Pipe()
+	fromProg, toTerm := io.Pipe()
+	go func() {
+		buf := make([]byte, len(Query))
+		if _, err := io.ReadFull(fromProg, buf); err != nil || string(buf) != Query {
+			fromTerm.CloseWithError(io.ErrUnexpectedEOF)
+			return
+		}
+		io.WriteString(fromTerm, reply)
+		io.WriteString(fromTerm, typed)
+	}()
+	t.Cleanup(func() { fromTerm.Close(); fromProg.Close() })
+	return toProg, toTerm
+}
+
+// Probe reads the replies and hands every other byte on, in order: keys
+// typed while it waited, and after.
+func TestProbeKeepsTypedKeys(t *testing.T) {
+	in, out := fakeTerminal(t, "x\x1b_Gi=31;OK\x1b\\\x1b[?62;4c", "yz")
+	a, rest := Probe(in, out, time.Minute)
+	if a == nil || !a.Kitty || !a.Sixel {
+		t.Fatalf("answers %+v", a)
+	}
+	buf := make([]byte, 3)
+	if _, err := io.ReadFull(rest, buf); err != nil || string(buf) != "xyz" {
+		t.Fatalf("typed keys: %q %v", buf, err)
+	}
+}
+
+// A terminal that does not answer costs the timeout, and what is typed
+// afterwards still arrives.
+func TestProbeTimesOut(t *testing.T) {
+	toProg, fromTerm := io.Pipe()
+	t.Cleanup(func() { fromTerm.Close() })
+	a, rest := Probe(toProg, io.Discard, 20*time.Millisecond)
+	if a != nil {
+		t.Fatalf("answers from a silent terminal: %+v", a)
+	}
+	go io.WriteString(fromTerm, "k")
+	buf := make([]byte, 1)
+	if _, err := io.ReadFull(rest, buf); err != nil || string(buf) != "k" {
+		t.Fatalf("after the timeout: %q %v", buf, err)
+	}
+}
