@@ -68,8 +68,10 @@ func (s *Service) takeClaim(ctx context.Context, tx *store.Tx, caller domain.Cal
 	return info, announce(ctx, tx, Change{App: caller.ApplicationID, What: ChangeClaimTaken, Session: &id, By: caller.Actor()})
 }
 
-// ClaimNext claims the oldest queued case nobody holds and returns it with
-// its payload. Two analysts asking at once get different cases.
+// ClaimNext claims the next queued case nobody holds and returns it with
+// its payload: a decision awaiting the caller's second review first, then
+// the oldest case; never one whose decision the caller proposed. Two
+// analysts asking at once get different cases.
 func (s *Service) ClaimNext(ctx context.Context, caller domain.Caller) (domain.Session, ClaimInfo, error) {
 	if err := requireAnalyst(caller); err != nil {
 		return domain.Session{}, ClaimInfo{}, err
@@ -81,7 +83,7 @@ func (s *Service) ClaimNext(ctx context.Context, caller domain.Caller) (domain.S
 	// snapshot looks free but cannot be taken: try the next one.
 	for try := 0; try < 5; try++ {
 		err = s.db.InTx(ctx, func(tx *store.Tx) error {
-			id, err := store.NextUnclaimed(ctx, tx, caller.ApplicationID, s.now())
+			id, err := store.NextUnclaimed(ctx, tx, caller.ApplicationID, caller.Actor(), s.now())
 			if err != nil {
 				return err
 			}

@@ -36,14 +36,17 @@ func (s *Service) Decision(ctx context.Context, caller domain.Caller, id uuid.UU
 	return v, nil
 }
 
-// findings are every finding on sess: its entity's status, the rules that
-// read its data, and the list and duplicate matches as they are now.
+// findings are every finding on sess (caseFindings): its entity's status,
+// the rules that read its data, and the list and duplicate matches as
+// they are now.
 func (s *Service) findings(ctx context.Context, caller domain.Caller, sess domain.Session) ([]domain.Finding, error) {
-	out := domain.SessionFindings(sess, domain.DefaultThresholds)
-	if f, err := s.entityFinding(ctx, caller, sess); err != nil {
-		return nil, err
-	} else if f != nil {
-		out = append([]domain.Finding{*f}, out...)
+	var st domain.EntityStatus
+	if sess.VendorData != "" {
+		e, err := store.GetEntity(ctx, s.db, caller.ApplicationID, sess.Kind, sess.VendorData)
+		if err != nil && !domain.IsCode(err, domain.CodeNotFound) {
+			return nil, err
+		}
+		st = e.Status
 	}
 	key, err := s.matcher(ctx, caller.ApplicationID)
 	if err != nil {
@@ -53,5 +56,5 @@ func (s *Service) findings(ctx context.Context, caller domain.Caller, sess domai
 	if err != nil {
 		return nil, err
 	}
-	return append(out, m.Findings...), nil
+	return caseFindings(sess, st, m), nil
 }

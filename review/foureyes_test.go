@@ -160,3 +160,53 @@ func TestFourEyesRacingConfirmers(t *testing.T) {
 		t.Fatalf("after the race: %d reviews, %s", len(list), statusOf(t, f, id))
 	}
 }
+
+// A confirmation and a rejection at once, with the proposer trying to
+// confirm beside them: exactly one of the two others wins, the proposer
+// never does, and the case ends either decided or back in the queue.
+func TestFourEyesConfirmRejectRace(t *testing.T) {
+	ctx := context.Background()
+	for round := range 3 {
+		f := newFixture(t, 1)
+		setFourEyes(t, f, domain.FourEyesDeclines)
+		id := f.queued[0]
+		alice := review.Analyst(f.y, "alice")
+		if _, err := f.svc.DecideCase(ctx, alice, id, domain.Decline(domain.ReasonSanctionsMatch, "OFAC hit")); err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		var confirmErr, rejectErr, selfErr error
+		wg.Add(3)
+		go func() {
+			defer wg.Done()
+			_, confirmErr = f.svc.ConfirmProposal(ctx, review.Analyst(f.y, "bob"), id, "agree")
+		}()
+		go func() {
+			defer wg.Done()
+			_, rejectErr = f.svc.RejectProposal(ctx, review.Analyst(f.y, "carol"), id, "the hit is a namesake")
+		}()
+		go func() {
+			defer wg.Done()
+			_, selfErr = f.svc.ConfirmProposal(ctx, alice, id, "")
+		}()
+		wg.Wait()
+		if (confirmErr == nil) == (rejectErr == nil) {
+			t.Fatalf("round %d: confirm %v, reject %v: want exactly one to win", round, confirmErr, rejectErr)
+		}
+		for _, err := range []error{confirmErr, rejectErr} {
+			if err != nil && !domain.IsCode(err, domain.CodeConflict) {
+				t.Fatalf("round %d: the loser was told %v, want a conflict", round, err)
+			}
+		}
+		if selfErr == nil || !(domain.IsCode(selfErr, domain.CodeForbidden) || domain.IsCode(selfErr, domain.CodeConflict)) {
+			t.Fatalf("round %d: the proposer confirming: %v", round, selfErr)
+		}
+		want := domain.Status("Declined")
+		if rejectErr == nil {
+			want = "In Review"
+		}
+		if got := statusOf(t, f, id); got != want {
+			t.Fatalf("round %d: status %s, want %s", round, got, want)
+		}
+	}
+}

@@ -94,19 +94,8 @@ func match(ctx context.Context, q store.Queryer, key vault.Matcher, sess domain.
 		if !ok {
 			continue
 		}
-		id := ids[i]
-		why := "added by " + displayActor(h.AddedBy)
-		if h.Comment != "" {
-			why += ": " + h.Comment
-		}
-		if h.ListType == domain.ListBlocklist {
-			out.Blocked = true
-			out.Findings = append(out.Findings, domain.Finding{Code: FindingBlocklisted, Severity: domain.SeverityCritical,
-				Check: id.Check, Message: fmt.Sprintf("on your blocklist: %s (%s)", id.Describe(), why)})
-		} else {
+		if !out.hit(ids[i], h) {
 			allowed[i] = true
-			out.Findings = append(out.Findings, domain.Finding{Code: FindingAllowlisted, Severity: domain.SeverityInfo,
-				Check: id.Check, Message: fmt.Sprintf("on your allowlist %q: %s (%s); duplicates of it are not reported", h.ListName, id.Describe(), why)})
 		}
 	}
 	var dupLookups []store.Hashed
@@ -117,24 +106,140 @@ func match(ctx context.Context, q store.Queryer, key vault.Matcher, sess domain.
 			ownIdx[string(h.Hash)] = i
 		}
 	}
-	dups, same, err := store.DuplicatesAndOrigin(ctx, q, sess.ApplicationID, sess.ID, sess.VendorData, dupLookups, 20, sess.SharedFromSession)
+	dups, same, err := store.DuplicatesAndOrigin(ctx, q, sess.ApplicationID, sess.ID, sess.VendorData, dupLookups, maxDuplicates, sess.SharedFromSession)
 	if err != nil {
 		return out, err
 	}
 	for _, d := range dups {
-		id := ids[ownIdx[string(d.Hash)]]
-		what := id.Type.Label()
-		if id.Who != "" {
-			what = id.Who + "'s " + what
-		}
-		out.Findings = append(out.Findings, domain.Finding{Code: FindingDuplicate, Severity: domain.SeverityWarning, Check: id.Check,
-			Message: fmt.Sprintf("same %s as %s", what, sessionName(d))})
+		out.duplicate(ids[ownIdx[string(d.Hash)]], d)
 	}
 	for _, d := range same {
-		out.Findings = append(out.Findings, domain.Finding{Code: FindingDuplicateImport, Severity: domain.SeverityWarning,
-			Message: "this origin session was already imported as " + sessionName(d)})
+		out.sameOrigin(d)
 	}
 	domain.SortFindings(out.Findings)
+	return out, nil
+}
+
+// hit adds the finding of a list entry that matched id; true when the
+// list is a blocklist (an allowlist silences duplicates of id instead).
+func (m *listMatch) hit(id domain.Identifier, h store.EntryHit) bool {
+	why := "added by " + displayActor(h.AddedBy)
+	if h.Comment != "" {
+		why += ": " + h.Comment
+	}
+	if h.ListType == domain.ListBlocklist {
+		m.Blocked = true
+		m.Findings = append(m.Findings, domain.Finding{Code: FindingBlocklisted, Severity: domain.SeverityCritical,
+			Check: id.Check, Message: fmt.Sprintf("on your blocklist: %s (%s)", id.Describe(), why)})
+		return true
+	}
+	m.Findings = append(m.Findings, domain.Finding{Code: FindingAllowlisted, Severity: domain.SeverityInfo,
+		Check: id.Check, Message: fmt.Sprintf("on your allowlist %q: %s (%s); duplicates of it are not reported", h.ListName, id.Describe(), why)})
+	return false
+}
+
+// duplicate adds the finding of another session holding id.
+func (m *listMatch) duplicate(id domain.Identifier, other store.SessionRef) {
+	what := id.Type.Label()
+	if id.Who != "" {
+		what = id.Who + "'s " + what
+	}
+	m.Findings = append(m.Findings, domain.Finding{Code: FindingDuplicate, Severity: domain.SeverityWarning, Check: id.Check,
+		Message: fmt.Sprintf("same %s as %s", what, sessionName(other))})
+}
+
+// sameOrigin adds the finding of another clone of the same origin.
+func (m *listMatch) sameOrigin(other store.SessionRef) {
+	m.Findings = append(m.Findings, domain.Finding{Code: FindingDuplicateImport, Severity: domain.SeverityWarning,
+		Message: "this origin session was already imported as " + sessionName(other)})
+}
+
+// maxDuplicates bounds the other sessions one session's duplicate
+// findings name.
+const maxDuplicates = 20
+
+// matchBatch is matchLists for many sessions of app at once (the work
+// list's page), with the same findings: three statements whatever their
+// number, where matching them one by one would take two each.
+func matchBatch(ctx context.Context, q store.Queryer, key vault.Matcher, app uuid.UUID, batch []domain.Session) ([]listMatch, error) {
+	out := make([]listMatch, len(batch))
+	type at struct{ sess, id int }
+	ids := make([][]domain.Identifier, len(batch))
+	byHash := map[string]map[int]int{} // lookup hash → session → its identifier with that key (the last)
+	var lookups []store.Hashed
+	own := make([][]store.Hashed, len(batch))
+	for si, sess := range batch {
+		ids[si] = domain.SessionIdentifiers(sess)
+		for i, id := range ids[si] {
+			own[si] = append(own[si], store.Hashed{Type: id.Type, Hash: matchHash(key, id.Type, id.Value)})
+			keys := []string{id.Value}
+			if id.Type == domain.EntryIPAddress {
+				keys = domain.IPMatchKeys(id.Value) // ranges that cover it
+			}
+			for _, k := range keys {
+				kh := matchHash(key, id.Type, k)
+				if _, seen := byHash[string(kh)]; !seen {
+					lookups = append(lookups, store.Hashed{Type: id.Type, Hash: kh})
+					byHash[string(kh)] = map[int]int{}
+				}
+				byHash[string(kh)][si] = i
+			}
+		}
+	}
+	hits, err := store.MatchEntries(ctx, q, app, lookups)
+	if err != nil {
+		return nil, err
+	}
+	allowed := map[at]bool{}
+	for _, h := range hits {
+		for si, i := range byHash[string(h.Hash)] {
+			if !out[si].hit(ids[si][i], h) {
+				allowed[at{si, i}] = true
+			}
+		}
+	}
+	probes := make([]store.Probe, 0, len(batch))
+	ownIdx := make([]map[string]int, len(batch))
+	var clones []store.OriginRef
+	index := map[uuid.UUID]int{}
+	for si, sess := range batch {
+		index[sess.ID] = si
+		p := store.Probe{Session: sess.ID, VendorData: sess.VendorData}
+		ownIdx[si] = map[string]int{}
+		for i, h := range own[si] {
+			if !allowed[at{si, i}] && ids[si][i].Type != domain.EntryUser {
+				p.Hashes = append(p.Hashes, h)
+				ownIdx[si][string(h.Hash)] = i
+			}
+		}
+		probes = append(probes, p)
+		if sess.SharedFromSession != nil {
+			clones = append(clones, store.OriginRef{Session: sess.ID, Origin: *sess.SharedFromSession})
+		}
+	}
+	dups, err := store.DuplicatesOf(ctx, q, app, probes, maxDuplicates)
+	if err != nil {
+		return nil, err
+	}
+	named := make([]int, len(batch)) // ordered by session number: the lowest maxDuplicates of each
+	for _, d := range dups {
+		si := index[d.For]
+		if named[si] == maxDuplicates {
+			continue
+		}
+		named[si]++
+		out[si].duplicate(ids[si][ownIdx[si][string(d.Hash)]], d.SessionRef)
+	}
+	same, err := store.SameOrigins(ctx, q, app, clones)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range same {
+		out[index[d.For]].sameOrigin(d.SessionRef)
+	}
+	for i := range out {
+		domain.SortFindings(out[i].Findings)
+	}
 	return out, nil
 }
 

@@ -74,16 +74,20 @@ func LiveClaims(ctx context.Context, q Queryer, app uuid.UUID, now time.Time) ([
 	return cs, mapErr(err)
 }
 
-// NextUnclaimed locks and returns the oldest queued case of app nobody
-// holds a live claim on. Rows another transaction is claiming right now
-// are skipped, so two analysts asking at once get different cases.
-func NextUnclaimed(ctx context.Context, q Queryer, app uuid.UUID, now time.Time) (uuid.UUID, error) {
+// NextUnclaimed locks and returns the next queued case of app nobody
+// holds a live claim on, for actor: decisions awaiting a second review
+// that actor did not propose first (they are the cases only someone else
+// can finish), then the oldest; never a case whose decision actor
+// proposed. Rows another transaction is claiming right now are skipped,
+// so two analysts asking at once get different cases.
+func NextUnclaimed(ctx context.Context, q Queryer, app uuid.UUID, actor string, now time.Time) (uuid.UUID, error) {
 	var id uuid.UUID
 	err := q.GetContext(ctx, &id, `SELECT s.session_id FROM sessions s
 		LEFT JOIN case_claims c ON c.application_id = s.application_id AND c.session_id = s.session_id AND c.expires_at > $2
+		LEFT JOIN decision_proposals p ON p.application_id = s.application_id AND p.session_id = s.session_id
 		WHERE s.application_id = $1 AND s.deleted_at IS NULL AND s.shared_from_session IS NOT NULL
-		  AND s.status IN ('In Review', 'IN_REVIEW') AND c.session_id IS NULL
-		ORDER BY s.created_at, s.session_number
-		LIMIT 1 FOR UPDATE OF s SKIP LOCKED`, app, now)
+		  AND s.status IN ('In Review', 'IN_REVIEW') AND c.session_id IS NULL AND p.proposer IS DISTINCT FROM $3
+		ORDER BY p.session_id IS NULL, s.created_at, s.session_number
+		LIMIT 1 FOR UPDATE OF s SKIP LOCKED`, app, now, actor)
 	return id, notFound(err, "No unclaimed cases are waiting in the queue.")
 }
