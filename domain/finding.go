@@ -25,7 +25,8 @@ const (
 	SeverityCritical Severity = "critical"
 )
 
-func (s Severity) rank() int {
+// Rank orders severities: the higher, the worse.
+func (s Severity) Rank() int {
 	switch s {
 	case SeverityCritical:
 		return 2
@@ -42,7 +43,7 @@ func Worst(fs []Finding) (Severity, bool) {
 	}
 	w := fs[0].Severity
 	for _, f := range fs[1:] {
-		if f.Severity.rank() > w.rank() {
+		if f.Severity.Rank() > w.Rank() {
 			w = f.Severity
 		}
 	}
@@ -53,7 +54,7 @@ func Worst(fs []Finding) (Severity, bool) {
 // every front end lists them in the same order.
 func SortFindings(fs []Finding) {
 	sort.SliceStable(fs, func(i, j int) bool {
-		if a, b := fs[i].Severity.rank(), fs[j].Severity.rank(); a != b {
+		if a, b := fs[i].Severity.Rank(), fs[j].Severity.Rank(); a != b {
 			return a > b
 		}
 		return fs[i].Check < fs[j].Check

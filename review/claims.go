@@ -32,7 +32,8 @@ func requireAnalyst(caller domain.Caller) error {
 }
 
 // Claim takes (or renews) the analyst's claim on a queued case. When
-// another analyst holds it, it fails with a conflict that names them.
+// another analyst holds it, it fails with a conflict that names them; the
+// proposer of the decision awaiting a second review on it cannot take it.
 func (s *Service) Claim(ctx context.Context, caller domain.Caller, sessionID uuid.UUID) (ClaimInfo, error) {
 	if err := requireAnalyst(caller); err != nil {
 		return ClaimInfo{}, err
@@ -48,6 +49,13 @@ func (s *Service) Claim(ctx context.Context, caller domain.Caller, sessionID uui
 		}
 		if sess.Status.Phase() != domain.PhaseInReview {
 			return domain.Conflictf("This case is no longer in review (%s).", sess.Status)
+		}
+		// A proposer holding their own proposal would keep the second
+		// reviewer it waits for away.
+		if p, open, err := openProposal(ctx, tx, caller.ApplicationID, sessionID); err != nil {
+			return err
+		} else if open && p.Proposer == caller.Actor() {
+			return domain.Conflictf("Not held for you: you proposed its decision, and it waits for a second analyst.")
 		}
 		out, err = s.takeClaim(ctx, tx, caller, sessionID)
 		return err

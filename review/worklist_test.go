@@ -95,6 +95,9 @@ func TestClaimNextOffersProposalsToOthers(t *testing.T) {
 	if _, err := f.svc.DecideCase(ctx, alice, newest, domain.Decline(domain.ReasonSanctionsMatch, "OFAC hit")); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := f.svc.Claim(ctx, alice, newest); !domain.IsCode(err, domain.CodeConflict) {
+		t.Fatalf("alice holding her own proposal away from its second reviewer: %v", err)
+	}
 	s, _, err := f.svc.ClaimNext(ctx, bob)
 	if err != nil || s.ID != newest {
 		t.Fatalf("bob's next case: #%d %v, want the proposal awaiting him", s.Number, err)

@@ -28,7 +28,8 @@ func (lc *lineCache) get(key string, draw func() string) string {
 
 func (m *Model) headerView() string {
 	c := m.c
-	key := fmt.Sprint(c.App.Name, "\x00", domain.RetentionLabel(c.App.RetentionDays), c.Width, m.hasCount, m.counts, m.loading(), m.frame, m.reconnecting)
+	key := fmt.Sprint(c.App.Name, "\x00", domain.RetentionLabel(c.App.RetentionDays), c.Width, m.hasCount, m.counts, m.loading(), m.frame, m.reconnecting,
+		m.hasSettings, c.Settings)
 	return m.cache.header.get(key, m.drawHeader)
 }
 
@@ -49,7 +50,31 @@ func (m *Model) drawHeader() string {
 		if m.counts.Queue > 0 {
 			q = st.Review.Render(fmt.Sprintf("%s in queue", groupDigits(m.counts.Queue)))
 		}
-		right = st.Muted.Render(groupDigits(m.counts.Finished)+" finished · ") + q
+		right = q
+		// The four-eyes policy and the service level, and the finished
+		// count, as far as the width allows: a policy in force always
+		// (compact when it must be: the name is cut before it is), the
+		// count next, "four-eyes off" last.
+		fits := func(s string) bool { return lipgloss.Width(left)+lipgloss.Width(s)+1 <= c.Width }
+		finished := st.Muted.Render(groupDigits(m.counts.Finished) + " finished · ")
+		sep := st.Muted.Render(" · ")
+		set := c.Settings
+		switch inForce := set.FourEyes != domain.FourEyesOff && set.FourEyes != "" || set.ReviewSLA > 0; {
+		case m.hasSettings && inForce:
+			policy := st.Accent.Render(policyLabel(set)) + sep
+			if !fits(policy + right) {
+				policy = st.Accent.Render(compactPolicyLabel(set)) + sep
+			}
+			if fits(policy + finished + right) {
+				right = finished + right
+			}
+			right = policy + right
+		case fits(finished + right):
+			right = finished + right
+			if policy := st.Muted.Render(policyLabel(set)) + sep; m.hasSettings && fits(policy+right) {
+				right = policy + right
+			}
+		}
 	}
 	if m.loading() {
 		right = st.Accent.Render(m.spin.Frames[m.frame%len(m.spin.Frames)]) + " " + right

@@ -79,13 +79,16 @@ type Common struct {
 	Svc    *review.Service
 	Caller domain.Caller
 	App    domain.Application
-	Styles *Styles
-	Keys   *KeyMap
-	Out    io.Writer
-	Now    func() time.Time
-	Loc    *time.Location
-	Log    *slog.Logger
-	Static bool
+	// Settings are the application's review settings (four-eyes, service
+	// level), kept fresh by the root.
+	Settings domain.AppSettings
+	Styles   *Styles
+	Keys     *KeyMap
+	Out      io.Writer
+	Now      func() time.Time
+	Loc      *time.Location
+	Log      *slog.Logger
+	Static   bool
 
 	Width, Height int
 

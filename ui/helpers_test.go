@@ -195,7 +195,7 @@ func keyMsg(k string) tea.KeyMsg {
 	types := map[string]tea.KeyType{"enter": tea.KeyEnter, "esc": tea.KeyEsc, "tab": tea.KeyTab,
 		"shift+tab": tea.KeyShiftTab, "up": tea.KeyUp, "down": tea.KeyDown, "pgup": tea.KeyPgUp,
 		"pgdown": tea.KeyPgDown, "home": tea.KeyHome, "end": tea.KeyEnd, "backspace": tea.KeyBackspace,
-		"ctrl+c": tea.KeyCtrlC, " ": tea.KeySpace}
+		"ctrl+c": tea.KeyCtrlC, "ctrl+r": tea.KeyCtrlR, " ": tea.KeySpace}
 	if t, ok := types[k]; ok {
 		return tea.KeyMsg{Type: t}
 	}

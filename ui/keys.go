@@ -57,8 +57,13 @@ type DialogKeys struct {
 // SessionsKeys are the Sessions tab's own keys (with the list's).
 type SessionsKeys struct{ Open, Share, Status, Kind, Erase key.Binding }
 
-// QueueKeys are the imports queue's own keys (with the list's).
-type QueueKeys struct{ Open, Next, Approve, Decline, Import key.Binding }
+// QueueKeys are the imports queue's own keys (with the list's, but for
+// Refresh: r sorts by findings here, ctrl+r reloads).
+type QueueKeys struct {
+	Open, Next, Approve, Decline, Import key.Binding
+	Confirm, Reject                      key.Binding // a decision someone else proposed
+	SortWait, SortFindings, Refresh      key.Binding
+}
 
 // AuditKeys are the Audit tab's own keys (with the list's).
 type AuditKeys struct{ Open key.Binding }
@@ -76,6 +81,7 @@ type TokensKeys struct{ Revoke key.Binding }
 type DetailKeys struct {
 	widget.ScrollKeys
 	Back, Refresh, Share, Approve, Decline, Next key.Binding
+	Confirm, Reject                              key.Binding // a decision someone else proposed
 	PDF, Block                                   key.Binding
 }
 
@@ -105,6 +111,8 @@ func DefaultKeyMap() *KeyMap {
 	approve := b([]string{"a"}, "a", "approve")
 	decline := b([]string{"d"}, "d", "decline")
 	next := b([]string{"n"}, "n", "next case")
+	confirm := b([]string{"y"}, "y", "confirm proposal")
+	reject := b([]string{"R"}, "R", "reject proposal")
 	return &KeyMap{
 		Global: GlobalKeys{
 			ForceQuit: b([]string{"ctrl+c"}, "ctrl+c", "quit"),
@@ -151,13 +159,16 @@ func DefaultKeyMap() *KeyMap {
 			Kind:   b([]string{"K"}, "K", "kind filter"),
 			Erase:  b([]string{"X"}, "X", "erase session")},
 		Queue: QueueKeys{Open: open, Next: next, Approve: approve, Decline: decline,
-			Import: b([]string{"i"}, "i", "import token")},
+			Import: b([]string{"i"}, "i", "import token"), Confirm: confirm, Reject: reject,
+			SortWait:     b([]string{"o"}, "o", "sort by waiting"),
+			SortFindings: b([]string{"r"}, "r", "sort by findings"),
+			Refresh:      b([]string{"ctrl+r"}, "ctrl+r", "reload")},
 		Tokens:   TokensKeys{Revoke: b([]string{"x"}, "x", "revoke token")},
 		Lists:    ListsKeys{Add: b([]string{"a"}, "a", "add entry"), Remove: b([]string{"x"}, "x", "remove entry")},
 		Audit:    AuditKeys{Open: open},
 		Webhooks: WebhooksKeys{Open: open, Failed: b([]string{"f"}, "f", "failed only")},
 		Detail: DetailKeys{ScrollKeys: scroll, Back: back, Refresh: refresh, Share: share,
-			Approve: approve, Decline: decline, Next: next, PDF: b([]string{"p"}, "p", "save PDF"),
+			Approve: approve, Decline: decline, Next: next, Confirm: confirm, Reject: reject, PDF: b([]string{"p"}, "p", "save PDF"),
 			Block: b([]string{"b"}, "b", "blocklist an identifier")},
 		Text: TextKeys{ScrollKeys: scroll, Close: b([]string{"esc", "enter"}, "esc", "back")},
 	}
@@ -169,11 +180,6 @@ func DefaultKeyMap() *KeyMap {
 func (k SessionsKeys) help(g GlobalKeys, l widget.ListKeys) ([]key.Binding, [][]key.Binding) {
 	return []key.Binding{k.Open, k.Share, l.Filter, k.Status, k.Kind, g.SwitchApp},
 		[][]key.Binding{scrollGroup(l.ScrollKeys), {k.Open, k.Share, l.Refresh, k.Erase}, {l.Filter, k.Status, k.Kind, l.Clear}}
-}
-
-func (k QueueKeys) help(l widget.ListKeys) ([]key.Binding, [][]key.Binding) {
-	return []key.Binding{k.Open, k.Next, k.Approve, k.Decline, k.Import, l.Filter},
-		[][]key.Binding{scrollGroup(l.ScrollKeys), {k.Open, k.Next, k.Approve, k.Decline, k.Import, l.Refresh}, {l.Filter, l.Clear}}
 }
 
 func (k TokensKeys) help(l widget.ListKeys) ([]key.Binding, [][]key.Binding) {

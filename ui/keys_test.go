@@ -62,6 +62,7 @@ func TestKeysArrivingTogether(t *testing.T) {
 func TestNoKeyMeansTwoThings(t *testing.T) {
 	w := newWorld(t)
 	queued(w)
+	proposeDecline(w, "alice", importCase(w, "case-2", 9))       // under four-eyes: first in sam's queue
 	w.generate(w.y, 2, domain.KindUser, domain.PhaseApproved, 5) // newest: shareable
 	tok := w.mint(w.x, w.y, w.generate(w.x, 1, domain.KindUser, domain.PhaseApproved, 8)[0])
 	// With the tour shown: its panel takes no key but t.
@@ -104,7 +105,12 @@ func TestNoKeyMeansTwoThings(t *testing.T) {
 		{[]string{"down", "down", "enter"}, "share: custom lifetime", "sharePage"},
 		{[]string{"15m", "enter"}, "share: confirm", "sharePage"},
 		{[]string{"y"}, "share: done", "sharePage"},
-		{[]string{"esc", "esc", "2"}, "Queue", "queueTab"},
+		{[]string{"esc", "esc", "2"}, "Queue: a decision awaiting a second review", "queueTab"},
+		{[]string{"enter"}, "a case awaiting a second review", "detailPage"},
+		{[]string{"y"}, "confirm: note", "settlePage"},
+		{[]string{"enter"}, "confirm: confirm", "settlePage"},
+		{[]string{"n", "esc", "R"}, "reject: note", "settlePage"},
+		{[]string{"esc", "esc", "down"}, "Queue: a case to decide", "queueTab"},
 		{[]string{"enter"}, "a case in review", "detailPage"},
 		{[]string{"d"}, "decline: reason", "decidePage"},
 		{[]string{"tab"}, "decline: note", "decidePage"},

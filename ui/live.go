@@ -79,7 +79,9 @@ func (s *changeSet) about(id uuid.UUID) []review.Change { return s.sessions[id] 
 var (
 	sessionChanges = []string{review.ChangeSessionCreated, review.ChangeSessionImported, review.ChangeSessionDecided,
 		review.ChangeSessionDeleted}
-	queueChanges = append([]string{review.ChangeClaimTaken, review.ChangeClaimReleased}, sessionChanges...)
+	// The work list shows claims, proposals and findings (list hits).
+	queueChanges = append([]string{review.ChangeClaimTaken, review.ChangeClaimReleased, review.ChangeSessionReviewed,
+		review.ChangeLists}, sessionChanges...)
 	tokenChanges = []string{review.ChangeTokenMinted, review.ChangeTokenImported, review.ChangeTokenRevoked}
 	auditChanges = append([]string{review.ChangeApplications}, append(tokenChanges, sessionChanges...)...)
 )
@@ -175,6 +177,9 @@ func (m *Model) flush() tea.Cmd {
 	var cmds []tea.Cmd
 	if set.any(sessionChanges...) {
 		cmds = append(cmds, m.recount())
+	}
+	if set.any(review.ChangeApplications) { // four-eyes and the service level
+		cmds = append(cmds, m.c.loadSettings())
 	}
 	for i, t := range m.tabs {
 		cmds = append(cmds, t.Refresh(&set, i == m.active && len(m.stack) == 0))

@@ -66,15 +66,17 @@ type Model struct {
 	stack    []page
 	counts   review.Counts
 	hasCount bool
-	status   statusMsg
-	statusOn page // the view the status line is about: leaving it clears the line
-	help     help.Model
-	fullHelp bool
-	spin     spinner.Spinner
-	frame    int
-	spinning bool
-	held     []tea.KeyMsg // typed while the focused view awaited its data
-	cache    struct{ header, tabs, help lineCache }
+	// hasSettings: the header shows c.Settings once they came.
+	hasSettings bool
+	status      statusMsg
+	statusOn    page // the view the status line is about: leaving it clears the line
+	help        help.Model
+	fullHelp    bool
+	spin        spinner.Spinner
+	frame       int
+	spinning    bool
+	held        []tea.KeyMsg // typed while the focused view awaited its data
+	cache       struct{ header, tabs, help lineCache }
 
 	// Live updates (live.go).
 	changes      <-chan review.Change
@@ -135,7 +137,7 @@ func newModel(c *Common) *Model {
 // subscribes to the application's changes.
 func (m *Model) Init() tea.Cmd {
 	c := m.c
-	cmds := []tea.Cmd{m.subscribe(), m.loadCounts(), m.tabs[m.active].Activate(), m.startSpinner(),
+	cmds := []tea.Cmd{m.subscribe(), m.loadCounts(), c.loadSettings(), m.tabs[m.active].Activate(), m.startSpinner(),
 		c.tick(safetyEvery(0), safetyMsg{})}
 	if c.App.Name == "" {
 		cmds = append(cmds, c.run(func(ctx context.Context) tea.Msg {
@@ -302,6 +304,12 @@ func (m *Model) handleMsg(msg tea.Msg) tea.Cmd {
 		return msg.cl.handle(msg)
 	case renewMsg:
 		return msg.cl.handle(msg)
+	case settingsMsg:
+		if msg.err != nil {
+			return m.c.failure("loading the review settings", msg.err)
+		}
+		m.c.Settings, m.hasSettings = msg.set, true
+		return m.broadcast(msg)
 	case appLoadedMsg:
 		if msg.err != nil {
 			return m.c.failure("loading the application", msg.err)

@@ -204,8 +204,11 @@ func (p *decidePage) Update(msg tea.Msg) tea.Cmd {
 		}
 		p.claim.decided()
 		p.finished = true
-		return tea.Batch(p.c.pop(), cmdOf(changedMsg{}),
-			status(fmt.Sprintf("Session #%d is now %s.", msg.sess.Number, msg.sess.Status)))
+		text := fmt.Sprintf("Session #%d is now %s.", msg.sess.Number, msg.sess.Status)
+		if msg.sess.Status.Phase() == domain.PhaseInReview { // a four-eyes policy made it a proposal
+			text = fmt.Sprintf("Session #%d proposed: %s; awaiting a second analyst.", msg.sess.Number, p.proposed())
+		}
+		return tea.Batch(p.c.pop(), cmdOf(changedMsg{}), status(text))
 	case tea.KeyMsg:
 		if p.busy || p.finished {
 			return nil
@@ -345,6 +348,13 @@ func (p *decidePage) decision() domain.Decision {
 	return d
 }
 
+// proposed is the decision in words, as a proposal: "Declined —
+// sanctions_match".
+func (p *decidePage) proposed() string {
+	d := p.decision()
+	return proposalWhat(domain.Proposal{Decision: d})
+}
+
 // digits names the number keys that pick a reason.
 func (p *decidePage) digits() string { return fmt.Sprintf("1-%d", min(9, len(p.codes))) }
 
@@ -367,6 +377,10 @@ func (p *decidePage) View() string {
 	if p.confirm || p.busy {
 		d.Body = fmt.Sprintf("%s session #%d (%s)?\n\nAudit comment:\n%s", p.verb(), p.sess.Number, p.sess.Status,
 			st.Accent.Render(widget.Wrap(p.decision().Comment(), inner)))
+		if policy := p.c.Settings.FourEyes; policy.Requires(p.decision().Phase) {
+			d.Body += "\n\n" + st.Review.Render(widget.Wrap("Four-eyes ("+string(policy)+"): this is a proposal; the case stays "+
+				string(p.sess.Status)+" until a second analyst confirms it.", inner))
+		}
 		d.Hint = hints(p.live()...)
 		if p.busy {
 			d.Hint = "saving…"

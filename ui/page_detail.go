@@ -27,9 +27,10 @@ type detailPage struct {
 	media   []domain.Media
 	err     error
 	loading bool
-	claim   *caseClaim  // nil for sessions not in review
-	next    bool        // looking for the next unclaimed case
-	prev    *detailPage // the case n was pressed on: held until the next is claimed
+	claim   *caseClaim    // nil for sessions not in review
+	four    *caseProposal // the decision awaiting a second review (foureyes.go); nil when not in review
+	next    bool          // looking for the next unclaimed case
+	prev    *detailPage   // the case n was pressed on: held until the next is claimed
 	vp      viewport.Model
 	w, h    int
 }
@@ -55,6 +56,7 @@ func newDetailPage(c *Common, s domain.Session) *detailPage {
 	if s.Status.Phase() == domain.PhaseInReview {
 		p.claim = newCaseClaim(c, s.ID)
 		p.claim.changed = p.render
+		p.four = newCaseProposal(c, s.ID)
 	}
 	return p
 }
@@ -84,7 +86,7 @@ func (p *detailPage) Init() tea.Cmd {
 		return p.claimNext()
 	}
 	if p.claim != nil {
-		return tea.Batch(p.load(), p.claim.take())
+		return tea.Batch(p.load(), p.claim.take(), p.four.load())
 	}
 	return p.load()
 }
@@ -133,9 +135,14 @@ func (p *detailPage) Help() ([]key.Binding, [][]key.Binding) {
 	if p.current().Status.Finished() {
 		acts = append(acts, k.Share)
 	}
-	// a/d only where they can work: not on a case another analyst holds.
+	// a/d only where they can work: not on a case another analyst holds,
+	// nor on one awaiting a second review (y/R there, never for its proposer).
 	if p.current().Status.Phase() == domain.PhaseInReview && p.claim.otherHolder() == "" {
-		acts = append(acts, k.Approve, k.Decline)
+		if p.four.pending() {
+			acts = append(acts, p.four.keys()...)
+		} else {
+			acts = append(acts, k.Approve, k.Decline)
+		}
 	}
 	short := append(acts, k.Back, k.Down, k.PageDown, k.Next)
 	acts = append(acts, k.Next)
@@ -173,11 +180,12 @@ func (p *detailPage) Update(msg tea.Msg) tea.Cmd {
 		p.next, p.summary = false, msg.sess
 		p.claim = newCaseClaim(p.c, msg.sess.ID)
 		p.claim.changed = p.render
+		p.four = newCaseProposal(p.c, msg.sess.ID)
 		var release tea.Cmd
 		if prev != nil {
 			release = prev.claim.release()
 		}
-		return tea.Batch(release, p.claim.heldBy(msg.info), p.load(),
+		return tea.Batch(release, p.claim.heldBy(msg.info), p.load(), p.four.load(),
 			status(fmt.Sprintf("Case #%d is yours while it is open.", msg.sess.Number)))
 	case detailMsg:
 		if msg.id != p.summary.ID {
@@ -201,9 +209,13 @@ func (p *detailPage) Update(msg tea.Msg) tea.Cmd {
 		if p.next {
 			return nil
 		}
-		return p.load()
+		return tea.Batch(p.load(), p.four.load())
 	case tea.KeyMsg:
 		return p.handleKey(msg)
+	}
+	if cmd, ok := p.four.handle(msg); ok {
+		p.render()
+		return cmd
 	}
 	return nil
 }
@@ -218,7 +230,7 @@ func (p *detailPage) Refresh(set *changeSet) tea.Cmd {
 	if !set.all && len(changes) == 0 && !set.any(review.ChangeLists) {
 		return nil
 	}
-	cmds := []tea.Cmd{p.load()}
+	cmds := []tea.Cmd{p.load(), p.four.load()}
 	if p.claim != nil && p.current().Status.Phase() == domain.PhaseInReview {
 		if set.all {
 			cmds = append(cmds, p.claim.take())
@@ -246,14 +258,15 @@ func (p *detailPage) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return savePDF(p.c, s)
 	case key.Matches(msg, k.Block):
 		return p.c.push(newBlockPage(p.c, s))
-	case key.Matches(msg, k.Approve), key.Matches(msg, k.Decline):
+	case isCaseAct(msg, k.Approve, k.Decline, k.Confirm, k.Reject):
 		if s.Status.Phase() != domain.PhaseInReview {
 			return cmdOf(statusMsg{text: fmt.Sprintf("Session #%d is %s: only sessions in review are decided here.", s.Number, s.Status), err: true})
 		}
 		if p.claim.otherHolder() != "" {
 			return cmdOf(statusMsg{text: p.claim.refusal, err: true})
 		}
-		return p.c.push(newDecidePageWith(p.c, s, key.Matches(msg, k.Decline), p.claim))
+		act, _ := caseActOf(msg, k.Approve, k.Decline, k.Confirm, k.Reject)
+		return decideOrSettle(p.c, s, p.four.proposal(), act, p.claim)
 	}
 	return nil
 }
@@ -279,6 +292,9 @@ func (p *detailPage) content() string {
 	r.kv(2, "created", p.c.stamp(s.CreatedAt), st.Plain)
 	if p.claim != nil && s.Status.Phase() == domain.PhaseInReview {
 		p.claimLine(r)
+	}
+	if line, style := p.four.line(); line != "" {
+		r.wrapped(2, line, style)
 	}
 	r.line(0, "")
 	if s.Imported() {

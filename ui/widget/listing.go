@@ -2,6 +2,7 @@ package widget
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -27,9 +28,10 @@ type Listing[T any] struct {
 	all   []T // what was read
 	items []T // all, narrowed by the filter when it is applied in memory
 
-	filter    string // the filter applied ("" none)
-	filtering bool   // the prompt is open
-	inputErr  string // why the prompt's text was refused
+	filter    string           // the filter applied ("" none)
+	order     func(a, b T) int // the order shown; nil is the source's
+	filtering bool             // the prompt is open
+	inputErr  string           // why the prompt's text was refused
 
 	gen        int   // bumps on every read asked for, so late answers are dropped
 	loading    bool  // a read the analyst waits for (the spinner shows)
@@ -294,8 +296,12 @@ func (l *Listing[T]) answer(msg ReadMsg[T]) tea.Cmd {
 		l.table.Top()
 	}
 	l.all = append(l.all, msg.items...)
-	l.items = l.all
-	l.table.AppendRows(l.rows(msg.items))
+	if l.order != nil { // a page read joins the items in their order
+		l.replace(l.all)
+	} else {
+		l.items = l.all
+		l.table.AppendRows(l.rows(msg.items))
+	}
 	l.done = len(msg.items) < l.cfg.PageSize
 	return l.more()
 }
@@ -348,6 +354,12 @@ func (l *Listing[T]) replace(all []T) {
 			}
 		}
 	}
+	if l.order != nil {
+		if len(l.items) == len(all) {
+			l.items = slices.Clone(all) // all stays in the source's order
+		}
+		slices.SortStableFunc(l.items, l.order)
+	}
 	if had {
 		to = from
 		for i, it := range l.items {
@@ -368,6 +380,17 @@ func (l *Listing[T]) rows(items []T) []Row {
 		out[i] = draw(it)
 	}
 	return out
+}
+
+// SetOrder shows the items in cmp's order (stable: items it holds equal
+// keep the source's order), nil in the source's. Only what is shown is
+// reordered: reads, keyset pages and refreshes still follow the source's
+// order (the next page is the one after the last item read), so a keyset
+// list sorted this way sorts what has been read so far. The cursor stays
+// on its item.
+func (l *Listing[T]) SetOrder(cmp func(a, b T) int) {
+	l.order = cmp
+	l.replace(l.all)
 }
 
 // Redraw draws the rows again (what they show depends on the time).

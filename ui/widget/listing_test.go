@@ -337,3 +337,45 @@ func TestListingDropsLateAnswers(t *testing.T) {
 		t.Fatal("another Listing's answer is not taken")
 	}
 }
+
+// A sorted keyset list shows what it holds in its order, pages on by the
+// source's keyset (after the last item read, not the last shown), keeps
+// the cursor on its item, and goes back to the source's order.
+func TestListingOrder(t *testing.T) {
+	src := newSource(25)
+	h := newHarness(t, src, nil)
+	h.run(h.l.Reload())
+	h.press("j", "j")                                                  // on 23
+	byParity := func(a, b item) int { return int(a.n%2) - int(b.n%2) } // evens first, stable
+	h.l.SetOrder(byParity)
+	got := func() (out []int64) {
+		for _, it := range h.l.Items() {
+			out = append(out, it.n)
+		}
+		return out
+	}
+	if fmt.Sprint(got()) != "[24 22 20 18 16 25 23 21 19 17]" || h.selected() != 23 {
+		t.Fatalf("sorted: %v, on %d", got(), h.selected())
+	}
+	h.press("G") // near the end shown: the next page, after the last item read (16)
+	if q := src.reads[len(src.reads)-1]; q.Before != 16 {
+		t.Fatalf("the next page is read by the source's keyset: %+v", q)
+	}
+	if fmt.Sprint(got()) != "[24 22 20 18 16 14 12 10 8 6 25 23 21 19 17 15 13 11 9 7]" {
+		t.Fatalf("the page joins in order: %v", got())
+	}
+	src.add(1) // 26 arrives
+	h.run(h.l.Refresh())
+	if got()[0] != 26 || len(got()) != 21 {
+		t.Fatalf("a refresh puts the new item in its place: %v", got())
+	}
+	h.l.SetOrder(nil)
+	if got()[0] != 26 || got()[1] != 25 || got()[20] != 6 {
+		t.Fatalf("back to the source's order: %v", got())
+	}
+	for i, it := range h.l.All() {
+		if it.n != int64(26-i) {
+			t.Fatalf("what was read stays in the source's order: %v", h.l.All())
+		}
+	}
+}
