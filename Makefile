@@ -4,7 +4,7 @@ export PATH := $(PATH):/usr/local/go/bin
 GO ?= go
 BIN := bin/handoff
 
-.PHONY: all build demo test bench fuzz postgres clean
+.PHONY: all build demo test bench fuzz postgres screenshots clean
 
 all: build
 
@@ -41,6 +41,14 @@ fuzz: postgres
 # SSH and webhook benchmarks have their own commands in docs/BENCHMARKS.md.
 bench: postgres build
 	$(GO) run ./cmd/loadgen -bin ./$(BIN)
+
+# Pictures of the main screens for the README, from the real program on
+# the demo data (tmux, aha and wkhtmltoimage: installed from Debian's
+# packages when missing). Not part of make test.
+screenshots: postgres build
+	@sh scripts/ensure-screenshot-tools.sh
+	./$(BIN) demo
+	sh scripts/screenshots.sh ./$(BIN)
 
 clean:
 	rm -rf bin

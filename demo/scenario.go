@@ -69,7 +69,7 @@ func Seed(ctx context.Context, s *review.Service, receiver string) (Report, erro
 	op := review.Operator("demo")
 	issuer, err := s.Application(ctx, op, Issuer)
 	if domain.IsCode(err, domain.CodeNotFound) {
-		if err := create(ctx, s); err != nil {
+		if err := create(ctx, s, "http://"+receiver+ReceiverPath); err != nil {
 			return r, fmt.Errorf("creating the demo scenario: %w", err)
 		}
 		r.Created = true
@@ -112,7 +112,7 @@ func Seed(ctx context.Context, s *review.Service, receiver string) (Report, erro
 	return r, err
 }
 
-func create(ctx context.Context, s *review.Service) error {
+func create(ctx context.Context, s *review.Service, receiverURL string) error {
 	op := review.Operator("demo")
 	issuer, err := s.CreateApplication(ctx, op, review.NewApplication{Name: Issuer, Workflows: []domain.Workflow{
 		{ID: IssuerKYC, Kind: domain.KindUser}, {ID: IssuerKYB, Kind: domain.KindBusiness}}})
@@ -125,6 +125,11 @@ func create(ctx context.Context, s *review.Service) error {
 		return err
 	}
 	sc := &scenario{s: s, iss: issuer.Application.ID, par: partner.Application.ID}
+	// The receiver's destination first, so that the partner's imports and
+	// decisions below queue their webhooks for it.
+	if _, err := receiverDestination(ctx, s, sc.par, receiverURL); err != nil {
+		return err
+	}
 	sc.minter, sc.importer = review.Analyst(sc.iss, issuerAnalyst), review.Analyst(sc.par, partnerAnalyst)
 	collect := func(sess domain.Session) { sc.history = append(sc.history, sess) }
 	if err := Generate(ctx, s, Options{App: sc.iss, Count: IssuerCount, Seed: IssuerSeed, Actor: "demo", Evidence: 40}, collect); err != nil {
