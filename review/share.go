@@ -76,10 +76,10 @@ func (s *Service) Share(ctx context.Context, caller domain.Caller, sessionID, fo
 		minted.Prepare()
 		if err := store.InsertShareToken(ctx, tx, store.ShareToken{ApplicationID: caller.ApplicationID, ID: tokenID,
 			SessionID: sess.ID, SessionKind: string(sess.Kind), ForApplicationID: forApp, MintedBy: caller.Actor(),
-			KeyID: key.ID, CreatedAt: now, ExpiresAt: out.ExpiresAt, MintLeaf: minted.LeafHash()}); err != nil {
+			KeyID: key.ID, CreatedAt: now, ExpiresAt: out.ExpiresAt, MintLeaf: minted.LeafHash()}, minted); err != nil {
 			return err
 		}
-		return store.InsertAudit(ctx, tx, minted)
+		return nil
 	})
 	return out, err
 }

@@ -29,20 +29,27 @@ func InsertAudit(ctx context.Context, q Queryer, events ...domain.AuditEvent) er
 	if len(events) == 0 {
 		return nil
 	}
+	query, args := auditInsert(events, 0)
+	_, err := q.ExecContext(ctx, query, args...)
+	return mapErr(err)
+}
+
+// auditInsert is InsertAudit's statement, its parameters numbered after
+// the first n, so that another statement can carry it.
+func auditInsert(events []domain.AuditEvent, n int) (string, []any) {
 	values := make([]string, 0, len(events))
 	var args []any
 	for i := range events {
 		e := &events[i]
 		e.Prepare()
-		n := len(args)
+		k := n + len(args)
 		values = append(values, fmt.Sprintf("($%d::uuid, $%d::uuid, $%d::timestamptz, $%d, $%d, $%d::uuid, $%d::json, $%d)",
-			n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8))
+			k+1, k+2, k+3, k+4, k+5, k+6, k+7, k+8))
 		args = append(args, e.ApplicationID, e.ID, e.At, e.Actor, e.Action, e.SessionID, string(e.Details),
 			sql.NullString{String: e.RequestID, Valid: e.RequestID != ""})
 	}
-	_, err := q.ExecContext(ctx, `INSERT INTO audit_pending (application_id, event_id, at, actor, action, session_id, details, request_id)
-		VALUES `+strings.Join(values, ", "), args...)
-	return mapErr(err)
+	return `INSERT INTO audit_pending (application_id, event_id, at, actor, action, session_id, details, request_id)
+		VALUES ` + strings.Join(values, ", "), args
 }
 
 type auditRow struct {

@@ -65,10 +65,17 @@ const tokenCols = `application_id, token_id, session_id, session_kind, for_appli
 // tokenRead is what reads select: the minted columns and the revocation.
 const tokenRead = tokenCols + `, revoked_at, revoked_by`
 
-// InsertShareToken records a minted token.
-func InsertShareToken(ctx context.Context, q Queryer, t ShareToken) error {
-	_, err := q.ExecContext(ctx, `INSERT INTO share_tokens (`+tokenCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-		t.ApplicationID, t.ID, t.SessionID, t.SessionKind, t.ForApplicationID, t.MintedBy, t.KeyID, t.CreatedAt, t.ExpiresAt, t.MintLeaf)
+// InsertShareToken records a minted token and, in the same statement,
+// the audit events of its mint.
+func InsertShareToken(ctx context.Context, q Queryer, t ShareToken, events ...domain.AuditEvent) error {
+	query := `INSERT INTO share_tokens (` + tokenCols + `) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`
+	args := []any{t.ApplicationID, t.ID, t.SessionID, t.SessionKind, t.ForApplicationID, t.MintedBy, t.KeyID, t.CreatedAt, t.ExpiresAt, t.MintLeaf}
+	if len(events) > 0 { // and the mint's audit events, in the same round trip
+		audit, more := auditInsert(events, len(args))
+		query = `WITH token AS (` + query + `) ` + audit
+		args = append(args, more...)
+	}
+	_, err := q.ExecContext(ctx, query, args...)
 	return mapErr(err)
 }
 
