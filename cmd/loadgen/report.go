@@ -49,7 +49,7 @@ func (rep report) write(w io.Writer, cfg config) {
 		for _, r := range []result{rep.fanin, rep.independent} {
 			fmt.Fprintf(w, "| %s | %.0f | %s | %s | %s |\n", r.what, r.rate(), ms(r.p50), ms(r.p99), ms(r.lag.p99))
 		}
-		fmt.Fprintf(w, "\nfan-in / independent: **%.2f**\n", ratio(rep.fanin, rep.independent))
+		fmt.Fprintf(w, "\nfan-in / independent: **%.2f**\n\n", ratio(rep.fanin, rep.independent))
 	}
 	writeSeeded(w, cfg, rep.seeded)
 	writeTokenCheck(w, rep.tokenCheck)
