@@ -87,6 +87,16 @@ func TestOlderSessionsGetTheirIdentifiers(t *testing.T) {
 	if _, err := w.db.ExecContext(ctx, `UPDATE sessions SET identifiers_pending = true WHERE application_id = $1`, w.x); err != nil {
 		t.Fatal(err)
 	}
+	// Without the biometric key a session's face identifier cannot be
+	// read: it waits rather than being indexed without it.
+	noBio := New(w.db, WithKeys(Keys{Master: w.keys.Master}))
+	t.Cleanup(noBio.Close)
+	if n, err := noBio.IndexPendingIdentifiers(ctx); err != nil || n != 0 {
+		t.Fatalf("without the biometric key: indexed %d (%v)", n, err)
+	}
+	if got := w.hashes(t); len(got) != 0 {
+		t.Fatalf("%d identifiers written without the biometric key", len(got))
+	}
 	n, err := w.svc.IndexPendingIdentifiers(ctx)
 	if err != nil || n != len(ss) {
 		t.Fatalf("indexed %d of %d: %v", n, len(ss), err)

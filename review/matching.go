@@ -321,11 +321,13 @@ func recordBatchIdentifiers(ctx context.Context, tx *store.Tx, key vault.Matcher
 // IndexBatch bounds the sessions one indexing transaction reads.
 const IndexBatch = 200
 
-// IndexPendingIdentifiers indexes up to IndexBatch sessions per
-// application that were stored before identifiers existed, so imports
-// find them as duplicates and lists match them; it says how many it
-// indexed. Each application's batch is one transaction; rows another
-// process is indexing are skipped.
+// IndexPendingIdentifiers indexes the sessions stored before identifiers
+// existed, so imports find them as duplicates and lists match them, and
+// says how many it indexed. Each batch of IndexBatch is one transaction;
+// rows another process is indexing are skipped. A session that cannot be
+// opened, or whose biometrics (its face identifier) cannot be read without
+// the biometric key, stays pending for a later pass and is passed over
+// now, so it never holds up the others.
 func (s *Service) IndexPendingIdentifiers(ctx context.Context) (int, error) {
 	apps, err := store.AppsWithPendingIdentifiers(ctx, s.db)
 	if err != nil {
@@ -337,31 +339,38 @@ func (s *Service) IndexPendingIdentifiers(ctx context.Context) (int, error) {
 		if err != nil {
 			return n, err
 		}
-		done := 0
-		err = s.db.InTx(ctx, func(tx *store.Tx) error {
-			batch, err := store.PendingIdentifiers(ctx, tx, app, IndexBatch)
-			if err != nil {
-				return err
-			}
-			ids := make([]uuid.UUID, len(batch))
-			for i, sealed := range batch {
-				sess, err := s.data.openSession(ctx, sealed)
+		for after, more := uuid.Nil, true; more; {
+			done, last := 0, after // set by the transaction that commits
+			err = s.db.InTx(ctx, func(tx *store.Tx) error {
+				batch, err := store.PendingIdentifiers(ctx, tx, app, after, IndexBatch)
 				if err != nil {
 					return err
 				}
-				if err := recordIdentifiers(ctx, tx, key, sess); err != nil {
+				more = len(batch) == IndexBatch
+				var open []domain.Session
+				var ids []uuid.UUID
+				for _, sealed := range batch {
+					last = sealed.ID
+					sess, err := s.data.openSession(ctx, sealed)
+					if err == nil && sess.BiometricsUnavailable {
+						err = errNoBiometricKey
+					}
+					if err != nil {
+						s.log.Warn("housekeeping: a session's identifiers wait", "session", sealed.ID, "err", err)
+						continue
+					}
+					open, ids = append(open, sess), append(ids, sess.ID)
+				}
+				if err := recordBatchIdentifiers(ctx, tx, key, app, open); err != nil {
 					return err
 				}
-				ids[i] = sess.ID
+				done = len(ids)
+				return store.ClearIdentifiersPending(ctx, tx, app, ids)
+			})
+			if err != nil {
+				return n, err
 			}
-			if err := store.ClearIdentifiersPending(ctx, tx, app, ids); err != nil {
-				return err
-			}
-			done = len(batch)
-			return nil
-		})
-		if n += done; err != nil {
-			return n, err
+			n, after = n+done, last
 		}
 	}
 	return n, nil

@@ -390,14 +390,14 @@ func InsertBatchIdentifiers(ctx context.Context, q Queryer, app uuid.UUID, rows 
 	return mapErr(err)
 }
 
-// PendingIdentifiers locks up to limit of app's sessions stored before
-// identifiers were indexed (others' housekeeping skips them), with their
-// payloads.
-func PendingIdentifiers(ctx context.Context, tx *Tx, app uuid.UUID, limit int) ([]SealedSession, error) {
+// PendingIdentifiers locks up to limit of app's sessions after the
+// session id after that were stored before identifiers were indexed
+// (others' housekeeping skips them), with their payloads, in id order.
+func PendingIdentifiers(ctx context.Context, tx *Tx, app, after uuid.UUID, limit int) ([]SealedSession, error) {
 	var rows []sealedRow
 	err := tx.SelectContext(ctx, &rows, `SELECT `+sessionCols+`, `+payloadCols+` FROM sessions
-		WHERE application_id = $1 AND identifiers_pending ORDER BY session_id LIMIT $2
-		FOR UPDATE SKIP LOCKED`, app, limit)
+		WHERE application_id = $1 AND identifiers_pending AND session_id > $2 ORDER BY session_id LIMIT $3
+		FOR UPDATE SKIP LOCKED`, app, after, limit)
 	if err != nil {
 		return nil, mapErr(err)
 	}

@@ -306,10 +306,10 @@ func (p *entryPage) View() string {
 		d.Hint = hints(k.Up, k.Down, k.Submit, k.Back)
 	case entryValue:
 		d.Body = "On " + st.Accent.Render(clean(p.chosen.list.Name)) + ", a " + p.chosen.list.EntryType.Label() + ":\n\n" + p.value.View()
-		d.Hint = "enter next · esc back"
+		d.Hint = hints(k.Submit, k.Back)
 	case entryReason:
 		d.Body = p.summary() + "\n\n" + p.reason.View()
-		d.Hint = "enter next · esc back"
+		d.Hint = hints(k.Submit, k.Back)
 	case entryConfirm:
 		d.Body = p.summary() + "\nwhy " + clean(strings.TrimSpace(p.reason.Value())) + "\n\nAdd it? Imports are matched against it from now on."
 		d.Hint = hints(k.Confirm, k.Cancel)
