@@ -31,6 +31,7 @@ func spec(t testing.TB) (*openapi3.T, routers.Router) {
 	t.Helper()
 	specOnce.Do(func() {
 		openapi3filter.RegisterBodyDecoder("application/pdf", openapi3filter.FileBodyDecoder)
+		openapi3filter.RegisterBodyDecoder("image/png", openapi3filter.FileBodyDecoder)
 		specDoc, specErr = openapi3.NewLoader().LoadFromFile("openapi.yaml")
 		if specErr != nil {
 			return

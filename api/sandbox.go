@@ -83,11 +83,7 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request, caller do
 // sandboxURL is the session's link: handoff has no hosted capture page, so
 // it is the endpoint that completes the session in the sandbox.
 func sandboxURL(r *http.Request, sess domain.Session) string {
-	scheme := "http"
-	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host + "/v3/session/" + sess.ID.String() + "/sandbox/complete/"
+	return requestScheme(r) + "://" + r.Host + "/v3/session/" + sess.ID.String() + "/sandbox/complete/"
 }
 
 func rawOrNull(raw json.RawMessage) any {
@@ -117,7 +113,7 @@ func (s *Server) completeSandbox(w http.ResponseWriter, r *http.Request, caller 
 	if err != nil {
 		return err
 	}
-	writeSession(w, http.StatusOK, sess)
+	s.writeSession(w, r, caller, http.StatusOK, sess)
 	return nil
 }
 

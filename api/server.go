@@ -59,6 +59,7 @@ func New(svc *review.Service, log *slog.Logger, opts ...Option) *Server {
 	s.mux.HandleFunc("POST /v3/session/{sessionId}/share/{$}", s.authed(s.share))
 	s.mux.HandleFunc("POST /v3/session/import-shared/{$}", s.authed(s.importShared))
 	s.mux.HandleFunc("GET /v3/session/{sessionId}/decision/{$}", s.authed(s.decision))
+	s.mediaRoutes()
 	s.mux.HandleFunc("PATCH /v3/session/{sessionId}/update-status/{$}", s.authed(s.updateStatus))
 	s.mux.HandleFunc("DELETE /v3/session/{sessionId}/delete/{$}", s.authed(s.deleteSession))
 	s.mux.HandleFunc("GET /v3/sessions/{$}", s.authed(s.listSessions))

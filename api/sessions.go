@@ -66,7 +66,7 @@ func (s *Server) importShared(w http.ResponseWriter, r *http.Request, caller dom
 	if err != nil {
 		return err
 	}
-	writeSession(w, http.StatusCreated, sess)
+	s.writeSession(w, r, caller, http.StatusCreated, sess)
 	return nil
 }
 
@@ -84,6 +84,9 @@ func (s *Server) decision(w http.ResponseWriter, r *http.Request, caller domain.
 	}
 	if v.Session.Details != nil { // created over the API: its (sandbox) link, as the create answered
 		v.SessionURL = sandboxURL(r, v.Session)
+	}
+	if err := s.linkMedia(r, caller, &v.Session); err != nil { // media.go
+		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)

@@ -150,11 +150,7 @@ func pageURL(r *http.Request, p *domain.Page) any {
 	if p.After > 0 {
 		q.Set("after", strconv.FormatInt(p.After, 10))
 	}
-	scheme := "http"
-	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
-		scheme = "https"
-	}
-	u := url.URL{Scheme: scheme, Host: r.Host, Path: r.URL.Path, RawQuery: q.Encode()}
+	u := url.URL{Scheme: requestScheme(r), Host: r.Host, Path: r.URL.Path, RawQuery: q.Encode()}
 	return u.String()
 }
 

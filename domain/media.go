@@ -1,5 +1,10 @@
 package domain
 
+import (
+	"bytes"
+	"encoding/json"
+)
+
 // Media is one file captured in a session (a document photo, a selfie, a
 // registry extract): biometric and personal material, stored with the
 // session, cloned with it by an import and erased with it.
@@ -17,3 +22,44 @@ const (
 	MediaSelfie   = "liveness/reference.png"
 	MediaRegistry = "kyb/registry.png"
 )
+
+// mediaFields are the check fields that reference a stored media file,
+// by family and field (Didit's names; full_front_image is the front here).
+var mediaFields = map[string]map[string]string{
+	"id_verifications": {"portrait_image": MediaPortrait, "front_image": MediaFront, "back_image": MediaBack,
+		"full_front_image": MediaFront},
+	"liveness_checks": {"reference_image": MediaSelfie},
+	"face_matches":    {"source_image": MediaPortrait, "target_image": MediaSelfie},
+}
+
+// LinkMedia returns c with every media reference of mediaFields replaced
+// by link(name) — the decision response's signed URLs — and everything
+// else byte for byte as it was. c itself is not changed.
+func LinkMedia(c Checks, link func(name string) string) Checks {
+	out := make(Checks, len(c))
+	for fam, raw := range c {
+		out[fam] = raw
+		fields := mediaFields[fam]
+		var items []map[string]json.RawMessage
+		if fields == nil || json.Unmarshal(raw, &items) != nil {
+			continue
+		}
+		// A reference's exact JSON literal, replaced wherever it occurs:
+		// a string literal cannot occur inside another one unescaped.
+		names := map[string]string{}
+		for _, it := range items {
+			for field, name := range fields {
+				var ref string
+				if v, ok := it[field]; ok && json.Unmarshal(v, &ref) == nil && ref != "" {
+					names[string(v)] = name
+				}
+			}
+		}
+		for lit, name := range names {
+			to, _ := json.Marshal(link(name))
+			raw = bytes.ReplaceAll(raw, []byte(lit), to)
+		}
+		out[fam] = raw
+	}
+	return out
+}
