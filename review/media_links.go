@@ -9,7 +9,6 @@ import (
 	"github.com/google/uuid"
 
 	"handoff/domain"
-	"handoff/store"
 	"handoff/vault"
 )
 
@@ -111,7 +110,7 @@ func (s *Service) Media(ctx context.Context, caller domain.Caller, token string)
 	if !s.now().Before(c.exp) {
 		return domain.Media{}, domain.Forbiddenf("This media link has expired: read the decision again for a fresh one.")
 	}
-	media, err := store.SessionMedia(ctx, s.db, caller.ApplicationID, c.session, c.name)
+	media, err := s.Evidence(ctx, caller, c.session, c.name) // opened from its seal; an erased session is not found
 	if err != nil {
 		return domain.Media{}, err
 	}
