@@ -48,7 +48,7 @@ func (a *app) demoCmd() *cobra.Command {
 
 New API keys, the application ids and the README walk-through's commands are in
   %s
-Load them with  . %s  and serve the API with  %s serve --http %s
+Load them with  . %s  and serve the API with  %s serve --http %s --demo-receiver
 `, state, r.Issuer.Name, r.IssuerSessions, r.Partner.Name, r.PartnerQueue, path, path, bin, demoAPI)
 			return nil
 		},

@@ -45,7 +45,7 @@ func TestDemoEnvCommandsWorkAgainstServe(t *testing.T) {
 		t.Fatalf("demo.env lacks the keys and ids:\n%s", env)
 	}
 
-	s := startServe(t, []string{"API"}, "--http", "127.0.0.1:0")
+	s := startServe(t, []string{"API"}, "--http", "127.0.0.1:0", "--demo-receiver")
 	var script []string
 	var verify bool
 	for _, l := range strings.Split(string(env), "\n") {

@@ -16,7 +16,7 @@ import (
 	"handoff/internal/datadir"
 )
 
-// startDemoReceiver runs the demo's webhook receiver when the data folder
+// startDemoReceiver (serve --demo-receiver, tui --tour) runs the demo's webhook receiver when the data folder
 // holds a demo.env (written by `handoff demo`): on the loopback address of
 // its DEMO_WEBHOOK_URL, checking signatures with its DEMO_WEBHOOK_SECRET,
 // read afresh for each delivery. It returns that address, which the

@@ -29,7 +29,7 @@ func (a *app) serveCmd() *cobra.Command {
 	var httpAddr, sshAddr, hostKey string
 	var idle time.Duration
 	var sshLimits sshd.Limits
-	var allowPrivate bool
+	var allowPrivate, demoReceiver bool
 	var deliverWorkers int
 	var pprofAddr string
 	var logFormat, logLevel string
@@ -108,7 +108,10 @@ func (a *app) serveCmd() *cobra.Command {
 			for _, srv := range servers {
 				go func() { errc <- srv.serve() }()
 			}
-			demoTarget, stopReceiver := a.startDemoReceiver()
+			demoTarget, stopReceiver := "", func() {}
+			if demoReceiver {
+				demoTarget, stopReceiver = a.startDemoReceiver()
+			}
 			defer stopReceiver()
 			stopSender := a.startSender(svc.DB(), sm.senderConfig(webhook.Config{Workers: deliverWorkers, AllowPrivate: allowPrivate,
 				PrivateTargets: nonEmpty(demoTarget), Secrets: svc.OpenDeliverySecrets}))
@@ -146,6 +149,8 @@ func (a *app) serveCmd() *cobra.Command {
 	cmd.Flags().IntVar(&sshLimits.Unauthenticated, "ssh-max-unauthenticated", 256, "SSH connections that may be open before logging in, all addresses together")
 	cmd.Flags().BoolVar(&allowPrivate, "allow-private-webhooks", false,
 		"let webhook destinations be loopback, private or link-local addresses (local development only)")
+	cmd.Flags().BoolVar(&demoReceiver, "demo-receiver", false,
+		"run the demo's webhook receiver (from demo.env, loopback only) and deliver to that one address (demo only)")
 	cmd.Flags().StringVar(&pprofAddr, "pprof", "", "serve Go's profiles (net/http/pprof) on this loopback address, for benchmarks")
 	cmd.Flags().IntVar(&deliverWorkers, "deliver-workers", 8, "concurrent webhook deliveries from this process (0: deliver none)")
 	cmd.Flags().StringVar(&metricsAddr, "metrics", "", "address for Prometheus metrics at /metrics, e.g. 127.0.0.1:9090 (off unless given; never the API's)")
