@@ -67,6 +67,10 @@ func (s *Service) note(ctx context.Context, caller domain.Caller, sessionID uuid
 		}
 		r = s.newReview(caller, sessionID, domain.ActivityNoteAdded)
 		r.NewStatus, r.Comment = st, text
+		// Open case pages (anyone's) show the note in their timeline.
+		if err := announce(ctx, tx, Change{App: caller.ApplicationID, What: ChangeSessionReviewed, Session: &sessionID, By: caller.Actor()}); err != nil {
+			return err
+		}
 		return s.recordReview(ctx, tx, caller, r, domain.ActionNoteAdded, map[string]any{"comment": text})
 	})
 	return r, err

@@ -81,3 +81,16 @@ func ListReviews(ctx context.Context, q Queryer, app, session uuid.UUID) ([]doma
 	}
 	return out, nil
 }
+
+// LastDecision returns the newest review that set a session's status (a
+// decision, or a confirmed proposal); not found when none did.
+func LastDecision(ctx context.Context, q Queryer, app, session uuid.UUID) (domain.Review, error) {
+	var r reviewRow
+	err := q.GetContext(ctx, &r, `SELECT `+reviewCols+` FROM reviews
+		WHERE application_id = $1 AND session_id = $2 AND activity_type IN ($3, $4)
+		ORDER BY seq DESC LIMIT 1`, app, session, domain.ActivityStatusUpdated, domain.ActivityProposalApproved)
+	if err != nil {
+		return domain.Review{}, notFound(err, "no decision")
+	}
+	return r.domain(), nil
+}

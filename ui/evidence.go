@@ -43,7 +43,7 @@ func (p *detailPage) evidence(r *checkRenderer, s domain.Session) {
 		by[m.Name] = m.Data
 	}
 	pics := p.c.pictures
-	r.line(0, st.Section.Render("Evidence"))
+	r.section("evidence", "Evidence", "")
 	if reg, ok := by[domain.MediaRegistry]; ok {
 		cols := min(r.width-2, 48)
 		r.block(2, pics.Render(domain.MediaRegistry, reg, cols, cols*5/8))

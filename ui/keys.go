@@ -26,6 +26,7 @@ type KeyMap struct {
 	Webhooks WebhooksKeys
 	Lists    ListsKeys
 	Detail   DetailKeys
+	Note     NoteKeys
 	Text     TextKeys
 }
 
@@ -82,8 +83,16 @@ type DetailKeys struct {
 	widget.ScrollKeys
 	Back, Refresh, Share, Approve, Decline, Next key.Binding
 	Confirm, Reject                              key.Binding // a decision someone else proposed
-	PDF, Block                                   key.Binding
+	PDF, Note, Block                             key.Binding
+	// Moving about the case page: the other column (two columns only),
+	// the next and previous section, the next and previous finding, and
+	// from a finding to its check.
+	Focus, NextSection, PrevSection key.Binding
+	Finding, PrevFinding, ToCheck   key.Binding
 }
+
+// NoteKeys act in the note dialog.
+type NoteKeys struct{ Save, Cancel key.Binding }
 
 // TextKeys act on a text page (an audit event, a delivery).
 type TextKeys struct {
@@ -169,7 +178,15 @@ func DefaultKeyMap() *KeyMap {
 		Webhooks: WebhooksKeys{Open: open, Failed: b([]string{"f"}, "f", "failed only")},
 		Detail: DetailKeys{ScrollKeys: scroll, Back: back, Refresh: refresh, Share: share,
 			Approve: approve, Decline: decline, Next: next, Confirm: confirm, Reject: reject, PDF: b([]string{"p"}, "p", "save PDF"),
-			Block: b([]string{"b"}, "b", "blocklist an identifier")},
+			Note:        b([]string{"c"}, "c", "add note"),
+			Focus:       b([]string{"tab", "shift+tab"}, "tab", "other column"),
+			NextSection: b([]string{"]"}, "]", "next section"),
+			PrevSection: b([]string{"["}, "[", "previous section"),
+			Finding:     b([]string{"f"}, "f", "next finding"),
+			PrevFinding: b([]string{"F"}, "F", "previous finding"),
+			ToCheck:     b([]string{"enter"}, "enter", "go to its check"),
+			Block:       b([]string{"b"}, "b", "blocklist an identifier")},
+		Note: NoteKeys{Save: b([]string{"enter"}, "enter", "add note"), Cancel: b([]string{"esc"}, "esc", "cancel")},
 		Text: TextKeys{ScrollKeys: scroll, Close: b([]string{"esc", "enter"}, "esc", "back")},
 	}
 }

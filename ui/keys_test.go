@@ -62,8 +62,9 @@ func TestKeysArrivingTogether(t *testing.T) {
 func TestNoKeyMeansTwoThings(t *testing.T) {
 	w := newWorld(t)
 	queued(w)
-	proposeDecline(w, "alice", importCase(w, "case-2", 9))       // under four-eyes: first in sam's queue
-	w.generate(w.y, 2, domain.KindUser, domain.PhaseApproved, 5) // newest: shareable
+	proposeDecline(w, "alice", importCase(w, "case-2", 9)) // under four-eyes: first in sam's queue
+	w.generate(w.y, 2, domain.KindUser, domain.PhaseApproved, 5)
+	w.generate(w.y, 1, domain.KindUser, domain.PhaseDeclined, 5) // newest: shareable, with findings
 	tok := w.mint(w.x, w.y, w.generate(w.x, 1, domain.KindUser, domain.PhaseApproved, 8)[0])
 	// With the tour shown: its panel takes no key but t.
 	h := w.openWith(w.y, "sam", 120, 40, Options{Tour: &Tour{Issuer: w.x.Name, Partner: w.y.Name, Receiver: "demo receiver"}})
@@ -100,6 +101,11 @@ func TestNoKeyMeansTwoThings(t *testing.T) {
 		{nil, "Sessions", "sessionsTab"},
 		{[]string{"/"}, "the filter prompt", "sessionsTab"},
 		{[]string{"esc", "enter"}, "a finished session", "detailPage"},
+		{[]string{"c"}, "a note", "notePage"},
+		{[]string{"esc", "f"}, "a finding", "detailPage"},
+		{[]string{"size 200x50"}, "a case in two columns", "detailPage"},
+		{[]string{"enter"}, "a finding's check", "detailPage"},
+		{[]string{"size 120x40"}, "a case in one column", "detailPage"},
 		{[]string{"s"}, "share: partner", "sharePage"},
 		{[]string{"enter"}, "share: lifetime", "sharePage"},
 		{[]string{"down", "down", "enter"}, "share: custom lifetime", "sharePage"},
@@ -131,6 +137,11 @@ func TestNoKeyMeansTwoThings(t *testing.T) {
 	}
 	for _, st := range steps {
 		for _, k := range st.keys {
+			var width, height int
+			if _, err := fmt.Sscanf(k, "size %dx%d", &width, &height); err == nil {
+				h.send(tea.WindowSizeMsg{Width: width, Height: height})
+				continue
+			}
 			if len([]rune(k)) > 1 && keyMsg(k).Type == keyMsg("x").Type {
 				h.typeText(k)
 			} else {

@@ -429,7 +429,8 @@ func TestDetailRendersKYB(t *testing.T) {
 	h := w.open(w.x, "ana", 120, 40)
 	h.press("enter")
 	d := h.top().(*detailPage)
-	text := ansiStrip(d.content())
+	caseText, _, evText, _ := d.content()
+	text := ansiStrip(caseText + "\n" + evText)
 	for _, want := range []string{"Company registry", "officers", "beneficial owners", "Key people", "kyc",
 		"Company documents", "AML screening", "Questionnaires", "Findings", "✗ "} {
 		if !strings.Contains(text, want) {
@@ -442,7 +443,7 @@ func TestDetailRendersKYB(t *testing.T) {
 		}
 	}
 	h.press("G")
-	if !d.vp.AtBottom() {
+	if !d.lay.focused().AtBottom() {
 		t.Fatal("G scrolls to the end")
 	}
 	h.press("esc")

@@ -6,12 +6,12 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/google/uuid"
 
 	"handoff/domain"
 	"handoff/review"
+	"handoff/ui/widget"
 )
 
 // detailPage is one session opened: provenance first for imported ones,
@@ -22,6 +22,7 @@ type detailPage struct {
 	c       *Common
 	summary domain.Session // the row it was opened from
 	sess    *domain.Session
+	cs      review.Case // what the case page shows besides the checks
 	prov    *review.Provenance
 	provErr error
 	media   []domain.Media
@@ -31,7 +32,10 @@ type detailPage struct {
 	four    *caseProposal // the decision awaiting a second review (foureyes.go); nil when not in review
 	next    bool          // looking for the next unclaimed case
 	prev    *detailPage   // the case n was pressed on: held until the next is claimed
-	vp      viewport.Model
+	lay     *caseLayout
+	found   []domain.Finding // the findings listed, in order
+	sel     int              // the finding f went to; -1 none
+	hot     string           // the check enter went to from a finding
 	w, h    int
 }
 
@@ -44,7 +48,7 @@ type nextCaseMsg struct {
 
 type detailMsg struct {
 	id      uuid.UUID
-	sess    domain.Session
+	cs      review.Case
 	media   []domain.Media
 	prov    *review.Provenance
 	provErr error
@@ -52,7 +56,7 @@ type detailMsg struct {
 }
 
 func newDetailPage(c *Common, s domain.Session) *detailPage {
-	p := &detailPage{c: c, summary: s, vp: viewport.New(80, 20)}
+	p := &detailPage{c: c, summary: s, lay: newCaseLayout(), sel: -1}
 	if s.Status.Phase() == domain.PhaseInReview {
 		p.claim = newCaseClaim(c, s.ID)
 		p.claim.changed = p.render
@@ -66,7 +70,7 @@ func newDetailPage(c *Common, s domain.Session) *detailPage {
 // from, keeps its claim until then (so the next case is another one), and
 // is shown again when no case is free.
 func newNextCasePage(c *Common, prev *detailPage) *detailPage {
-	return &detailPage{c: c, next: true, prev: prev, vp: viewport.New(80, 20)}
+	return &detailPage{c: c, next: true, prev: prev, lay: newCaseLayout(), sel: -1}
 }
 
 func (p *detailPage) Title() string {
@@ -104,11 +108,12 @@ func (p *detailPage) load() tea.Cmd {
 	p.loading = true
 	c, id := p.c, p.summary.ID
 	return c.run(func(ctx context.Context) tea.Msg {
-		s, err := c.Svc.Session(ctx, c.Caller, id)
+		cs, err := c.Svc.Case(ctx, c.Caller, id)
 		if err != nil {
 			return detailMsg{id: id, err: err}
 		}
-		out := detailMsg{id: id, sess: s}
+		s := cs.Session
+		out := detailMsg{id: id, cs: cs}
 		if out.media, err = c.Svc.Evidence(ctx, c.Caller, id); err != nil {
 			c.Log.Warn("loading the evidence", "err", err) // the case still opens
 		}
@@ -125,7 +130,7 @@ func (p *detailPage) load() tea.Cmd {
 
 func (p *detailPage) SetSize(w, h int) {
 	p.w, p.h = w, h
-	p.vp.Width, p.vp.Height = w, h
+	p.lay.setSize(w, h)
 	p.render()
 }
 
@@ -144,9 +149,30 @@ func (p *detailPage) Help() ([]key.Binding, [][]key.Binding) {
 			acts = append(acts, k.Approve, k.Decline)
 		}
 	}
-	short := append(acts, k.Back, k.Down, k.PageDown, k.Next)
+	acts = append(acts, k.Note)
+	move := []key.Binding{k.NextSection, k.PrevSection}
+	if p.lay.two {
+		move = append([]key.Binding{k.Focus}, move...)
+	}
+	if len(p.found) > 0 {
+		move = append(move, k.Finding, k.PrevFinding)
+	}
+	if p.sel >= 0 {
+		move = append(move, k.ToCheck)
+	}
+	short := append(append([]key.Binding{}, acts...), k.Back)
+	if len(p.found) > 0 {
+		short = append(short, k.Finding)
+	}
+	if p.sel >= 0 {
+		short = append(short, k.ToCheck)
+	}
+	if p.lay.two {
+		short = append(short, k.Focus)
+	}
+	short = append(short, k.NextSection, k.Down, k.PageDown, k.Next)
 	acts = append(acts, k.Next)
-	return short, [][]key.Binding{scrollGroup(k.ScrollKeys), append([]key.Binding{k.Back, k.Refresh, k.PDF, k.Block}, acts...)}
+	return short, [][]key.Binding{scrollGroup(k.ScrollKeys), move, append([]key.Binding{k.Back, k.Refresh, k.PDF, k.Block}, acts...)}
 }
 
 // current is the freshest copy of the session held.
@@ -194,8 +220,12 @@ func (p *detailPage) Update(msg tea.Msg) tea.Cmd {
 		p.loading = false
 		p.err = msg.err
 		if msg.err == nil {
-			s := msg.sess
-			p.sess, p.prov, p.provErr, p.media = &s, msg.prov, msg.provErr, msg.media
+			s := msg.cs.Session
+			p.sess, p.cs, p.prov, p.provErr, p.media = &s, msg.cs, msg.prov, msg.provErr, msg.media
+			p.found = append(append([]domain.Finding{}, msg.cs.Findings...), checkWarnings(s)...)
+			if p.sel >= len(p.found) {
+				p.sel = -1
+			}
 		}
 		p.render()
 		if msg.err != nil {
@@ -205,6 +235,11 @@ func (p *detailPage) Update(msg tea.Msg) tea.Cmd {
 			return p.c.failure("tracing the import", msg.provErr)
 		}
 		return nil
+	case notedMsg:
+		if msg.err != nil || msg.session != p.summary.ID || p.next {
+			return nil
+		}
+		return p.load()
 	case changedMsg:
 		if p.next {
 			return nil
@@ -249,7 +284,15 @@ func (p *detailPage) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return tea.Batch(p.claim.release(), p.c.pop())
 	case key.Matches(msg, k.Next):
 		return tea.Batch(p.c.pop(), p.c.push(newNextCasePage(p.c, p)))
-	case scroll(&p.vp, k.ScrollKeys, msg):
+	case p.lay.focused().Scroll(k.ScrollKeys, msg):
+	case key.Matches(msg, k.Focus):
+		p.lay.toggle()
+	case key.Matches(msg, k.NextSection), key.Matches(msg, k.PrevSection):
+		p.lay.section(key.Matches(msg, k.NextSection))
+	case key.Matches(msg, k.Finding), key.Matches(msg, k.PrevFinding):
+		p.toFinding(key.Matches(msg, k.Finding))
+	case key.Matches(msg, k.ToCheck) && p.sel >= 0:
+		return p.toCheck()
 	case key.Matches(msg, k.Refresh):
 		return p.load()
 	case key.Matches(msg, k.Share):
@@ -258,6 +301,8 @@ func (p *detailPage) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return savePDF(p.c, s)
 	case key.Matches(msg, k.Block):
 		return p.c.push(newBlockPage(p.c, s))
+	case key.Matches(msg, k.Note):
+		return p.c.push(newNotePage(p.c, s))
 	case isCaseAct(msg, k.Approve, k.Decline, k.Confirm, k.Reject):
 		if s.Status.Phase() != domain.PhaseInReview {
 			return cmdOf(statusMsg{text: fmt.Sprintf("Session #%d is %s: only sessions in review are decided here.", s.Number, s.Status), err: true})
@@ -271,19 +316,74 @@ func (p *detailPage) handleKey(msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
-func (p *detailPage) render() {
-	if p.w == 0 {
+// toFinding selects the next (or previous) finding, the first when none
+// is, and shows it.
+func (p *detailPage) toFinding(next bool) {
+	n := len(p.found)
+	if n == 0 {
 		return
 	}
-	off := p.vp.YOffset
-	p.vp.SetContent(p.content())
-	p.vp.SetYOffset(off)
+	switch {
+	case p.sel < 0 && next:
+		p.sel = 0
+	case p.sel < 0:
+		p.sel = n - 1
+	case next:
+		p.sel = (p.sel + 1) % n
+	default:
+		p.sel = (p.sel + n - 1) % n
+	}
+	p.render()
+	name := fmt.Sprintf("finding:%d", p.sel)
+	if m, ok := p.lay.pane(colCase).Mark(name); ok && !p.lay.visible(colCase, m.Line) || p.lay.focus != colCase {
+		if p.sel == 0 {
+			name = "findings" // the first shows under its heading
+		}
+		p.lay.jump(colCase, name)
+	}
 }
 
-func (p *detailPage) content() string {
+// toCheck shows the check the selected finding points at, marked.
+func (p *detailPage) toCheck() tea.Cmd {
+	f := p.found[p.sel]
+	for path := f.Check; path != ""; path = parentCheck(path) {
+		if _, ok := p.lay.pane(colEvidence).Mark(path); ok {
+			p.hot = path
+			p.render()
+			p.lay.jump(colEvidence, path)
+			return nil
+		}
+	}
+	return status("This finding points at no check: " + f.Message)
+}
+
+// parentCheck is the check a nested one sits in ("key_people_checks[1]"
+// for "key_people_checks[1].aml_screenings[0]"), the family of a top one,
+// then "".
+func parentCheck(path string) string {
+	if i := strings.LastIndexByte(path, '.'); i >= 0 {
+		return path[:i]
+	}
+	if i := strings.IndexByte(path, '['); i >= 0 {
+		return path[:i]
+	}
+	return ""
+}
+
+func (p *detailPage) render() {
+	if p.w == 0 || p.next {
+		return
+	}
+	caseText, caseMarks, evText, evMarks := p.content()
+	p.lay.setContent(caseText, caseMarks, evText, evMarks)
+}
+
+// content is the case column's text and the evidence column's, with the
+// lines they mark.
+func (p *detailPage) content() (string, []widget.Mark, string, []widget.Mark) {
 	st := p.c.Styles
 	s := p.current()
-	r := &checkRenderer{st: st, width: max(p.w-1, 30)}
+	r := &checkRenderer{st: st, width: max(p.lay.width(colCase)-1, 30)}
 	r.line(0, st.Title.Render(fmt.Sprintf("Session #%d", s.Number))+st.Muted.Render(" · "+s.Kind.Label()+" · ")+
 		st.ForStatus(s.Status).Render(string(s.Status)))
 	r.kv(2, "session_id", s.ID.String(), st.Plain)
@@ -297,31 +397,29 @@ func (p *detailPage) content() string {
 		r.wrapped(2, line, style)
 	}
 	r.line(0, "")
-	if s.Imported() {
-		p.provenance(r, s)
-	}
-	if p.err != nil {
+	ev := &checkRenderer{st: st, width: max(p.lay.width(colEvidence)-1, 30), hot: p.hot}
+	switch {
+	case p.err != nil:
 		r.wrapped(0, p.c.explain("opening the session", p.err), st.Error)
-		return r.b.String()
-	}
-	if p.sess == nil {
-		r.line(0, st.Muted.Render("loading checks…"))
-		return r.b.String()
-	}
-	fs := findings(s)
-	r.line(0, st.Section.Render("Findings")+st.Muted.Render(fmt.Sprintf(" · %d", len(fs))))
-	if len(fs) == 0 {
-		r.line(2, st.OK.Render("✓ no warnings in any check"))
-	}
-	for _, f := range fs {
-		style, mark := st.Warning, "⚠ "
-		if f.err {
-			style, mark = st.Error, "✗ "
+	case p.sess == nil:
+		r.line(0, st.Muted.Render("loading the case…"))
+	default:
+		p.decision(r, s)
+		p.findings(r)
+		if s.Imported() {
+			p.provenance(r, s)
 		}
-		r.wrapped(2, mark+f.family+": "+f.short, style)
+		p.timeline(r)
+		p.checks(ev, s)
 	}
-	r.line(0, "")
+	return strings.TrimRight(r.b.String(), "\n"), r.marks, strings.TrimRight(ev.b.String(), "\n"), ev.marks
+}
+
+// checks writes the evidence column: the pictures, then every check family.
+func (p *detailPage) checks(r *checkRenderer, s domain.Session) {
+	st := p.c.Styles
 	if s.BiometricsUnavailable {
+		r.section("evidence", "Evidence", "")
 		r.wrapped(0, "Biometrics unavailable: this server runs without the biometric key, so portraits, selfies, "+
 			"liveness frames and media references are not shown.", st.Warning)
 		r.line(0, "")
@@ -331,35 +429,6 @@ func (p *detailPage) content() string {
 	for _, fam := range domain.Families(s.Kind) {
 		r.family(fam, s.Checks.Family(fam))
 	}
-	return strings.TrimRight(r.b.String(), "\n")
-}
-
-func (p *detailPage) provenance(r *checkRenderer, s domain.Session) {
-	st := p.c.Styles
-	r.line(0, st.Section.Render("Provenance")+st.Muted.Render(" · imported from another application"))
-	r.kv(2, "shared_from_session", s.SharedFromSession.String(), st.Plain)
-	switch {
-	case p.prov != nil:
-		renderProvenance(r, p.prov) // render_provenance.go: the chain to the origin
-		src := clean(p.prov.SourceApplication)
-		if src == "" {
-			src = "(deleted application)"
-		}
-		r.kv(2, "source application", src, st.Accent)
-		r.kv(2, "source app id", p.prov.SourceApplicationID.String(), st.Plain)
-		r.kv(2, "share token", p.prov.TokenID.String(), st.Plain)
-		minted := "—"
-		if p.prov.MintedBy != "" {
-			minted = clean(p.prov.MintedBy) + " at " + p.c.stamp(p.prov.MintedAt)
-		}
-		r.kv(2, "minted by", minted, st.Plain)
-		r.kv(2, "imported by", clean(p.prov.ImportedBy)+" at "+p.c.stamp(p.prov.ImportedAt), st.Plain)
-	case p.provErr != nil:
-		r.wrapped(2, p.c.explain("tracing the import", p.provErr), st.Error)
-	default:
-		r.line(2, st.Muted.Render("tracing…"))
-	}
-	r.line(0, "")
 }
 
 // claimLine says who holds the case.
@@ -388,5 +457,5 @@ func (p *detailPage) View() string {
 	if p.next {
 		return p.c.Styles.Muted.Render("Finding the oldest case nobody holds…")
 	}
-	return p.vp.View()
+	return p.lay.view(p.c.Styles)
 }

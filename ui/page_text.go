@@ -54,23 +54,7 @@ func (p *textPage) Update(msg tea.Msg) tea.Cmd {
 // scroll moves a viewport by the navigation keys; it reports whether msg
 // was one of them.
 func scroll(vp *viewport.Model, k widget.ScrollKeys, msg tea.KeyMsg) bool {
-	switch {
-	case key.Matches(msg, k.Up):
-		vp.LineUp(1)
-	case key.Matches(msg, k.Down):
-		vp.LineDown(1)
-	case key.Matches(msg, k.PageUp):
-		vp.ViewUp()
-	case key.Matches(msg, k.PageDown):
-		vp.ViewDown()
-	case key.Matches(msg, k.Top):
-		vp.GotoTop()
-	case key.Matches(msg, k.Bottom):
-		vp.GotoBottom()
-	default:
-		return false
-	}
-	return true
+	return widget.Scroll(vp, k, msg)
 }
 
 func (p *textPage) View() string { return p.vp.View() }

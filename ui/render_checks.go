@@ -55,11 +55,34 @@ func isMedia(k string) bool {
 	return strings.HasSuffix(k, "_image") || strings.HasSuffix(k, "_url") || strings.HasSuffix(k, "_file") || k == "file_url"
 }
 
-// checkRenderer draws one session's checks at a width.
+// checkRenderer draws one session's checks at a width, marking the lines
+// a case page jumps to: each section's heading and each check's first
+// line (named by its path, "id_verifications[0]"), which is drawn with a
+// pointer when it is hot (the check a finding was followed to).
 type checkRenderer struct {
 	st    *Styles
 	width int
 	b     strings.Builder
+	lines int
+	marks []widget.Mark
+	hot   string
+}
+
+// write adds text that ends in a newline.
+func (r *checkRenderer) write(s string) {
+	r.b.WriteString(s)
+	r.lines += strings.Count(s, "\n")
+}
+
+// mark names the next line written.
+func (r *checkRenderer) mark(name string, section bool) {
+	r.marks = append(r.marks, widget.Mark{Name: name, Line: r.lines, Section: section})
+}
+
+// section writes a section's heading, marked for [ and ].
+func (r *checkRenderer) section(name, title, note string) {
+	r.mark(name, true)
+	r.line(0, r.st.Section.Render(title)+r.st.Muted.Render(note))
 }
 
 func decodeJSON(raw []byte) (any, error) {
@@ -70,26 +93,33 @@ func decodeJSON(raw []byte) (any, error) {
 	return v, err
 }
 
-// finding is one warning found anywhere in the payload.
-type finding struct {
-	family, short, long, risk string
-	err                       bool
-}
-
-// findings collects every warning in the checks, errors first.
-func findings(s domain.Session) []finding {
-	var out []finding
+// checkWarnings are the warnings the issuer's checks carry, as findings
+// pointing at their check ("face_matches[0]"), errors first.
+func checkWarnings(s domain.Session) []domain.Finding {
+	var out []domain.Finding
 	for _, f := range domain.Families(s.Kind) {
 		v, err := decodeJSON(s.Checks.Family(f))
-		if err != nil {
+		list, ok := v.([]any)
+		if err != nil || !ok {
 			continue
 		}
-		walkWarnings(v, func(w map[string]any) {
-			out = append(out, finding{family: familyTitle(f), short: str(w["short_description"]),
-				long: str(w["long_description"]), risk: str(w["risk"]), err: str(w["log_type"]) == "error"})
-		})
+		for i, item := range list {
+			walkWarnings(item, func(w map[string]any) {
+				sev := domain.SeverityWarning
+				if str(w["log_type"]) == "error" {
+					sev = domain.SeverityCritical
+				}
+				msg := familyTitle(f) + ": " + str(w["short_description"])
+				if risk := str(w["risk"]); risk != "" {
+					msg += " (" + risk + ")"
+				}
+				out = append(out, domain.Finding{Code: "check_warning", Severity: sev, Check: fmt.Sprintf("%s[%d]", f, i), Message: msg})
+			})
+		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].err && !out[j].err })
+	sort.SliceStable(out, func(i, j int) bool {
+		return out[i].Severity == domain.SeverityCritical && out[j].Severity != domain.SeverityCritical
+	})
 	return out
 }
 
@@ -117,7 +147,7 @@ func walkWarnings(v any, fn func(map[string]any)) {
 }
 
 func (r *checkRenderer) line(indent int, s string) {
-	r.b.WriteString(strings.Repeat(" ", indent) + s + "\n")
+	r.write(strings.Repeat(" ", indent) + s + "\n")
 }
 
 // kv writes "label  value", wrapping the value under itself.
@@ -127,9 +157,9 @@ func (r *checkRenderer) kv(indent int, label, value string, style lipgloss.Style
 	valW := max(r.width-indent-lw-1, 16)
 	lines := strings.Split(widget.Wrap(value, valW), "\n")
 	pad := strings.Repeat(" ", indent)
-	r.b.WriteString(pad + r.st.Label.Render(widget.Fit(label, lw, false)) + " " + style.Render(lines[0]) + "\n")
+	r.write(pad + r.st.Label.Render(widget.Fit(label, lw, false)) + " " + style.Render(lines[0]) + "\n")
 	for _, l := range lines[1:] {
-		r.b.WriteString(pad + strings.Repeat(" ", lw+1) + style.Render(l) + "\n")
+		r.write(pad + strings.Repeat(" ", lw+1) + style.Render(l) + "\n")
 	}
 }
 
@@ -148,32 +178,36 @@ func (r *checkRenderer) family(name string, raw json.RawMessage) {
 	v, err := decodeJSON(raw)
 	list, ok := v.([]any)
 	if err != nil || !ok {
-		r.line(0, r.st.Section.Render(familyTitle(name)))
+		r.section(name, familyTitle(name), "")
 		r.line(2, r.st.Error.Render("payload is not a JSON array"))
 		return
 	}
-	head := r.st.Section.Render(familyTitle(name)) + r.st.Muted.Render(fmt.Sprintf(" · %d", len(list)))
-	r.line(0, head)
+	r.section(name, familyTitle(name), fmt.Sprintf(" · %d", len(list)))
 	if len(list) == 0 {
 		r.line(2, r.st.Muted.Render("none"))
 	}
 	for i, item := range list {
+		path := fmt.Sprintf("%s[%d]", name, i)
+		r.mark(path, false)
 		obj, ok := item.(map[string]any)
 		if !ok {
 			r.kv(2, fmt.Sprintf("[%d]", i), scalar(item), r.st.Plain)
 			continue
 		}
-		r.item(obj)
+		r.item(obj, path == r.hot)
 	}
 	r.line(0, "")
 }
 
 // item renders one check: its status and summary, its fields, its media
 // and its warnings.
-func (r *checkRenderer) item(obj map[string]any) {
+func (r *checkRenderer) item(obj map[string]any, hot bool) {
 	st := r.st
 	status := domain.Status(str(obj["status"]))
 	head := "● " + st.ForStatus(status).Render(string(status))
+	if hot {
+		head = st.Accent.Render("▶ ") + st.ForStatus(status).Render(string(status))
+	}
 	if p := primary(obj); p != "" {
 		head += "  " + st.Bold.Render(p)
 	}

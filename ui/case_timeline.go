@@ -1,0 +1,105 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+
+	"handoff/domain"
+)
+
+// timeline writes every event of the case, oldest first: when, who, what.
+func (p *detailPage) timeline(r *checkRenderer) {
+	st := p.c.Styles
+	tl := p.cs.Timeline
+	r.section("timeline", "Timeline", fmt.Sprintf(" · %d", len(tl)))
+	if len(tl) == 0 {
+		r.line(2, st.Muted.Render("nothing recorded"))
+	}
+	for _, e := range tl {
+		what, tone := describeEvent(e)
+		style := tone(st)
+		when, who := p.c.short(e.At), actorName(clean(e.Actor))
+		head := when + "  " + who + "  "
+		lines := strings.Split(wrapTo(head+clean(what), r.width-2), "\n")
+		first := lines[0]
+		if rest, ok := strings.CutPrefix(first, head); ok {
+			first = st.Muted.Render(when) + "  " + st.Bold.Render(who) + "  " + style.Render(rest)
+		} else {
+			first = style.Render(first)
+		}
+		r.line(2, first)
+		for _, l := range lines[1:] {
+			r.line(4, style.Render(l))
+		}
+	}
+	r.line(0, "")
+}
+
+// describeEvent says what a timeline event did, in words, and in which
+// tone to draw it.
+func describeEvent(e domain.TimelineEvent) (string, func(*Styles) lipgloss.Style) {
+	plain := func(st *Styles) lipgloss.Style { return st.Plain }
+	warn := func(st *Styles) lipgloss.Style { return st.Warning }
+	bad := func(st *Styles) lipgloss.Style { return st.Error }
+	d := map[string]any{}
+	if v, err := decodeJSON(e.Details); err == nil {
+		if m, ok := v.(map[string]any); ok {
+			d = m
+		}
+	}
+	withNote := func(s string) string {
+		if c := str(d["comment"]); c != "" {
+			return s + ": " + c
+		}
+		return s
+	}
+	switch e.Action {
+	case domain.ActionTokenMinted:
+		if e.Kind == "mint" { // the issuer's event, as the import recorded it
+			return "minted the share token in the issuer's application (token " + shortID(str(d["token_id"])) + ")", plain
+		}
+		return "shared it: minted a share token for application " + shortID(str(d["for_application_id"])) +
+			", valid " + ttlLabel(int(num(d["ttl_in_seconds"]))), plain
+	case domain.ActionTokenImported:
+		return "the partner imported the share token (token " + shortID(str(d["token_id"])) + ")", plain
+	case domain.ActionSessionImported:
+		s := "imported it; the issuer's status was " + orDash(str(d["source_status"]))
+		if d["trust_review"] == true {
+			s += ", trusted: landed " + str(d["status"])
+		} else {
+			s += ", not trusted: landed " + str(d["status"])
+		}
+		return s, plain
+	case domain.ActionNoteAdded:
+		return withNote("note"), plain
+	case domain.ActionStatusChanged:
+		s := "decided " + str(d["to"]) + " (was " + str(d["from"]) + ")"
+		if by := str(d["proposed_by"]); by != "" {
+			s = "confirmed " + actorName(by) + "'s proposal: " + str(d["to"])
+			if n := str(d["confirm_note"]); n != "" {
+				s += " — " + n
+			}
+			if c := str(d["comment"]); c != "" {
+				s += "; " + c
+			}
+			return s, func(st *Styles) lipgloss.Style { return st.ForStatus(domain.Status(str(d["to"]))) }
+		}
+		return withNote(s), func(st *Styles) lipgloss.Style { return st.ForStatus(domain.Status(str(d["to"]))) }
+	case domain.ActionDecisionProposed:
+		return withNote("proposed " + str(d["proposed_status"]) + ", awaiting a second review"), warn
+	case domain.ActionProposalRejected:
+		return withNote("rejected " + actorName(str(d["proposed_by"])) + "'s proposal"), warn
+	case "webhook.delivered":
+		return fmt.Sprintf("%s webhook delivered (attempt %s)", str(d["webhook_type"]), scalar(d["attempts"])), plain
+	case "webhook.failed":
+		return fmt.Sprintf("%s webhook failed after %s attempts: %s", str(d["webhook_type"]), scalar(d["attempts"]), str(d["last_error"])), bad
+	case "webhook.pending":
+		if num(d["attempts"]) > 0 {
+			return fmt.Sprintf("%s webhook failing, retrying (%s attempts): %s", str(d["webhook_type"]), scalar(d["attempts"]), str(d["last_error"])), warn
+		}
+		return str(d["webhook_type"]) + " webhook queued", plain
+	}
+	return humanize(strings.ReplaceAll(e.Action, ".", " ")), plain
+}
