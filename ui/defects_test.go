@@ -85,3 +85,26 @@ func TestStatusClearsWhenLeavingItsView(t *testing.T) {
 		t.Fatalf("closing the case clears what was said in it: %+v", st)
 	}
 }
+
+// Issue 10: a filter that cannot match says so. Sessions refuses a word it
+// does not know (kind:foo) with the ones it does; the queue, which
+// searches text, says that nothing matches the filter instead of showing
+// "the queue is empty".
+func TestBadFilterSaysWhy(t *testing.T) {
+	w := newWorld(t)
+	queued(w)
+	h := w.open(w.y, "sam", 120, 40)
+	h.press("/")
+	h.typeText("kind:foo")
+	h.press("enter")
+	h.expectView("kind:foo — use kind:kyc or kind:kyb")
+	h.press("esc", "2", "/")
+	h.typeText("kind:foo")
+	h.press("enter")
+	h.expectView(`nothing matches the filter "kind:foo" (esc clears)`)
+	if strings.Contains(h.view(), "the queue is empty") {
+		t.Fatalf("a filter matching nothing is not an empty queue:\n%s", h.view())
+	}
+	h.press("esc")
+	h.expectView("case-1")
+}

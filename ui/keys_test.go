@@ -191,4 +191,11 @@ func TestFullHelpListsLiveKeys(t *testing.T) {
 	if v := h.view(); strings.Contains(v, "next tab") || strings.Contains(v, "1 sessions") || strings.Contains(v, "switch application") {
 		t.Fatalf("over an open case the tab keys are not listed:\n%s", v)
 	}
+	if strings.Contains(h.view(), "other column") {
+		t.Fatalf("at 120 columns the case has one column, and tab does nothing:\n%s", h.view())
+	}
+	h.press("x")
+	h.send(tea.WindowSizeMsg{Width: 200, Height: 50})
+	h.press("?")
+	h.expectView("tab other column", "] next section", "c add note")
 }

@@ -63,6 +63,7 @@ func newWebhooksTab(c *Common) *webhooksTab {
 	}
 	cfg.PageSize = deliveriesLimit
 	cfg.ClearHint = "f or esc clears"
+	cfg.NoMatch = func(string) string { return "no failed deliveries (f or esc shows all)" }
 	t.list = widget.NewListing(cfg)
 	return t
 }

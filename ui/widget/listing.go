@@ -2,6 +2,7 @@ package widget
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // Listing is a list tab's body: a table of items read from a source, a
@@ -40,6 +42,7 @@ type Listing[T any] struct {
 	ready      bool  // the first answer came
 	done       bool  // everything has been read
 	loaded     bool  // a first read was asked for
+	toEnd      bool  // G: reading page after page to the real end
 	stale      bool  // the source changed since the last read
 	w          int
 }
@@ -113,6 +116,10 @@ type ListingConfig[T any] struct {
 	OnReload func() tea.Cmd
 	// ClearHint is how the filter is cleared, as the info line says it.
 	ClearHint string
+	// NoMatch is the table's text when a filter leaves nothing; the
+	// default names the filter and how to clear it, so that a filter that
+	// matches nothing never reads as an empty list.
+	NoMatch func(filter string) string
 }
 
 // ReadMsg is the answer to one read, for the Listing that asked (every
@@ -136,6 +143,9 @@ func NewListing[T any](cfg ListingConfig[T]) *Listing[T] {
 	}
 	if cfg.ClearHint == "" {
 		cfg.ClearHint = "esc clears"
+	}
+	if cfg.NoMatch == nil {
+		cfg.NoMatch = func(f string) string { return fmt.Sprintf("nothing matches the filter %q (%s)", f, cfg.ClearHint) }
 	}
 	l := &Listing[T]{cfg: cfg, input: cfg.Input}
 	l.table = NewTable(cfg.Columns, cfg.Styles.Table)
@@ -205,6 +215,7 @@ func (l *Listing[T]) begin() int {
 // Reload reads again from the top, with the spinner.
 func (l *Listing[T]) Reload() tea.Cmd {
 	l.begin()
+	l.toEnd = false
 	l.done, l.refreshing = false, false
 	var hook tea.Cmd
 	if l.cfg.OnReload != nil {
@@ -303,6 +314,10 @@ func (l *Listing[T]) answer(msg ReadMsg[T]) tea.Cmd {
 		l.table.AppendRows(l.rows(msg.items))
 	}
 	l.done = len(msg.items) < l.cfg.PageSize
+	if l.toEnd {
+		l.table.Bottom() // on to the next page, or the real end
+		l.toEnd = !l.done
+	}
 	return l.more()
 }
 
@@ -414,6 +429,10 @@ func (l *Listing[T]) accept(text string) (string, error) {
 
 func (l *Listing[T]) apply(f string) tea.Cmd {
 	l.filter = f
+	l.table.Empty = l.cfg.Empty
+	if f != "" {
+		l.table.Empty = l.cfg.NoMatch(f)
+	}
 	if l.cfg.Match != nil {
 		l.replace(l.all)
 		return nil
@@ -423,6 +442,7 @@ func (l *Listing[T]) apply(f string) tea.Cmd {
 
 func (l *Listing[T]) listKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 	k, tb := &l.cfg.Keys, l.table
+	l.toEnd = false // any key stops G's reading on
 	switch {
 	case key.Matches(msg, k.Up):
 		tb.Move(-1)
@@ -435,7 +455,10 @@ func (l *Listing[T]) listKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 	case key.Matches(msg, k.Top):
 		tb.Top()
 	case key.Matches(msg, k.Bottom):
+		// The real end, not the end of what is held: pages are read on
+		// until the last (a key stops it).
 		tb.Bottom()
+		l.toEnd = l.cfg.Keyset != nil && !l.done
 	case key.Matches(msg, k.Filter):
 		l.filtering, l.inputErr = true, ""
 		l.input.SetValue(l.filter)
@@ -487,13 +510,17 @@ func (l *Listing[T]) View(left, right string) string {
 func (l *Listing[T]) InfoLine(left, right string) string {
 	st := l.cfg.Styles
 	if l.filtering {
-		line := l.input.View()
-		if l.inputErr != "" {
-			line += "  " + st.Error.Render(l.inputErr)
+		if l.inputErr == "" {
+			return l.input.View()
 		}
-		return line
+		// The field shrinks to its text so that the reason shows beside it.
+		in := l.input
+		in.Width = min(max(ansi.StringWidth(in.Value())+1, 10), l.input.Width)
+		return in.View() + "  " + st.Error.Render(l.inputErr)
 	}
-	if l.filter != "" {
+	if l.toEnd {
+		right = st.Muted.Render(fmt.Sprintf("reading to the end: %d so far (a key stops)", len(l.all)))
+	} else if l.filter != "" {
 		right = st.Muted.Render("filter ") + st.Accent.Render(l.filter) + st.Muted.Render(" ("+l.cfg.ClearHint+")")
 	}
 	return JoinEnds(left, right, l.w)

@@ -159,13 +159,13 @@ func TestListingPagesByKeyset(t *testing.T) {
 	if h.selected() != 24 {
 		t.Fatalf("j j k: on %d", h.selected())
 	}
-	h.press("G") // the last item held: the next page comes, after item 16
+	h.press("pgdown", "pgdown") // nearing the end held: the next page comes, after item 16
 	if len(h.l.Items()) != 20 || src.reads[len(src.reads)-1].Before != 16 {
 		t.Fatalf("nearing the end reads the next page by keyset: %d items, reads %v", len(h.l.Items()), src.reads)
 	}
-	h.press("G", "G")
-	if len(h.l.Items()) != 25 || !h.l.Done() || h.selected() != 1 {
-		t.Fatalf("paging reaches the end: %d items, done %v", len(h.l.Items()), h.l.Done())
+	h.press("g", "G") // the real end, not the end of what is held
+	if len(h.l.Items()) != 25 || !h.l.Done() || h.selected() != 1 || h.l.toEnd {
+		t.Fatalf("G reads on to the real end: %d items, done %v, on %d", len(h.l.Items()), h.l.Done(), h.selected())
 	}
 	reads := len(src.reads)
 	h.press("up", "down")
@@ -175,6 +175,29 @@ func TestListingPagesByKeyset(t *testing.T) {
 	h.press("g")
 	if h.selected() != 25 {
 		t.Fatalf("g goes to the top: on %d", h.selected())
+	}
+}
+
+// G on a long list reads page after page until the last; a key typed
+// meanwhile stops it where it is.
+func TestListingBottomIsTheRealEnd(t *testing.T) {
+	src := newSource(95)
+	h := newHarness(t, src, nil)
+	h.run(h.l.Reload())
+	h.press("G")
+	if len(h.l.Items()) != 95 || h.selected() != 1 {
+		t.Fatalf("G goes to the last of 95, read page by page: %d held, on %d", len(h.l.Items()), h.selected())
+	}
+	h = newHarness(t, src, nil)
+	h.l.SetSize(80, 8)
+	h.run(h.l.Reload())
+	h.l.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("G")}) // its read not yet answered
+	if !strings.Contains(h.l.InfoLine("", ""), "reading to the end") {
+		t.Fatalf("the info line says it reads on: %q", h.l.InfoLine("", ""))
+	}
+	h.press("k") // stops it: the page in flight lands, no more are asked for
+	if h.l.toEnd {
+		t.Fatal("a key stops reading to the end")
 	}
 }
 
@@ -218,7 +241,7 @@ func TestListingRefreshAfterABurst(t *testing.T) {
 	src := newSource(60)
 	h := newHarness(t, src, nil)
 	h.run(h.l.Reload())
-	h.press("G") // 20 held: 60 … 41
+	h.press("pgdown", "pgdown") // 20 held: 60 … 41
 	src.add(30)  // 90 … 61: a refresh reads 20 of them
 	h.run(h.l.Refresh())
 	items := h.l.Items()
