@@ -242,7 +242,7 @@ func TestListingRefreshAfterABurst(t *testing.T) {
 	h := newHarness(t, src, nil)
 	h.run(h.l.Reload())
 	h.press("pgdown", "pgdown") // 20 held: 60 … 41
-	src.add(30)  // 90 … 61: a refresh reads 20 of them
+	src.add(30)                 // 90 … 61: a refresh reads 20 of them
 	h.run(h.l.Refresh())
 	items := h.l.Items()
 	if h.l.Done() || len(items) != 20 || items[0].n != 90 || items[19].n != 71 {
