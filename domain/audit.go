@@ -28,6 +28,8 @@ const (
 	ActionKeysRotated     = "keys.rotated"      // a master key re-wrapped the data keys, or a new data key
 	ActionSessionErased   = "session.erased"    // payload and biometrics deleted for good
 	ActionRetentionSet    = "retention.changed" // the application's retention
+	ActionCaseClaimed     = "case.claimed"      // an analyst opened a queued case and holds it (not each renewal)
+	ActionCaseReleased    = "case.released"     // and let it go (closing it, quitting, switching application)
 )
 
 // AuditEvent is one append-only entry in an application's trail. A use

@@ -73,7 +73,18 @@ func (s *Service) takeClaim(ctx context.Context, tx *store.Tx, caller domain.Cal
 	if !ok {
 		return info, domain.Conflictf("This case is claimed by %s until %s.", c.Analyst, c.ExpiresAt.Local().Format("15:04"))
 	}
+	if c.Fresh { // the case's timeline shows who held it when; renewals are not news
+		if err := claimEvent(ctx, tx, caller, domain.ActionCaseClaimed, id, now); err != nil {
+			return info, err
+		}
+	}
 	return info, announce(ctx, tx, Change{App: caller.ApplicationID, What: ChangeClaimTaken, Session: &id, By: caller.Actor()})
+}
+
+// claimEvent records a claim taken or released in the audit trail.
+func claimEvent(ctx context.Context, tx *store.Tx, caller domain.Caller, action string, id uuid.UUID, at time.Time) error {
+	return store.AppendAudit(ctx, tx, caller.ApplicationID, domain.AuditEvent{At: at.UTC().Truncate(time.Microsecond),
+		Actor: caller.Actor(), RequestID: caller.RequestID, Action: action, SessionID: &id, Details: []byte("{}")})
 }
 
 // ClaimNext claims the next queued case nobody holds and returns it with
@@ -119,6 +130,9 @@ func (s *Service) Release(ctx context.Context, caller domain.Caller, sessionID u
 		if err != nil || !released {
 			return err
 		}
+		if err := claimEvent(ctx, tx, caller, domain.ActionCaseReleased, sessionID, s.now()); err != nil {
+			return err
+		}
 		return announce(ctx, tx, Change{App: caller.ApplicationID, What: ChangeClaimReleased, Session: &sessionID, By: caller.Actor()})
 	})
 }
@@ -137,6 +151,9 @@ func (s *Service) ReleaseAll(ctx context.Context, caller domain.Caller) error {
 		changes := make([]Change, len(ids))
 		for i := range ids {
 			changes[i] = Change{App: caller.ApplicationID, What: ChangeClaimReleased, Session: &ids[i], By: caller.Actor()}
+			if err := claimEvent(ctx, tx, caller, domain.ActionCaseReleased, ids[i], s.now()); err != nil {
+				return err
+			}
 		}
 		return announce(ctx, tx, changes...)
 	})

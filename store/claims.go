@@ -15,6 +15,7 @@ type CaseClaim struct {
 	Analyst   string    `db:"analyst"`
 	ClaimedAt time.Time `db:"claimed_at"`
 	ExpiresAt time.Time `db:"expires_at"`
+	Fresh     bool      `db:"fresh"` // TakeClaim: a new claim, not a renewal of a live one
 }
 
 // TakeClaim claims a case for analyst until expires, or renews the
@@ -26,9 +27,11 @@ func TakeClaim(ctx context.Context, q Queryer, app, session uuid.UUID, analyst s
 	err := q.GetContext(ctx, &c, `INSERT INTO case_claims (application_id, session_id, analyst, claimed_at, expires_at)
 		VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (application_id, session_id) DO UPDATE
-			SET analyst = EXCLUDED.analyst, claimed_at = EXCLUDED.claimed_at, expires_at = EXCLUDED.expires_at
+			SET analyst = EXCLUDED.analyst, expires_at = EXCLUDED.expires_at,
+				-- a renewal keeps when the claim was taken
+				claimed_at = CASE WHEN case_claims.expires_at > EXCLUDED.claimed_at THEN case_claims.claimed_at ELSE EXCLUDED.claimed_at END
 			WHERE case_claims.expires_at <= EXCLUDED.claimed_at OR case_claims.analyst = EXCLUDED.analyst
-		RETURNING session_id, analyst, claimed_at, expires_at`, app, session, analyst, now, expires)
+		RETURNING session_id, analyst, claimed_at, expires_at, claimed_at = $4 AS fresh`, app, session, analyst, now, expires)
 	if err == nil {
 		return c, true, nil
 	}

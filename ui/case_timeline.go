@@ -91,6 +91,10 @@ func describeEvent(e domain.TimelineEvent) (string, func(*Styles) lipgloss.Style
 		return withNote("proposed " + str(d["proposed_status"]) + ", awaiting a second review"), warn
 	case domain.ActionProposalRejected:
 		return withNote("rejected " + actorName(str(d["proposed_by"])) + "'s proposal"), warn
+	case domain.ActionCaseClaimed:
+		return "opened the case and claimed it", func(st *Styles) lipgloss.Style { return st.Muted }
+	case domain.ActionCaseReleased:
+		return "released the case", func(st *Styles) lipgloss.Style { return st.Muted }
 	case "webhook.delivered":
 		return fmt.Sprintf("%s webhook delivered (attempt %s)", str(d["webhook_type"]), scalar(d["attempts"])), plain
 	case "webhook.failed":

@@ -330,7 +330,7 @@ func TestWebhooksTab(t *testing.T) {
 	h.press("enter")
 	h.expectView("Delivery of", "http://127.0.0.1:9/hooks/handoff", cases[0].ID.String())
 	h.press("esc", "f")
-	h.expectView("failed deliveries", "no webhook deliveries yet")
+	h.expectView("failed deliveries", "no failed deliveries (f or esc shows all)")
 	h.press("f")
 	h.expectView("recent deliveries", "pending")
 }
