@@ -64,6 +64,10 @@ func TestTourFlow(t *testing.T) {
 	// 1-2: the oldest case, its findings and its evidence side by side.
 	waitFor(t, tm, "Tour 1/9", "Open the oldest case", "case-1")
 	keys(tm, "enter")
+	// At 120 columns the evidence follows the decision, findings,
+	// provenance and timeline: ] five times brings it to the top.
+	waitFor(t, tm, "Tour 2/9", "Timeline")
+	keys(tm, "]", "]", "]", "]", "]")
 	waitFor(t, tm, "Tour 3/9", "Switch to Service X")
 	// 3: Service X.
 	keys(tm, "esc", "A")
