@@ -380,7 +380,7 @@ func TestListingOrder(t *testing.T) {
 	if fmt.Sprint(got()) != "[24 22 20 18 16 25 23 21 19 17]" || h.selected() != 23 {
 		t.Fatalf("sorted: %v, on %d", got(), h.selected())
 	}
-	h.press("G") // near the end shown: the next page, after the last item read (16)
+	h.press("pgdown") // near the end shown: the next page, after the last item read (16)
 	if q := src.reads[len(src.reads)-1]; q.Before != 16 {
 		t.Fatalf("the next page is read by the source's keyset: %+v", q)
 	}
