@@ -21,7 +21,7 @@ import (
 func TestDemoEnvCommandsWorkAgainstServe(t *testing.T) {
 	for _, tool := range []string{"sh", "curl", "jq"} {
 		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("the walk-through's commands need %s, which is not installed: %v", tool, err)
+			t.Skipf("the walk-through's commands need %s, which is not installed (%v): apt-get install -y curl jq, then go test ./cmd/handoff -run %s", tool, err, t.Name())
 		}
 	}
 	withDB(t)
