@@ -261,13 +261,19 @@ func (p *settlePage) Title() string {
 func (p *settlePage) Init() tea.Cmd { return p.note.Focus() }
 
 // Refresh warns when someone else settled or decided the case meanwhile;
-// review would refuse to settle it again.
+// review would refuse to settle it again. The proposer's own reviews do
+// not count: they cannot settle their proposal, and the proposal's own
+// announcement may arrive after this page opened (changes are announced
+// after their commit).
 func (p *settlePage) Refresh(set *changeSet) tea.Cmd {
 	if p.finished || p.busy {
 		return nil
 	}
 	for _, ch := range set.about(p.sess.ID) {
-		if ch.By != p.c.Caller.Actor() && (ch.What == review.ChangeSessionDecided || ch.What == review.ChangeSessionReviewed) {
+		if ch.By == p.c.Caller.Actor() || (ch.By == p.prop.Proposer && ch.What == review.ChangeSessionReviewed) {
+			continue
+		}
+		if ch.What == review.ChangeSessionDecided || ch.What == review.ChangeSessionReviewed {
 			p.err = actorName(ch.By) + " has just reviewed this case; the proposal may be settled already."
 			p.confirm = false
 		}
