@@ -74,11 +74,12 @@ func (a *app) tuiCmd() *cobra.Command {
 					Secrets: svc.OpenDeliverySecrets})
 				defer stopSender()
 			}
-			out := a.stdout
+			out, in := a.stdout, a.stdin
 			var answers *picture.Answers
 			if images == "" && readsTerminal(a.stdin) && isTerminal(out) &&
 				picture.Detect(os.Getenv) != picture.Text { // no escape codes for a dumb terminal
 				answers = picture.ProbeTTY(picture.ProbeTimeout)
+				in = picture.WithoutReplies(in) // a late answer is no key
 			}
 			caller := review.Analyst(target.ID, analyst)
 			model := ui.New(a.ctx, svc, caller, ui.Options{
@@ -91,7 +92,7 @@ func (a *app) tuiCmd() *cobra.Command {
 				Tab:      tab,
 				Tour:     tour,
 			})
-			p := tea.NewProgram(model, tea.WithContext(a.ctx), tea.WithInput(a.stdin), tea.WithOutput(out), tea.WithAltScreen())
+			p := tea.NewProgram(model, tea.WithContext(a.ctx), tea.WithInput(in), tea.WithOutput(out), tea.WithAltScreen())
 			_, err = p.Run()
 			if errors.Is(err, tea.ErrProgramKilled) && a.ctx.Err() != nil {
 				return nil // interrupted by a signal

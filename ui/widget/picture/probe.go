@@ -32,17 +32,31 @@ type Answers struct {
 // returns them, the bytes that were not replies (keys typed meanwhile),
 // and whether the DA1 reply, the last one, has come.
 func ParseAnswers(b []byte) (a Answers, rest []byte, done bool) {
+	a, rest, partial, done := scan(b)
+	return a, append(rest, partial...), done
+}
+
+// maxReply bounds an unfinished reply held back for its end: replies to
+// Query are a few dozen bytes, so anything longer is not one.
+const maxReply = 256
+
+// scan is ParseAnswers that also tells apart an unfinished reply at the
+// end of b (partial), which the bytes still to come may finish.
+func scan(b []byte) (a Answers, rest, partial []byte, done bool) {
 	for len(b) > 0 {
 		i := bytes.IndexByte(b, 0x1b)
 		if i < 0 {
-			return a, append(rest, b...), done
+			return a, append(rest, b...), nil, done
 		}
 		rest, b = append(rest, b[:i]...), b[i:]
 		switch {
 		case bytes.HasPrefix(b, []byte("\x1b_G")):
 			end := bytes.Index(b, []byte("\x1b\\"))
 			if end < 0 {
-				return a, append(rest, b...), done
+				if len(b) > maxReply {
+					return a, append(rest, b...), nil, done
+				}
+				return a, rest, b, done
 			}
 			// "\x1b_Gi=31;OK\x1b\\", or an error such as "ENOTSUPPORTED:…".
 			if body := string(b[3:end]); strings.HasPrefix(body, "i=31;") {
@@ -50,11 +64,15 @@ func ParseAnswers(b []byte) (a Answers, rest []byte, done bool) {
 			}
 			b = b[end+2:]
 		case bytes.HasPrefix(b, []byte("\x1b[?")):
-			end := bytes.IndexByte(b, 'c')
-			if end < 0 || !da1Params(b[3:end]) {
+			end := bytes.IndexFunc(b[3:], func(r rune) bool { return r != ';' && (r < '0' || r > '9') })
+			if end < 0 && len(b) <= maxReply {
+				return a, rest, b, done // digits so far: the rest is on its way
+			}
+			if end < 0 || end == 0 || b[3+end] != 'c' {
 				rest, b = append(rest, b[0]), b[1:]
 				continue
 			}
+			end += 3
 			a.Replied, done = true, true
 			for _, p := range strings.Split(string(b[3:end]), ";") {
 				a.Sixel = a.Sixel || p == "4"
@@ -64,17 +82,7 @@ func ParseAnswers(b []byte) (a Answers, rest []byte, done bool) {
 			rest, b = append(rest, b[0]), b[1:]
 		}
 	}
-	return a, rest, done
-}
-
-// da1Params reports whether p is DA1's parameters: digits and semicolons.
-func da1Params(p []byte) bool {
-	for _, c := range p {
-		if c != ';' && (c < '0' || c > '9') {
-			return false
-		}
-	}
-	return len(p) > 0
+	return a, rest, nil, done
 }
 
 // Decide picks the mode from a terminal's environment and, when it
@@ -103,11 +111,13 @@ func Decide(env func(string) string, a *Answers) Mode {
 // Probe writes Query to out and reads the terminal's replies from in for
 // up to timeout. It returns the answers (nil without a DA1 reply) and the
 // reader to read the terminal from afterwards: the keys typed meanwhile,
-// then everything in sends later, so nothing is lost. For a session's own
+// then everything in sends later, so nothing is lost, with replies that
+// come after the timeout taken out (WithoutReplies). For a session's own
 // input stream (SSH), which the program then reads.
 func Probe(in io.Reader, out io.Writer, timeout time.Duration) (*Answers, io.Reader) {
 	pr, pw := io.Pipe()
 	chunks := make(chan []byte, 16)
+	var readErr error // in's error, set before chunks closes
 	go func() {
 		defer close(chunks)
 		buf := make([]byte, 4096)
@@ -117,14 +127,13 @@ func Probe(in io.Reader, out io.Writer, timeout time.Duration) (*Answers, io.Rea
 				chunks <- append([]byte(nil), buf[:n]...)
 			}
 			if err != nil {
-				chunks <- nil
-				pw.CloseWithError(err)
+				readErr = err
 				return
 			}
 		}
 	}()
 	if _, err := io.WriteString(out, Query); err != nil {
-		go forward(chunks, pw, nil)
+		go forward(chunks, pw, nil, &readErr)
 		return nil, pr
 	}
 	var seen []byte
@@ -134,7 +143,7 @@ wait:
 	for {
 		select {
 		case c, ok := <-chunks:
-			if !ok || c == nil {
+			if !ok {
 				break wait
 			}
 			seen = append(seen, c...)
@@ -146,27 +155,83 @@ wait:
 			break wait
 		}
 	}
+	// What is left of seen goes through the filter again: an unfinished
+	// reply in it is finished, and dropped, by what comes next.
 	_, rest, _ := ParseAnswers(seen)
-	go forward(chunks, pw, rest)
-	return answers, pr
+	go forward(chunks, pw, rest, &readErr)
+	return answers, WithoutReplies(pr)
 }
 
-// forward writes first, then every chunk, to pw.
-func forward(chunks <-chan []byte, pw *io.PipeWriter, first []byte) {
+// forward writes first, then every chunk, to pw, and closes it with in's
+// error once chunks has closed (and so *readErr is set). When nobody
+// reads pw any more it still drains chunks, so that the reading goroutine
+// ends with in.
+func forward(chunks <-chan []byte, pw *io.PipeWriter, first []byte, readErr *error) {
+	var err error
 	if len(first) > 0 {
-		if _, err := pw.Write(first); err != nil {
-			return
-		}
+		_, err = pw.Write(first)
 	}
 	for c := range chunks {
-		if c == nil {
-			return // in ended; the reader already closed pw with its error
-		}
-		if _, err := pw.Write(c); err != nil {
-			return
+		if err == nil {
+			_, err = pw.Write(c)
 		}
 	}
+	pw.CloseWithError(*readErr)
 }
+
+// WithoutReplies returns in with every reply to Query taken out, for as
+// long as it is read: a terminal on a slow link may answer after
+// ProbeTimeout, and its replies would otherwise reach the program as key
+// presses (kitty's reply reads as alt+_, "Gi=31;OK", alt+\). A terminal
+// file stays a file (its Fd), so that the program can still put it in
+// raw mode and wait on it.
+func WithoutReplies(in io.Reader) io.Reader {
+	r := &replyFilter{in: in}
+	if f, ok := in.(*os.File); ok {
+		return &fileWithoutReplies{File: f, filter: r}
+	}
+	return r
+}
+
+// replyFilter is WithoutReplies' reader. A reply split between two reads
+// is held back until its end comes (or it turns out not to be one).
+type replyFilter struct {
+	in      io.Reader
+	held    []byte // an unfinished reply
+	pending []byte // kept bytes that did not fit the last Read
+}
+
+// Read reads once from in and returns what is not a reply, which may be
+// nothing (0, nil): Bubble Tea then reads again.
+func (r *replyFilter) Read(p []byte) (int, error) {
+	if len(r.pending) > 0 {
+		n := copy(p, r.pending)
+		r.pending = r.pending[n:]
+		return n, nil
+	}
+	n, err := r.in.Read(p)
+	b := append(r.held, p[:n]...)
+	_, kept, held, _ := scan(b)
+	r.held = append([]byte(nil), held...)
+	if err != nil {
+		kept = append(kept, r.held...) // no end is coming: not a reply
+		r.held = nil
+	}
+	c := copy(p, kept)
+	r.pending = append(r.pending[:0], kept[c:]...)
+	if len(r.pending) > 0 {
+		return c, nil // the error, if any, comes with the next Read
+	}
+	return c, err
+}
+
+// fileWithoutReplies is a terminal file read through a replyFilter.
+type fileWithoutReplies struct {
+	*os.File
+	filter *replyFilter
+}
+
+func (f *fileWithoutReplies) Read(p []byte) (int, error) { return f.filter.Read(p) }
 
 // ProbeTTY asks the controlling terminal (/dev/tty) Query, in raw mode
 // for the moment, reading with a deadline so that nothing is left waiting

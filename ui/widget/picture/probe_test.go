@@ -2,8 +2,11 @@ package picture
 
 import (
 	"io"
+	"strings"
 	"testing"
 	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
 )
 
 func TestDecide(t *testing.T) {
@@ -100,5 +103,62 @@ func TestProbeTimesOut(t *testing.T) {
 	buf := make([]byte, 1)
 	if _, err := io.ReadFull(rest, buf); err != nil || string(buf) != "k" {
 		t.Fatalf("after the timeout: %q %v", buf, err)
+	}
+}
+
+// A terminal on a slow link answers after the probe gave up: its replies,
+// even split between reads, are taken out of what the program reads later.
+func TestProbeDropsLateReplies(t *testing.T) {
+	toProg, fromTerm := io.Pipe()
+	t.Cleanup(func() { fromTerm.Close() })
+	a, rest := Probe(toProg, io.Discard, time.Millisecond)
+	if a != nil {
+		t.Fatalf("answers before any reply: %+v", a)
+	}
+	go func() {
+		for _, s := range []string{"a\x1b_Gi=31;O", "K\x1b\\b\x1b[?62;", "4cc", "\x1b[A"} {
+			io.WriteString(fromTerm, s)
+		}
+		fromTerm.Close()
+	}()
+	got, err := io.ReadAll(rest)
+	if err != nil || string(got) != "abc\x1b[A" {
+		t.Fatalf("read %q %v, want the keys only", got, err)
+	}
+}
+
+// keyRecorder is a program that remembers every key it is given and
+// ends at q.
+type keyRecorder struct{ keys []string }
+
+func (m *keyRecorder) Init() tea.Cmd { return nil }
+func (m *keyRecorder) View() string  { return "" }
+func (m *keyRecorder) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if k, ok := msg.(tea.KeyMsg); ok {
+		m.keys = append(m.keys, k.String())
+		if k.String() == "q" {
+			return m, tea.Quit
+		}
+	}
+	return m, nil
+}
+
+// Late replies reach a Bubble Tea program as no key at all: without
+// WithoutReplies kitty's reply reads as alt+_, "Gi=31;OK" and alt+\.
+func TestLateRepliesAreNoKeys(t *testing.T) {
+	toProg, fromTerm := io.Pipe()
+	m := &keyRecorder{}
+	p := tea.NewProgram(m, tea.WithInput(WithoutReplies(toProg)), tea.WithOutput(io.Discard), tea.WithoutSignals())
+	go func() {
+		for _, s := range []string{"j", "\x1b_Gi=31;OK\x1b\\", "\x1b[?62;", "4c", "\x1b_Gi=31;ENOTSUPPORTED:x\x1b\\k", "q"} {
+			io.WriteString(fromTerm, s)
+		}
+	}()
+	if _, err := p.Run(); err != nil {
+		t.Fatal(err)
+	}
+	fromTerm.Close()
+	if got := strings.Join(m.keys, " "); got != "j k q" {
+		t.Fatalf("keys %q, want %q", got, "j k q")
 	}
 }
