@@ -98,7 +98,7 @@ func TestSandboxFlowOverHTTP(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		webhook.New(w.db, webhook.Config{AllowPrivate: true, Secrets: w.svc.OpenDeliverySecrets}).Run(ctx)
+		webhook.New(w.db, webhook.Config{AllowPrivate: true, Secrets: w.svc.OpenDeliverySecrets, Decision: w.svc.DeliveryDecision}).Run(ctx)
 	}()
 	defer func() { cancel(); <-done }()
 

@@ -90,7 +90,7 @@ func TestRolledBackChangeProducesNoEvent(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		webhook.New(db, webhook.Config{Poll: 50 * time.Millisecond, AllowPrivate: true, Log: quiet, Secrets: svc.OpenDeliverySecrets}).Run(sctx)
+		webhook.New(db, webhook.Config{Poll: 50 * time.Millisecond, AllowPrivate: true, Log: quiet, Secrets: svc.OpenDeliverySecrets, Decision: svc.DeliveryDecision}).Run(sctx)
 	}()
 	t.Cleanup(func() { stop(); <-done })
 	if _, err := svc.Decide(ctx, review.Analyst(app, "ana"), sess.ID, domain.Decline(domain.ReasonOther, "test")); err != nil {

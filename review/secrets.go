@@ -44,13 +44,10 @@ func (d *dataKeys) openWebhookSecret(ctx context.Context, app, destination uuid.
 }
 
 // OpenDeliverySecrets opens a leased delivery's sealed body, Secret and
-// PreviousSecret, and completes a finished-status body with its decision
-// (webhook_decision.go): the webhook sender's webhook.Config.Secrets.
+// PreviousSecret: the webhook sender's webhook.Config.Secrets. Its
+// decision object is DeliveryDecision's (webhook_decision.go).
 func (s *Service) OpenDeliverySecrets(ctx context.Context, r *store.LeasedDelivery) error {
-	if err := s.data.openDeliverySecrets(ctx, r); err != nil {
-		return err
-	}
-	return s.withDecision(ctx, r)
+	return s.data.openDeliverySecrets(ctx, r)
 }
 
 func webhookEventAD(app, event uuid.UUID) []byte {

@@ -3,6 +3,7 @@ package review
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 
 	"github.com/google/uuid"
@@ -11,13 +12,15 @@ import (
 	"handoff/store"
 )
 
-// withDecision completes the body of a status.updated delivery for a
-// finished status with its decision object (the decision response's
+// DeliveryDecision completes the opened body of a status.updated delivery
+// for a finished status with its decision object (the decision response's
 // shape, domain.DecisionView), built when it is sent from the session as
-// it is sealed in the database. The outbox never holds it: the checks are
+// it is sealed in the database: the webhook sender's
+// webhook.Config.Decision. The outbox never holds it: the checks are
 // personal data, kept under the session's keys only. A session erased
 // since sends no decision; a retry carries the session as it is then.
-func (s *Service) withDecision(ctx context.Context, r *store.LeasedDelivery) error {
+// Any other failure is returned, and the delivery retried.
+func (s *Service) DeliveryDecision(ctx context.Context, r *store.LeasedDelivery) error {
 	var head struct {
 		WebhookType string          `json:"webhook_type"`
 		SessionID   *uuid.UUID      `json:"session_id"`
@@ -31,9 +34,16 @@ func (s *Service) withDecision(ctx context.Context, r *store.LeasedDelivery) err
 	reader := domain.Caller{ApplicationID: r.ApplicationID, Privileges: []domain.Privilege{domain.PrivReadSessions}}
 	v, err := s.Decision(ctx, reader, *head.SessionID)
 	if domain.IsCode(err, domain.CodeNotFound) {
-		return nil
-	} else if err != nil {
-		return err
+		erased, eerr := store.SessionErased(ctx, s.db, r.ApplicationID, *head.SessionID)
+		if eerr != nil {
+			return eerr
+		}
+		if erased {
+			return nil
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("session %s, its decision: %w", *head.SessionID, err)
 	}
 	body := strings.TrimRight(r.Payload, " \t\r\n")
 	if !strings.HasSuffix(body, "}") || body == "{}" {

@@ -51,7 +51,7 @@ func TestTourFlow(t *testing.T) {
 	go func() {
 		defer close(sent)
 		webhook.New(w.svc.DB(), webhook.Config{Workers: 2, Poll: 50 * time.Millisecond, AllowPrivate: true,
-			Secrets: w.svc.OpenDeliverySecrets, Log: quietLogger()}).Run(ctx)
+			Secrets: w.svc.OpenDeliverySecrets, Decision: w.svc.DeliveryDecision, Log: quietLogger()}).Run(ctx)
 	}()
 	t.Cleanup(func() { cancel(); <-sent })
 

@@ -55,8 +55,12 @@ type Config struct {
 	// and PreviousSecret (review.Service.OpenDeliverySecrets: only review
 	// holds the keys). Without it only unsealed legacy secrets sign.
 	Secrets func(context.Context, *store.LeasedDelivery) error
-	Log     *slog.Logger     // slog.Default()
-	Now     func() time.Time // time.Now
+	// Decision completes an opened finished-status body with its decision
+	// object (review.Service.DeliveryDecision), built when it is sent.
+	// Without it bodies go as queued.
+	Decision func(context.Context, *store.LeasedDelivery) error
+	Log      *slog.Logger     // slog.Default()
+	Now      func() time.Time // time.Now
 	// Observe, when set, hears each finished attempt (metrics): result is
 	// one of the Result constants; delay, for a delivered one, is the time
 	// from the commit that queued the event to the receiver's answer.
@@ -364,6 +368,13 @@ func (d *Sender) post(ctx context.Context, r store.LeasedDelivery) (int, error) 
 	if err := d.openSecrets(ctx, &r); err != nil {
 		d.cfg.Log.Error("webhooks: opening a destination's secret", "destination", r.DestinationID, "err", err)
 		return 0, fmt.Errorf("the destination's signing secret cannot be opened on this server")
+	}
+	if d.cfg.Decision != nil {
+		if err := d.cfg.Decision(ctx, &r); err != nil {
+			d.cfg.Log.Error("webhooks: building a delivery's decision object", "destination", r.DestinationID,
+				"event", r.EventID, "err", err)
+			return 0, fmt.Errorf("the session's decision object cannot be built on this server")
+		}
 	}
 	at := d.cfg.Now()
 	body, err := restamp([]byte(r.Payload), at)

@@ -100,6 +100,9 @@ func (e *hookEnv) sender(cfg webhook.Config) (stop func()) {
 		cfg.Log = e.log
 	}
 	cfg.Secrets = e.svc.OpenDeliverySecrets
+	if cfg.Decision == nil {
+		cfg.Decision = e.svc.DeliveryDecision
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {

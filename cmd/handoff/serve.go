@@ -114,7 +114,7 @@ func (a *app) serveCmd() *cobra.Command {
 			}
 			defer stopReceiver()
 			stopSender := a.startSender(svc.DB(), sm.senderConfig(webhook.Config{Workers: deliverWorkers, AllowPrivate: allowPrivate,
-				PrivateTargets: nonEmpty(demoTarget), Secrets: svc.OpenDeliverySecrets}))
+				PrivateTargets: nonEmpty(demoTarget), Secrets: svc.OpenDeliverySecrets, Decision: svc.DeliveryDecision}))
 			defer stopSender()
 			stopSequencer := startSequencer(a.ctx, svc)
 			defer stopSequencer()

@@ -71,7 +71,7 @@ func (a *app) tuiCmd() *cobra.Command {
 				target, stopReceiver := a.startDemoReceiver()
 				defer stopReceiver()
 				stopSender := a.startSender(svc.DB(), webhook.Config{Workers: 2, PrivateTargets: nonEmpty(target),
-					Secrets: svc.OpenDeliverySecrets})
+					Secrets: svc.OpenDeliverySecrets, Decision: svc.DeliveryDecision})
 				defer stopSender()
 			}
 			out, in := a.stdout, a.stdin
