@@ -220,7 +220,8 @@ func TestSandboxFlowOverHTTP(t *testing.T) {
 
 // wantDecision checks the events of one session: the one of final status
 // carries the decision object the decision endpoint answers with (link
-// aside); an unfinished status carries none.
+// aside); an unfinished status carries none, nor does an earlier finished
+// one sent after the session moved on to final.
 func wantDecision(t *testing.T, w *world, a app, events []map[string]any, session, final string) {
 	t.Helper()
 	dec := w.do("GET", "/v3/session/"+session+"/decision/", a.key, nil)
@@ -236,9 +237,13 @@ func wantDecision(t *testing.T, w *world, a app, events []map[string]any, sessio
 			if has {
 				t.Errorf("an unfinished status with a decision: %v", ev)
 			}
+		case ev["status"] != final:
+			if has && got["status"] != ev["status"] {
+				t.Errorf("an event's status and its decision's differ: %v", ev)
+			}
 		case !has:
-			t.Errorf("a finished status without its decision: %v", ev)
-		case ev["status"] == final:
+			t.Errorf("the final status without its decision: %v", ev)
+		default:
 			seen = true
 			if got["session_url"] != nil {
 				t.Errorf("a webhook decision has no link: %v", got["session_url"])

@@ -17,9 +17,11 @@ import (
 // shape, domain.DecisionView), built when it is sent from the session as
 // it is sealed in the database: the webhook sender's
 // webhook.Config.Decision. The outbox never holds it: the checks are
-// personal data, kept under the session's keys only. A session erased
-// since sends no decision; a retry carries the session as it is then.
-// Any other failure is returned, and the delivery retried.
+// personal data, kept under the session's keys only. A session whose
+// status has changed since the event (a delayed delivery) sends no
+// decision either: a body must not say Approved with a decision that says
+// Declined. Nor does a session erased since. Any other failure is
+// returned, and the delivery retried.
 func (s *Service) DeliveryDecision(ctx context.Context, r *store.LeasedDelivery) error {
 	var head struct {
 		WebhookType string          `json:"webhook_type"`
@@ -44,6 +46,9 @@ func (s *Service) DeliveryDecision(ctx context.Context, r *store.LeasedDelivery)
 	}
 	if err != nil {
 		return fmt.Errorf("session %s, its decision: %w", *head.SessionID, err)
+	}
+	if v.Session.Status != head.Status {
+		return nil // the event's state is gone: its newer events carry the decision
 	}
 	body := strings.TrimRight(r.Payload, " \t\r\n")
 	if !strings.HasSuffix(body, "}") || body == "{}" {

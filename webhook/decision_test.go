@@ -102,3 +102,32 @@ func TestDecisionOfErasedAndMissingSessions(t *testing.T) {
 		t.Fatalf("a session not found but not erased: %v %s", err, missing.Payload)
 	}
 }
+
+// A delivery sent after a later status change (here both changes are
+// queued before any sender runs) carries no decision: its status and its
+// decision's could differ. The later change's event carries it.
+func TestDelayedDeliveryCarriesNoStaleDecision(t *testing.T) {
+	e := newHookEnv(t)
+	rc := newReceiver(t)
+	e.destination(rc.URL)
+	sess := e.sessions(1, domain.KindUser, domain.PhaseInReview)[0]
+	e.decide(sess.ID, "Approved")
+	e.decide(sess.ID, "Declined")
+	e.sender(fastRetries)
+	waitFor(t, "both deliveries", 5*time.Second, func() bool { return len(rc.all()) == 2 })
+	for _, d := range rc.all() {
+		dec, has := d.event["decision"].(map[string]any)
+		switch d.event["status"] {
+		case "Approved":
+			if has {
+				t.Errorf("the delayed Approved event carries a decision of status %v", dec["status"])
+			}
+		case "Declined":
+			if !has || dec["status"] != "Declined" {
+				t.Errorf("the Declined event's decision: %v", dec)
+			}
+		default:
+			t.Errorf("unexpected event %s", d.body)
+		}
+	}
+}
