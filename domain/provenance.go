@@ -12,7 +12,7 @@ import (
 // application. Ids only: a chain never holds anything about the person.
 type Hop struct {
 	ApplicationID uuid.UUID
-	Application   string // its name when read; "" once the application is deleted
+	Application   string // its name when the import was recorded; "" when unknown
 	SessionID     uuid.UUID
 	Number        int64 // 0 when unknown
 	TokenID       uuid.UUID
@@ -35,11 +35,11 @@ func (c Chain) Origin() Hop {
 func (c Chain) OriginIn(app uuid.UUID) bool { return len(c) > 0 && c[0].ApplicationID == app }
 
 // String names the hop by its application and session number, or by ids
-// where those cannot be read any more: "Northwind Bank #318".
+// where those were not recorded: "Northwind Bank #318".
 func (h Hop) String() string {
 	name := h.Application
 	if name == "" {
-		name = "deleted application " + h.ApplicationID.String()[:8]
+		name = "application " + h.ApplicationID.String()[:8]
 	}
 	if h.Number <= 0 {
 		return name + " session " + h.SessionID.String()[:8]
@@ -53,7 +53,7 @@ func (h Hop) String() string {
 type Provenance struct {
 	SourceSessionID     uuid.UUID
 	SourceApplicationID uuid.UUID
-	SourceApplication   string // its name; empty when it has been deleted
+	SourceApplication   string // its name when the import ran; empty when unknown
 	TokenID             uuid.UUID
 	MintedBy            string
 	MintedAt            time.Time

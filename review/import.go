@@ -88,7 +88,8 @@ func (s *Service) Import(ctx context.Context, caller domain.Caller, req ImportRe
 		sess.Kind = claims.SessionKind
 		redeemed, err := store.RedeemToken(ctx, tx, store.Import{ApplicationID: caller.ApplicationID, TokenID: tokenID,
 			SessionID: sess.ID, SourceApplicationID: claims.FromApplicationID, SourceSessionID: claims.SessionID,
-			ImportedBy: caller.Actor(), CreatedAt: now, SourceMintLeaf: src.Token.MintLeaf, SourceCheckpoint: src.Checkpoint})
+			ImportedBy: caller.Actor(), CreatedAt: now, SourceMintLeaf: src.Token.MintLeaf, SourceCheckpoint: src.Checkpoint,
+			SourceApplicationName: src.ApplicationName, SourceSessionNumber: src.Session.Number})
 		if err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package review_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/google/uuid"
@@ -133,7 +134,8 @@ func TestProvenanceChainBackfilled(t *testing.T) {
 	ctx := context.Background()
 	before := w.chainOf(t, w.n, w.backN).Chain
 	w.db.MustExecContext(ctx, `DROP TABLE import_hops`)
-	w.db.MustExecContext(ctx, `DELETE FROM goose_db_version WHERE version_id = 80`)
+	w.db.MustExecContext(ctx, `ALTER TABLE imports DROP COLUMN source_application_name, DROP COLUMN source_session_number`)
+	w.db.MustExecContext(ctx, `DELETE FROM goose_db_version WHERE version_id IN (80, 100)`)
 	if err := w.db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -143,5 +145,30 @@ func TestProvenanceChainBackfilled(t *testing.T) {
 	}
 	if got := w.chainOf(t, w.h, w.atH).Chain; len(got) != 1 {
 		t.Errorf("a direct clone has one hop after the backfill: %+v", got)
+	}
+}
+
+// The chain is what each import recorded: deleting the applications a
+// clone of a clone came through leaves its history as it was (a chain read
+// by joining today's rows would lose their names).
+func TestProvenanceChainRecordedAtImport(t *testing.T) {
+	w := newChainWorld(t)
+	ctx := context.Background()
+	before := w.chainOf(t, w.z, w.atZ).Chain
+	wantChain(t, before,
+		domain.Hop{ApplicationID: w.n, Application: "Northwind Bank", SessionID: w.origin.ID, Number: w.origin.Number, TokenID: w.tNH},
+		domain.Hop{ApplicationID: w.h, Application: "Harbor Pay", SessionID: w.atH.ID, Number: w.atH.Number, TokenID: w.tHZ})
+	for _, app := range []uuid.UUID{w.n, w.h} {
+		if err := w.svc.DeleteApplication(ctx, review.Operator("test"), app); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := w.chainOf(t, w.z, w.atZ)
+	wantChain(t, p.Chain, before...)
+	if p.SourceApplication != "Harbor Pay" {
+		t.Errorf("the direct source's name after its deletion: %q", p.SourceApplication)
+	}
+	if got := p.Chain[0].String(); got != fmt.Sprintf("Northwind Bank #%d", w.origin.Number) {
+		t.Errorf("origin reads %q", got)
 	}
 }

@@ -159,6 +159,10 @@ type Import struct {
 	// latest signed checkpoint when the import ran.
 	SourceMintLeaf   []byte  `db:"source_mint_leaf"`
 	SourceCheckpoint *string `db:"source_checkpoint"`
+	// The direct source as the chain shows it, recorded by RedeemToken
+	// (ImportChain reads them; ImportOf does not).
+	SourceApplicationName string `db:"-"`
+	SourceSessionNumber   int64  `db:"-"`
 }
 
 const importCols = `application_id, token_id, session_id, source_application_id, source_session_id, imported_by, created_at,
@@ -169,10 +173,11 @@ const importCols = `application_id, token_id, session_id, source_application_id,
 // decides, so of two racing transactions exactly one redeems it (the other
 // waits for the first to commit or roll back).
 func RedeemToken(ctx context.Context, q Queryer, imp Import) (bool, error) {
-	res, err := q.ExecContext(ctx, `INSERT INTO imports (`+importCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+	res, err := q.ExecContext(ctx, `INSERT INTO imports (`+importCols+`, source_application_name, source_session_number)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 		ON CONFLICT (application_id, token_id) DO NOTHING`,
 		imp.ApplicationID, imp.TokenID, imp.SessionID, imp.SourceApplicationID, imp.SourceSessionID, imp.ImportedBy, imp.CreatedAt,
-		imp.SourceMintLeaf, imp.SourceCheckpoint)
+		imp.SourceMintLeaf, imp.SourceCheckpoint, imp.SourceApplicationName, imp.SourceSessionNumber)
 	if err != nil {
 		return false, mapErr(err)
 	}
@@ -191,10 +196,13 @@ func ImportOf(ctx context.Context, q Queryer, app, session uuid.UUID) (Import, e
 // for, when that session (and its application) still exist, and the
 // issuer's latest signed checkpoint.
 type Source struct {
-	Token      ShareToken
-	Session    *domain.Session // without its payload, which is Payload
-	Payload    Payload         // sealed: the importer opens and re-seals it
-	Checkpoint *string
+	Token   ShareToken
+	Session *domain.Session // without its payload, which is Payload
+	Payload Payload         // sealed: the importer opens and re-seals it
+	// ApplicationName is the session's application's name (the import
+	// records it in the clone's chain).
+	ApplicationName string
+	Checkpoint      *string
 	// WorkflowKind is the kind of the importer's workflow the import
 	// names; nil when the importer has no such workflow.
 	WorkflowKind *domain.Kind
@@ -209,6 +217,7 @@ func ImportSource(ctx context.Context, q Queryer, app, token, importer uuid.UUID
 	var r struct {
 		ShareToken
 		SessionApp *uuid.UUID `db:"s_application_id"`
+		AppName    *string    `db:"s_application_name"`
 		Number     *int64     `db:"s_session_number"`
 		Kind       *string    `db:"s_session_kind"`
 		Status     *string    `db:"s_status"`
@@ -226,7 +235,7 @@ func ImportSource(ctx context.Context, q Queryer, app, token, importer uuid.UUID
 	}
 	err := q.GetContext(ctx, &r, `SELECT t.application_id, t.token_id, t.session_id, t.session_kind, t.for_application_id,
 			t.minted_by, t.kid, t.created_at, t.expires_at, t.mint_leaf, t.revoked_at, t.revoked_by,
-			s.application_id AS s_application_id, s.session_number AS s_session_number, s.session_kind AS s_session_kind,
+			s.application_id AS s_application_id, a.name AS s_application_name, s.session_number AS s_session_number, s.session_kind AS s_session_kind,
 			s.status AS s_status, s.workflow_id AS s_workflow_id, s.vendor_data AS s_vendor_data,
 			s.shared_from_session AS s_shared_from_session, s.created_at AS s_created_at, s.expires_at AS s_expires_at,
 			s.key_generation AS s_key_generation, s.sealed AS s_sealed, s.biometrics AS s_biometrics, s.checks AS s_checks,
@@ -246,6 +255,7 @@ func ImportSource(ctx context.Context, q Queryer, app, token, importer uuid.UUID
 		src.WorkflowKind = &k
 	}
 	if r.SessionApp != nil {
+		src.ApplicationName = *r.AppName
 		src.Session = &domain.Session{ApplicationID: *r.SessionApp, ID: r.SessionID, Number: *r.Number,
 			Kind: domain.Kind(*r.Kind), Status: domain.Status(*r.Status), WorkflowID: *r.WorkflowID,
 			VendorData: *r.VendorData, SharedFromSession: r.SharedFrom, CreatedAt: *r.CreatedAt, ExpiresAt: r.ExpiresAt}
