@@ -78,6 +78,7 @@ type cachingConn struct {
 	epoch int64
 	stmts map[string]*list.Element // query → element of order holding a *cachedStmt
 	order *list.List               // most recently used first
+	inTx  bool                     // a transaction is open: a failed statement has aborted it
 }
 
 type cachedStmt struct {
@@ -120,55 +121,79 @@ func (c *cachingConn) drop(el *list.Element) {
 	delete(c.stmts, el.Value.(*cachedStmt).query)
 }
 
-// failed forgets query's statement when the server says it is stale, so
-// the next use prepares it afresh.
-func (c *cachingConn) failed(query string, err error) {
+// stale forgets query's statement when the server says it is stale (a
+// table it reads was changed by another connection, such as another
+// process's migration), so that the next use prepares it afresh, and
+// reports whether it was: outside a transaction that next use is at once
+// (retried); inside one the statement has aborted the transaction, and
+// the error goes to the caller, whose use case may run again.
+func (c *cachingConn) stale(query string, err error) bool {
 	var pe *pq.Error
-	if errors.As(err, &pe) && (pe.Code == "0A000" || pe.Code == "26000") { // cached plan changed; no such statement
-		if el, ok := c.stmts[query]; ok {
-			c.drop(el)
-		}
+	if !errors.As(err, &pe) || (pe.Code != "0A000" && pe.Code != "26000") { // cached plan changed; no such statement
+		return false
 	}
+	if el, ok := c.stmts[query]; ok {
+		c.drop(el)
+	}
+	return true
 }
 
 func (c *cachingConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
 	if len(args) == 0 {
 		return c.conn.QueryContext(ctx, query, args)
 	}
-	st, err := c.prepared(ctx, query)
-	if err != nil {
-		return nil, err
+	for retried := false; ; retried = true {
+		st, err := c.prepared(ctx, query)
+		if err != nil {
+			return nil, err
+		}
+		rows, err := st.(driver.StmtQueryContext).QueryContext(ctx, args)
+		if err == nil || !c.stale(query, err) || c.inTx || retried {
+			return rows, err
+		}
 	}
-	rows, err := st.(driver.StmtQueryContext).QueryContext(ctx, args)
-	if err != nil {
-		c.failed(query, err)
-	}
-	return rows, err
 }
 
 func (c *cachingConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
 	if len(args) == 0 {
 		return c.conn.ExecContext(ctx, query, args)
 	}
-	st, err := c.prepared(ctx, query)
-	if err != nil {
-		return nil, err
+	for retried := false; ; retried = true {
+		st, err := c.prepared(ctx, query)
+		if err != nil {
+			return nil, err
+		}
+		res, err := st.(driver.StmtExecContext).ExecContext(ctx, args)
+		if err == nil || !c.stale(query, err) || c.inTx || retried {
+			return res, err
+		}
 	}
-	res, err := st.(driver.StmtExecContext).ExecContext(ctx, args)
-	if err != nil {
-		c.failed(query, err)
-	}
-	return res, err
 }
 
 func (c *cachingConn) Prepare(query string) (driver.Stmt, error) { return c.conn.Prepare(query) }
 func (c *cachingConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
 	return c.conn.PrepareContext(ctx, query)
 }
-func (c *cachingConn) Begin() (driver.Tx, error) { return c.conn.Begin() } //nolint:staticcheck // driver.Conn requires it
-func (c *cachingConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
-	return c.conn.BeginTx(ctx, opts)
+func (c *cachingConn) Begin() (driver.Tx, error) { //nolint:staticcheck // driver.Conn requires it
+	return c.BeginTx(context.Background(), driver.TxOptions{})
 }
+func (c *cachingConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
+	tx, err := c.conn.BeginTx(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	c.inTx = true
+	return cachingTx{Tx: tx, c: c}, nil
+}
+
+// cachingTx marks its connection out of the transaction when it ends.
+type cachingTx struct {
+	driver.Tx
+	c *cachingConn
+}
+
+func (t cachingTx) Commit() error                                  { t.c.inTx = false; return t.Tx.Commit() }
+func (t cachingTx) Rollback() error                                { t.c.inTx = false; return t.Tx.Rollback() }
 func (c *cachingConn) Close() error                                { return c.conn.Close() }
 func (c *cachingConn) Ping(ctx context.Context) error              { return c.conn.Ping(ctx) }
 func (c *cachingConn) ResetSession(ctx context.Context) error      { return c.conn.ResetSession(ctx) }

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"testing"
 	"time"
@@ -42,10 +43,12 @@ func TestStatementsStayPrepared(t *testing.T) {
 	}
 }
 
-// A statement whose result changes shape under it (as a migration may
-// change a table) is prepared afresh after Migrate, and after the
-// server's "cached plan must not change result type" when the change came
-// from elsewhere; the failing call reports the error, the next one works.
+// A statement whose result changes shape under it, as another process's
+// migration may change a table, is prepared afresh: after Migrate, and
+// after the server's "cached plan must not change result type" when the
+// change came from another connection. Outside a transaction the call
+// that meets it is retried at once and works; inside one it fails (the
+// transaction is aborted) and the next transaction's call works.
 func TestStatementsAfterTheTableChanged(t *testing.T) {
 	db := pgtest.DB(t)
 	ctx := context.Background()
@@ -54,12 +57,25 @@ func TestStatementsAfterTheTableChanged(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
+	other, err := db.Connx(ctx) // another connection: another process's migration
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
 	if _, err := conn.ExecContext(ctx, `CREATE TABLE shape (a int); INSERT INTO shape VALUES (1)`); err != nil {
 		t.Fatal(err)
 	}
+	alter := func(column string) {
+		t.Helper()
+		if _, err := other.ExecContext(ctx, `ALTER TABLE shape ADD COLUMN `+column+` int`); err != nil {
+			t.Fatal(err)
+		}
+	}
 	const q = `SELECT * FROM shape WHERE a = $1`
-	read := func() (int, error) {
-		rows, err := conn.QueryContext(ctx, q, 1)
+	read := func(on interface {
+		QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+	}) (int, error) {
+		rows, err := on.QueryContext(ctx, q, 1)
 		if err != nil {
 			return 0, err
 		}
@@ -69,27 +85,44 @@ func TestStatementsAfterTheTableChanged(t *testing.T) {
 		}
 		return len(cols), rows.Err()
 	}
-	if n, err := read(); err != nil || n != 1 {
+	if n, err := read(conn); err != nil || n != 1 {
 		t.Fatalf("first read: %d columns, %v", n, err)
 	}
-	if _, err := conn.ExecContext(ctx, `ALTER TABLE shape ADD COLUMN b int`); err != nil {
+	var prepared int
+	if err := conn.GetContext(ctx, &prepared, `SELECT count(*) FROM pg_prepared_statements WHERE statement = $1`, q); err != nil || prepared != 1 {
+		t.Fatalf("%q prepared %d times (%v), want once", q, prepared, err)
+	}
+	alter("b")
+	if n, err := read(conn); err != nil || n != 2 {
+		t.Fatalf("outside a transaction, after another connection's change: %d columns, %v", n, err)
+	}
+
+	alter("c")
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
 		t.Fatal(err)
 	}
 	var pe *pq.Error
-	if _, err := read(); err != nil && (!errors.As(err, &pe) || pe.Code != "0A000") {
-		t.Fatalf("after the change: %v, want nothing or cached plan must not change result type", err)
+	if _, err := read(tx); !errors.As(err, &pe) || pe.Code != "0A000" {
+		t.Fatalf("inside a transaction, after another connection's change: %v, want cached plan must not change result type", err)
 	}
-	if n, err := read(); err != nil || n != 2 {
-		t.Fatalf("after the change: %d columns, %v", n, err)
-	}
-
-	if _, err := conn.ExecContext(ctx, `ALTER TABLE shape ADD COLUMN c int`); err != nil {
+	tx.Rollback()
+	tx, err = conn.BeginTx(ctx, nil)
+	if err != nil {
 		t.Fatal(err)
 	}
+	if n, err := read(tx); err != nil || n != 3 {
+		t.Fatalf("the next transaction: %d columns, %v", n, err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+
+	alter("d")
 	if err := db.Migrate(ctx); err != nil { // nothing to apply; drops the prepared statements all the same
 		t.Fatal(err)
 	}
-	if n, err := read(); err != nil || n != 3 {
+	if n, err := read(conn); err != nil || n != 4 {
 		t.Fatalf("after Migrate: %d columns, %v", n, err)
 	}
 }
