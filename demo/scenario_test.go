@@ -78,11 +78,11 @@ func TestSeedHoldsTheStoryAndRunsAgain(t *testing.T) {
 	}
 	listed := map[string][]int64{}
 	for _, q := range queue {
-		fs, err := svc.ListFindings(ctx, par, q.ID)
+		dec, err := svc.Decision(ctx, par, q.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, f := range fs {
+		for _, f := range dec.Findings {
 			listed[f.Code] = append(listed[f.Code], q.Number)
 		}
 	}

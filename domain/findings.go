@@ -36,6 +36,31 @@ const (
 	FindingCompanyDocExpired = "company_document_expired"
 )
 
+// Finding codes of a session's user or business standing (EntityFinding).
+const (
+	FindingBlockedEntity = "blocked_entity"
+	FindingFlaggedEntity = "flagged_entity"
+)
+
+// EntityFinding is the finding a BLOCKED or FLAGGED user or business puts
+// on its sessions (a blocked entity's imports land In Review for it); nil
+// for any other status.
+func EntityFinding(s Session, st EntityStatus) *Finding {
+	noun := "user"
+	if s.Kind == KindBusiness {
+		noun = "business"
+	}
+	switch st {
+	case EntityBlocked:
+		return &Finding{Code: FindingBlockedEntity, Severity: SeverityCritical,
+			Message: "The " + noun + " " + s.VendorData + " is BLOCKED in this application."}
+	case EntityFlagged:
+		return &Finding{Code: FindingFlaggedEntity, Severity: SeverityWarning,
+			Message: "The " + noun + " " + s.VendorData + " is FLAGGED for review in this application."}
+	}
+	return nil
+}
+
 // FindingCodes are the codes SessionFindings can give, in the order above.
 func FindingCodes() []string {
 	return []string{FindingDocumentExpired, FindingDocumentExpiring, FindingAgeMismatch, FindingVerifiedOutside,

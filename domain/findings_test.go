@@ -114,3 +114,26 @@ func TestKeyPersonFindingsNameThePerson(t *testing.T) {
 		t.Fatalf("findings = %+v", got)
 	}
 }
+
+func TestEntityFinding(t *testing.T) {
+	for _, tc := range []struct {
+		kind Kind
+		st   EntityStatus
+		code string
+		sev  Severity
+		msg  string
+	}{
+		{KindUser, EntityBlocked, FindingBlockedEntity, SeverityCritical, "The user u-1 is BLOCKED in this application."},
+		{KindBusiness, EntityFlagged, FindingFlaggedEntity, SeverityWarning, "The business u-1 is FLAGGED for review in this application."},
+		{KindUser, EntityActive, "", "", ""},
+		{KindUser, "", "", "", ""},
+	} {
+		f := EntityFinding(Session{Kind: tc.kind, VendorData: "u-1"}, tc.st)
+		switch {
+		case tc.code == "" && f != nil:
+			t.Errorf("%s %q: %+v, want none", tc.kind, tc.st, f)
+		case tc.code != "" && (f == nil || f.Code != tc.code || f.Severity != tc.sev || f.Message != tc.msg):
+			t.Errorf("%s %q: %+v", tc.kind, tc.st, f)
+		}
+	}
+}

@@ -61,30 +61,9 @@ func (s *Service) CaseFile(ctx context.Context, caller domain.Caller, id uuid.UU
 // other sessions say (each part worst first).
 func caseFindings(sess domain.Session, entity domain.EntityStatus, m listMatch) []domain.Finding {
 	var out []domain.Finding
-	if f := entityFinding(sess, entity); f != nil {
+	if f := domain.EntityFinding(sess, entity); f != nil {
 		out = append(out, *f)
 	}
 	out = append(out, domain.SessionFindings(sess, domain.DefaultThresholds)...)
 	return append(out, m.Findings...)
-}
-
-// entityFinding is the finding a BLOCKED or FLAGGED user or business puts
-// on its sessions (a blocked entity's imports land In Review for it).
-func entityFinding(sess domain.Session, st domain.EntityStatus) *domain.Finding {
-	switch st {
-	case domain.EntityBlocked:
-		return &domain.Finding{Code: "blocked_entity", Severity: domain.SeverityCritical,
-			Message: "The " + entityNoun(sess.Kind) + " " + sess.VendorData + " is BLOCKED in this application."}
-	case domain.EntityFlagged:
-		return &domain.Finding{Code: "flagged_entity", Severity: domain.SeverityWarning,
-			Message: "The " + entityNoun(sess.Kind) + " " + sess.VendorData + " is FLAGGED for review in this application."}
-	}
-	return nil
-}
-
-func entityNoun(k domain.Kind) string {
-	if k == domain.KindBusiness {
-		return "business"
-	}
-	return "user"
 }

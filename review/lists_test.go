@@ -102,7 +102,7 @@ func TestBlocklistedDocumentHoldsTrustedImport(t *testing.T) {
 	if held.Status.Phase() != domain.PhaseInReview {
 		t.Fatalf("a trusted import of a blocklisted document landed %s, not In Review", held.Status)
 	}
-	fs, err := f.svc.ListFindings(ctx, alice, held.ID)
+	fs, err := findingsOf(ctx, f.svc, alice, held.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +125,7 @@ func TestBlocklistedDocumentHoldsTrustedImport(t *testing.T) {
 	if err := f.svc.RemoveEntry(ctx, alice, bl.ID, es[0].ID); err != nil {
 		t.Fatal(err)
 	}
-	if fs, _ := f.svc.ListFindings(ctx, alice, held.ID); findingWith(fs, review.FindingBlocklisted, "") {
+	if fs, _ := findingsOf(ctx, f.svc, alice, held.ID); findingWith(fs, review.FindingBlocklisted, "") {
 		t.Fatalf("still blocklisted after the entry was removed: %+v", fs)
 	}
 }
@@ -136,7 +136,7 @@ func TestDuplicatesAndAllowlist(t *testing.T) {
 	alice := review.Analyst(f.y, "alice")
 	first := f.importInto(t, f.srcs[0], "harbor-user-0103", false)
 	second := f.importInto(t, f.srcs[0], "harbor-user-0200", false)
-	fs, err := f.svc.ListFindings(ctx, alice, second.ID)
+	fs, err := findingsOf(ctx, f.svc, alice, second.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +156,7 @@ func TestDuplicatesAndAllowlist(t *testing.T) {
 	if _, err := f.svc.AddEntry(ctx, alice, allow.ID, review.NewEntry{ReferenceSessionID: &second.ID, Comment: "same person, two accounts"}); err != nil {
 		t.Fatal(err)
 	}
-	fs, _ = f.svc.ListFindings(ctx, alice, second.ID)
+	fs, _ = findingsOf(ctx, f.svc, alice, second.ID)
 	if findingWith(fs, review.FindingDuplicate, "same document") || !findingWith(fs, review.FindingAllowlisted, domain.MaskValue(domain.EntryDocument, doc.Value)) {
 		t.Fatalf("allowlisted document still reported as a duplicate, or not noted: %+v", fs)
 	}
@@ -196,7 +196,7 @@ func TestKeyPersonPassportOnBlocklist(t *testing.T) {
 	if s.Status.Phase() != domain.PhaseInReview {
 		t.Fatalf("KYB import with a blocklisted key person landed %s", s.Status)
 	}
-	fs, _ := f.svc.ListFindings(ctx, alice, s.ID)
+	fs, _ := findingsOf(ctx, f.svc, alice, s.ID)
 	if !findingWith(fs, review.FindingBlocklisted, kp.Who+"'s document") {
 		t.Fatalf("findings %+v do not name the key person", fs)
 	}
@@ -227,3 +227,9 @@ func TestSystemBlocklistsStay(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// findingsOf are a session's findings as the decision response lists them.
+func findingsOf(ctx context.Context, svc *review.Service, caller domain.Caller, id uuid.UUID) ([]domain.Finding, error) {
+	v, err := svc.Decision(ctx, caller, id)
+	return v.Findings, err
+}

@@ -95,10 +95,11 @@ func TestBlocklistFromACase(t *testing.T) {
 	if st := h.status(); st.err || !strings.Contains(st.text, "User Blocklist") {
 		t.Fatalf("status: %+v", st)
 	}
-	fs, err := w.svc.ListFindings(ctx, review.Analyst(w.y.ID, "ana"), s.ID)
+	dec, err := w.svc.Decision(ctx, review.Analyst(w.y.ID, "ana"), s.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
+	fs := dec.Findings
 	var hit bool
 	for _, f := range fs {
 		hit = hit || f.Code == review.FindingBlocklisted
