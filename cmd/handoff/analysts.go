@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/google/uuid"
 	"github.com/spf13/cobra"
@@ -18,6 +17,7 @@ func (a *app) analystCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "analyst", Short: "Register the analysts who may connect over SSH"}
 	var name, keyFile string
 	var apps, keys []string
+	var listJSON bool
 	add := &cobra.Command{
 		Use: "add", Short: "Register an analyst (or add applications and keys to one)", Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
@@ -80,14 +80,16 @@ func (a *app) analystCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ANALYST\tAPPLICATIONS\tKEYS")
-			for _, an := range all {
-				fmt.Fprintf(tw, "%s\t%s\t%s\n", an.Name, strings.Join(an.AppNames, ", "), strings.Join(an.Keys, " "))
+			toJSON := func(an review.AnalystInfo) map[string]any {
+				return map[string]any{"name": an.Name, "application_ids": nonNil(an.Apps), "applications": nonNil(an.AppNames),
+					"key_fingerprints": nonNil(an.Keys)}
 			}
-			return tw.Flush()
+			return printRows(a, listJSON, all, toJSON, "ANALYST\tAPPLICATIONS\tKEYS", func(an review.AnalystInfo) string {
+				return fmt.Sprintf("%s\t%s\t%s", an.Name, strings.Join(an.AppNames, ", "), strings.Join(an.Keys, " "))
+			})
 		},
 	}
+	jsonFlag(list, &listJSON)
 	remove := &cobra.Command{
 		Use: "remove NAME", Short: "Remove an analyst: their next connection is refused", Args: cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {

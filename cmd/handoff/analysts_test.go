@@ -3,6 +3,7 @@ package main
 import (
 	"crypto/ed25519"
 	"crypto/rand"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -54,6 +55,17 @@ func TestAnalystCommands(t *testing.T) {
 	_, out, _ := run(t, "analyst", "list")
 	if !strings.Contains(out, "alice") || !strings.Contains(out, "Harbor, Northwind") || strings.Contains(out, "bob") {
 		t.Fatalf("list:\n%s", out)
+	}
+	var listed []struct {
+		Name         string   `json:"name"`
+		Apps         []string `json:"applications"`
+		AppIDs       []string `json:"application_ids"`
+		Fingerprints []string `json:"key_fingerprints"`
+	}
+	if _, out, _ := run(t, "analyst", "list", "--json"); json.Unmarshal([]byte(out), &listed) != nil || len(listed) != 1 ||
+		listed[0].Name != "alice" || strings.Join(listed[0].Apps, ",") != "Harbor,Northwind" || len(listed[0].AppIDs) != 2 ||
+		len(listed[0].Fingerprints) != 2 || !strings.HasPrefix(listed[0].Fingerprints[0], "SHA256:") {
+		t.Fatalf("list --json:\n%s", out)
 	}
 	if code, _, errs := run(t, "analyst", "remove", "alice"); code != 0 {
 		t.Fatal(errs)

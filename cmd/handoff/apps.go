@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -139,20 +138,22 @@ func (a *app) keyCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "KEY ID\tPREFIX\tPRIVILEGES\tCREATED\tSTATE")
-			for _, k := range keys {
+			toJSON := func(k review.APIKeyInfo) map[string]any {
+				return map[string]any{"key_id": k.ID, "prefix": k.Prefix, "privileges": k.Privileges,
+					"created_at": k.CreatedAt, "revoked_at": k.RevokedAt}
+			}
+			return printRows(a, asJSON, keys, toJSON, "KEY ID\tPREFIX\tPRIVILEGES\tCREATED\tSTATE", func(k review.APIKeyInfo) string {
 				state := "active"
 				if k.RevokedAt != nil {
 					state = "revoked " + k.RevokedAt.Format("2006-01-02 15:04")
 				}
-				fmt.Fprintf(tw, "%s\t%s…\t%s\t%s\t%s\n", k.ID, k.Prefix, joinPrivileges(k.Privileges),
+				return fmt.Sprintf("%s\t%s…\t%s\t%s\t%s", k.ID, k.Prefix, joinPrivileges(k.Privileges),
 					k.CreatedAt.Format("2006-01-02 15:04"), state)
-			}
-			return tw.Flush()
+			})
 		},
 	}
 	appFlag(list, &appRef)
+	jsonFlag(list, &asJSON)
 
 	revoke := &cobra.Command{
 		Use: "revoke KEY_ID", Short: "Revoke an API key (every handoff process stops accepting it within 5 s)", Args: cobra.ExactArgs(1),

@@ -116,6 +116,22 @@ func TestAppCreateAndBadInput(t *testing.T) {
 	if _, out, _ = run(t, "app", "key", "list", "--app", "Service X"); !strings.Contains(out, "revoked") {
 		t.Fatalf("revoked key not shown as revoked:\n%s", out)
 	}
+	var keys []struct {
+		ID         string   `json:"key_id"`
+		Prefix     string   `json:"prefix"`
+		Privileges []string `json:"privileges"`
+		RevokedAt  *string  `json:"revoked_at"`
+	}
+	_, out, _ = run(t, "app", "key", "list", "--app", "Service X", "--json")
+	if json.Unmarshal([]byte(out), &keys) != nil || len(keys) != 2 || strings.Contains(out, created.APIKey) ||
+		!strings.HasPrefix(created.APIKey, keys[0].Prefix) && !strings.HasPrefix(created.APIKey, keys[1].Prefix) {
+		t.Fatalf("key list --json:\n%s", out)
+	}
+	for _, k := range keys {
+		if k.ID == keyID && k.RevokedAt == nil || k.ID != keyID && k.RevokedAt != nil || len(k.Privileges) == 0 {
+			t.Fatalf("key list --json, the revoked key %s:\n%s", keyID, out)
+		}
+	}
 }
 
 func TestUnreachableDatabaseURL(t *testing.T) {

@@ -35,3 +35,11 @@ func appFlag(cmd *cobra.Command, ref *string) {
 func jsonFlag(cmd *cobra.Command, asJSON *bool) {
 	cmd.Flags().BoolVar(asJSON, "json", false, "print JSON")
 }
+
+// nonNil is s, or an empty slice for nil: JSON lists print as [], never null.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
