@@ -18,4 +18,7 @@ type TimelineEvent struct {
 	// webhook.delivered / webhook.failed / webhook.pending.
 	Action  string
 	Details json.RawMessage
+	// Cursor is where the event sits in the timeline's order, opaque: the
+	// events before it are read by handing it back.
+	Cursor string
 }

@@ -13,14 +13,39 @@ import (
 
 // Case is what the workstation's case page shows of a session: the
 // session, its findings, the decision on it, how it arrived, a proposal
-// awaiting a second review, and its whole timeline.
+// awaiting a second review, and the newest events of its timeline.
 type Case struct {
 	Session  domain.Session
 	Findings []domain.Finding
 	Decision *domain.Review   // the newest review that set its status; nil if none did
 	Proposal *domain.Proposal // a decision awaiting a second review; nil if none
 	Landing  *Landing         // how an imported case arrived; nil if not imported
+	TimelinePage
+}
+
+// TimelinePage is a run of a case's timeline, oldest first, and whether
+// older events remain (Service.Timeline reads them, before Timeline[0]).
+type TimelinePage struct {
 	Timeline []domain.TimelineEvent
+	Earlier  bool
+}
+
+// TimelineSpan picks the run of a case's timeline to read: the newest
+// Limit events (CasePage when 0) before the cursor Before ("" for the
+// newest of all), of them none older than the event at cursor From. A
+// page that holds events from From on reloads them with From and a Limit
+// of what it holds and a page more, for what arrived since.
+type TimelineSpan = store.TimelineSpan
+
+// CasePage is how many of its newest events a case opens with: more than
+// a 200×50 screen shows, and a bound on what opening a case reads.
+const CasePage = 50
+
+func pageOf(span TimelineSpan) TimelineSpan {
+	if span.Limit == 0 {
+		span.Limit = CasePage
+	}
+	return span
 }
 
 // Landing is how an imported case arrived, as its import recorded it: the
@@ -36,10 +61,12 @@ type Landing struct {
 	At           time.Time
 }
 
-// Case reads one of the caller's sessions for its case page in a fixed
-// number of queries, whatever the length of its history: the timeline is
-// one query (Timeline), the decision another (the newest status review).
-func (s *Service) Case(ctx context.Context, caller domain.Caller, id uuid.UUID) (Case, error) {
+// Case reads one of the caller's sessions for its case page with a span
+// of its timeline (the zero span: the newest CasePage events), in a fixed
+// number of queries each bounded by what it returns, whatever the length
+// of the history: the timeline span, the import's event and the newest
+// status review are each read by their own index.
+func (s *Service) Case(ctx context.Context, caller domain.Caller, id uuid.UUID, span TimelineSpan) (Case, error) {
 	sess, err := s.Session(ctx, caller, id)
 	if err != nil {
 		return Case{}, err
@@ -58,27 +85,29 @@ func (s *Service) Case(ctx context.Context, caller domain.Caller, id uuid.UUID) 
 	} else if !domain.IsCode(err, domain.CodeNotFound) {
 		return Case{}, err
 	}
-	if c.Timeline, err = store.SessionTimeline(ctx, s.db, caller.ApplicationID, id); err != nil {
+	if c.Timeline, c.Earlier, err = store.SessionTimeline(ctx, s.db, caller.ApplicationID, id, pageOf(span)); err != nil {
 		return Case{}, err
 	}
-	c.Landing = landing(c.Timeline)
+	if sess.Imported() {
+		e, err := store.SessionImportEvent(ctx, s.db, caller.ApplicationID, id)
+		if err != nil && !domain.IsCode(err, domain.CodeNotFound) {
+			return Case{}, err
+		}
+		if err == nil {
+			c.Landing = landing(e)
+		}
+	}
 	return c, nil
 }
 
-// landing reads the import's event of a timeline.
-func landing(tl []domain.TimelineEvent) *Landing {
-	for _, e := range tl {
-		if e.Action != domain.ActionSessionImported {
-			continue
-		}
-		var d struct {
-			SourceStatus domain.Status `json:"source_status"`
-			Trust        bool          `json:"trust_review"`
-			Blocked      bool          `json:"blocked_entity"`
-			Status       domain.Status `json:"status"`
-		}
-		_ = json.Unmarshal(e.Details, &d) // a detail missing is shown as unknown
-		return &Landing{SourceStatus: d.SourceStatus, Trusted: d.Trust, Blocked: d.Blocked, Status: d.Status, By: e.Actor, At: e.At}
+// landing reads the import's event.
+func landing(e domain.TimelineEvent) *Landing {
+	var d struct {
+		SourceStatus domain.Status `json:"source_status"`
+		Trust        bool          `json:"trust_review"`
+		Blocked      bool          `json:"blocked_entity"`
+		Status       domain.Status `json:"status"`
 	}
-	return nil
+	_ = json.Unmarshal(e.Details, &d) // a detail missing is shown as unknown
+	return &Landing{SourceStatus: d.SourceStatus, Trusted: d.Trust, Blocked: d.Blocked, Status: d.Status, By: e.Actor, At: e.At}
 }

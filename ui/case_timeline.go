@@ -1,20 +1,35 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/google/uuid"
 
 	"handoff/domain"
+	"handoff/review"
 )
 
-// timeline writes every event of the case, oldest first: when, who, what.
+// timeline writes the events of the case read so far, oldest first: when,
+// who, what. A case opens with its newest (review.CasePage); o reads the
+// page before them, as often as there is one.
 func (p *detailPage) timeline(r *checkRenderer) {
 	st := p.c.Styles
 	tl := p.cs.Timeline
-	r.section("timeline", "Timeline", fmt.Sprintf(" · %d", len(tl)))
-	if len(tl) == 0 {
+	count := fmt.Sprintf(" · %d", len(tl))
+	if p.cs.Earlier {
+		count = fmt.Sprintf(" · the newest %d", len(tl))
+	}
+	r.section("timeline", "Timeline", count)
+	switch {
+	case p.older != "":
+		r.line(2, st.Muted.Render("reading older events…"))
+	case p.cs.Earlier:
+		r.line(2, st.Accent.Render(fmt.Sprintf("▲ older events: o reads the %d before these", review.CasePage)))
+	case len(tl) == 0:
 		r.line(2, st.Muted.Render("nothing recorded"))
 	}
 	for _, e := range tl {
@@ -35,6 +50,50 @@ func (p *detailPage) timeline(r *checkRenderer) {
 		}
 	}
 	r.line(0, "")
+}
+
+// olderMsg answers loadOlder: the page before the event at cursor.
+type olderMsg struct {
+	id     uuid.UUID // the session's
+	before string
+	page   review.TimelinePage
+	err    error
+}
+
+// loadOlder reads the page of the timeline before its oldest event read.
+func (p *detailPage) loadOlder() tea.Cmd {
+	if p.older != "" || len(p.cs.Timeline) == 0 {
+		return nil
+	}
+	c, id, before := p.c, p.summary.ID, p.cs.Timeline[0].Cursor
+	p.older = before
+	p.render()
+	return c.run(func(ctx context.Context) tea.Msg {
+		page, err := c.Svc.Timeline(ctx, c.Caller, id, review.TimelineSpan{Before: before})
+		return olderMsg{id: id, before: before, page: page, err: err}
+	})
+}
+
+// takeOlder puts an older page before the events read, and shows the
+// timeline from its top; an answer a reload overtook is dropped.
+func (p *detailPage) takeOlder(msg olderMsg) tea.Cmd {
+	if msg.id != p.summary.ID || msg.before != p.older {
+		return nil
+	}
+	p.older = ""
+	if msg.err != nil {
+		p.render()
+		return p.c.failure("reading older events", msg.err)
+	}
+	if len(p.cs.Timeline) == 0 || p.cs.Timeline[0].Cursor != msg.before {
+		p.render()
+		return nil
+	}
+	p.cs.Timeline = append(append([]domain.TimelineEvent{}, msg.page.Timeline...), p.cs.Timeline...)
+	p.cs.Earlier = msg.page.Earlier
+	p.render()
+	p.lay.jump(colCase, "timeline")
+	return nil
 }
 
 // describeEvent says what a timeline event did, in words, and in which

@@ -132,12 +132,12 @@ func TestFlowFourEyesTwoAnalysts(t *testing.T) {
 	// Both names are in the audit trail and on the timeline.
 	ctx := context.Background()
 	reader := review.Analyst(w.y.ID, "reader")
-	evs, err := w.svc.Timeline(ctx, reader, first.ID)
+	evs, err := w.svc.Timeline(ctx, reader, first.ID, review.TimelineSpan{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var trail []string
-	for _, e := range evs {
+	for _, e := range evs.Timeline {
 		if e.Action == domain.ActionDecisionProposed || e.Action == domain.ActionStatusChanged {
 			trail = append(trail, e.Actor+" "+e.Action)
 			if e.Action == domain.ActionStatusChanged && !strings.Contains(string(e.Details), `"proposed_by":"analyst:alice"`) {

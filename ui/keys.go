@@ -89,6 +89,7 @@ type DetailKeys struct {
 	// from a finding to its check.
 	Focus, NextSection, PrevSection key.Binding
 	Finding, PrevFinding, ToCheck   key.Binding
+	Older                           key.Binding // the timeline's next older page
 }
 
 // NoteKeys act in the note dialog.
@@ -185,6 +186,7 @@ func DefaultKeyMap() *KeyMap {
 			Finding:     b([]string{"f"}, "f", "next finding"),
 			PrevFinding: b([]string{"F"}, "F", "previous finding"),
 			ToCheck:     b([]string{"enter"}, "enter", "go to its check"),
+			Older:       b([]string{"o"}, "o", "older events"),
 			Block:       b([]string{"b"}, "b", "blocklist an identifier")},
 		Note: NoteKeys{Save: b([]string{"enter"}, "enter", "add note"), Cancel: b([]string{"esc"}, "esc", "cancel")},
 		Text: TextKeys{ScrollKeys: scroll, Close: b([]string{"esc", "enter"}, "esc", "back")},

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"reflect"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"handoff/domain"
+	"handoff/review"
 )
 
 // TestTypeAhead: a view opens within the keypress that asks for it, so
@@ -61,7 +63,12 @@ func TestKeysArrivingTogether(t *testing.T) {
 // the key map is listed live somewhere, so the check covers them all.
 func TestNoKeyMeansTwoThings(t *testing.T) {
 	w := newWorld(t)
-	queued(w)
+	long := queued(w)
+	for i := 0; i < review.CasePage; i++ { // a timeline longer than a page: o reads the older
+		if _, err := w.svc.Note(context.Background(), review.Analyst(w.y.ID, "ana"), long.ID, fmt.Sprint("note ", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
 	proposeDecline(w, "alice", importCase(w, "case-2", 9)) // under four-eyes: first in sam's queue
 	w.generate(w.y, 2, domain.KindUser, domain.PhaseApproved, 5)
 	w.generate(w.y, 1, domain.KindUser, domain.PhaseDeclined, 5) // newest: shareable, with findings

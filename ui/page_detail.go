@@ -36,6 +36,7 @@ type detailPage struct {
 	found   []domain.Finding // the findings listed, in order
 	sel     int              // the finding f went to; -1 none
 	hot     string           // the check enter went to from a finding
+	older   string           // the cursor o is reading the events before; "" when not reading
 	w, h    int
 }
 
@@ -107,8 +108,12 @@ func (p *detailPage) claimNext() tea.Cmd {
 func (p *detailPage) load() tea.Cmd {
 	p.loading = true
 	c, id := p.c, p.summary.ID
+	var span review.TimelineSpan // the newest page; a reload keeps the events read, and what came since
+	if tl := p.cs.Timeline; len(tl) > 0 {
+		span = review.TimelineSpan{From: tl[0].Cursor, Limit: len(tl) + review.CasePage}
+	}
 	return c.run(func(ctx context.Context) tea.Msg {
-		cs, err := c.Svc.Case(ctx, c.Caller, id)
+		cs, err := c.Svc.Case(ctx, c.Caller, id, span)
 		if err != nil {
 			return detailMsg{id: id, err: err}
 		}
@@ -151,6 +156,9 @@ func (p *detailPage) Help() ([]key.Binding, [][]key.Binding) {
 	}
 	acts = append(acts, k.Note)
 	move := []key.Binding{k.NextSection, k.PrevSection}
+	if p.cs.Earlier {
+		move = append(move, k.Older)
+	}
 	if p.lay.two {
 		move = append([]key.Binding{k.Focus}, move...)
 	}
@@ -235,6 +243,8 @@ func (p *detailPage) Update(msg tea.Msg) tea.Cmd {
 			return p.c.failure("tracing the import", msg.provErr)
 		}
 		return nil
+	case olderMsg:
+		return p.takeOlder(msg)
 	case notedMsg:
 		if msg.err != nil || msg.session != p.summary.ID || p.next {
 			return nil
@@ -293,6 +303,8 @@ func (p *detailPage) handleKey(msg tea.KeyMsg) tea.Cmd {
 		p.toFinding(key.Matches(msg, k.Finding))
 	case key.Matches(msg, k.ToCheck) && p.sel >= 0:
 		return p.toCheck()
+	case key.Matches(msg, k.Older) && p.cs.Earlier:
+		return p.loadOlder()
 	case key.Matches(msg, k.Refresh):
 		return p.load()
 	case key.Matches(msg, k.Share):
