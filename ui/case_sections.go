@@ -45,6 +45,8 @@ func (p *detailPage) decision(r *checkRenderer, s domain.Session) {
 		} else if d.Comment != "" {
 			r.kv(2, "note", clean(d.Comment), st.Plain)
 		}
+	case s.Status.Phase() == domain.PhaseInReview && p.four.shown(cs.Proposal) != nil:
+		r.kv(2, "decided", "not yet: awaiting a second review", st.Review)
 	case s.Status.Phase() == domain.PhaseInReview:
 		r.kv(2, "decided", "not yet: waiting for an analyst", st.Review)
 	case cs.Landing != nil && cs.Landing.Trusted:
@@ -52,8 +54,12 @@ func (p *detailPage) decision(r *checkRenderer, s domain.Session) {
 	default:
 		r.kv(2, "decided", "no analyst decision recorded here", st.Muted)
 	}
-	if pr := cs.Proposal; pr != nil {
-		r.kv(2, "four-eyes", "⚠ "+pr.Summary()+" at "+p.c.stamp(pr.At), st.Warning)
+	// The one line about a proposal (issue 10: it was also in the header).
+	if pr := p.four.shown(cs.Proposal); pr != nil {
+		r.kv(2, "four-eyes", "⚑ "+pr.Summary()+" at "+p.c.stamp(pr.At), st.Warning)
+		if hint, style := p.four.hint(); hint != "" {
+			r.kv(2, "", hint, style)
+		}
 		if pr.Decision.Note != "" {
 			r.kv(2, "proposed note", clean(pr.Decision.Note), st.Plain)
 		}

@@ -2,8 +2,14 @@ package ui
 
 import (
 	"context"
+	"fmt"
+	"math/rand"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/google/uuid"
 
 	"handoff/domain"
 	"handoff/review"
@@ -176,5 +182,49 @@ func TestCaseNote(t *testing.T) {
 	caseText, _, _, _ = d.content()
 	if !strings.Contains(ansiStrip(caseText), "alice  note: second opinion: fine") {
 		t.Fatalf("another analyst's note arrives live:\n%s", ansiStrip(caseText))
+	}
+}
+
+// A decision awaiting a second review is said once on the case page, in
+// its Decision block, and at 80×24 without scrolling: with the keys for
+// the analyst who may settle it, and "yours" for its proposer.
+func TestCaseProposalShownOnce(t *testing.T) {
+	w := newWorld(t)
+	s := queued(w)
+	proposeDecline(w, "alice", s)
+	for analyst, hint := range map[string]string{"sam": "y confirms it, R rejects it", "alice": "yours: a different analyst"} {
+		h := w.open(w.y, analyst, 80, 24)
+		h.press("2", "enter")
+		d, ok := h.top().(*detailPage)
+		if !ok || d.sess == nil {
+			t.Fatalf("%s: enter opens the case, got %T", analyst, h.top())
+		}
+		h.expectView("Decision", "four-eyes", "⚑ awaiting second review: Declined —", hint, "proposed note", "OFAC list hit")
+		caseText, _, _, _ := d.content()
+		if n := strings.Count(ansiStrip(caseText), "awaiting second review:"); n != 1 {
+			t.Fatalf("%s: the proposal is said %d times:\n%s", analyst, n, ansiStrip(caseText))
+		}
+		h.model().leave()()
+	}
+}
+
+// A case awaiting a second review, as another analyst opens it, at
+// 80×24, 120×40 and 200×50: the proposal once, in the Decision block, with
+// the keys that settle it. Regenerate with -update.
+func TestGoldenCaseFourEyes(t *testing.T) {
+	uuid.SetRand(rand.New(rand.NewSource(7)))
+	defer uuid.SetRand(nil)
+	w := newWorld(t)
+	s := importCase(w, "harbor-user-0101", 61)
+	proposeDecline(w, "alice", s)
+	for _, size := range []struct{ w, h int }{{80, 24}, {120, 40}, {200, 50}} {
+		t.Run(fmt.Sprintf("%dx%d", size.w, size.h), func(t *testing.T) {
+			w.t = t
+			h := w.open(w.y, "sam.ortiz", size.w, size.h)
+			defer func() { h.model().leave()() }()
+			h.clock.Set(t0.Add(time.Hour))
+			h.press("2", "enter")
+			golden.RequireEqual(t, []byte(mask(h.view())+"\n"))
+		})
 	}
 }

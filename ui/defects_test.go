@@ -2,11 +2,13 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/charmbracelet/bubbles/key"
 
+	"handoff/domain"
 	"handoff/review"
 )
 
@@ -107,4 +109,31 @@ func TestBadFilterSaysWhy(t *testing.T) {
 	}
 	h.press("esc")
 	h.expectView("case-1")
+}
+
+// Issue 10: the Audit filter on a session's id brings up all of that
+// case's history, the decline as well as the import, and each row names
+// the session's number.
+func TestAuditFilterBringsUpOneCase(t *testing.T) {
+	w := newWorld(t)
+	sess := queued(w)
+	queued2 := importCase(w, "case-2", 9) // another case's events stay out
+	if _, err := w.svc.DecideCase(context.Background(), review.Analyst(w.y.ID, "alice"), sess.ID,
+		domain.Decline(domain.ReasonFaceMismatch, "selfie is someone else")); err != nil {
+		t.Fatal(err)
+	}
+	h := w.open(w.y, "sam", 120, 40)
+	h.press("4", "/")
+	h.typeText(sess.ID.String())
+	h.press("enter")
+	num := fmt.Sprintf("#%d", sess.Number)
+	h.expectView("seq time", " # ", "session.imported", "session.status_changed", num)
+	for _, l := range strings.Split(h.view(), "\n") {
+		if strings.Contains(l, "session.") && !strings.Contains(l, num+" ") {
+			t.Fatalf("a row of the case without its number %s: %q", num, l)
+		}
+	}
+	if strings.Contains(h.view(), fmt.Sprintf("#%d ", queued2.Number)) {
+		t.Fatalf("another case's events in the filter:\n%s", h.view())
+	}
 }

@@ -208,17 +208,25 @@ func (cp *caseProposal) proposal() *domain.Proposal {
 	return cp.p
 }
 
-// line is the case page's line about the proposal ("" when none).
-func (cp *caseProposal) line() (string, lipgloss.Style) {
+// shown is the proposal the case page shows: the one y and R act on once
+// it has been read, until then the one the case was read with.
+func (cp *caseProposal) shown(read *domain.Proposal) *domain.Proposal {
+	if cp != nil && cp.loaded {
+		return cp.p
+	}
+	return read
+}
+
+// hint says who may settle the proposal, and with which keys ("" when
+// none is pending).
+func (cp *caseProposal) hint() (string, lipgloss.Style) {
 	if !cp.pending() {
 		return "", lipgloss.Style{}
 	}
-	st := cp.c.Styles
-	text := "⚑ " + cp.p.Summary() + " at " + cp.c.stamp(cp.p.At)
 	if !cp.mine() {
-		return text + " — yours: a different analyst must confirm or reject it", st.Muted
+		return "yours: a different analyst must confirm or reject it", cp.c.Styles.Muted
 	}
-	return text + " — y confirms it, R rejects it", st.Review
+	return "y confirms it, R rejects it", cp.c.Styles.Review
 }
 
 // settlePage confirms or rejects a decision someone else proposed: a note

@@ -58,6 +58,7 @@ func TestGolden(t *testing.T) {
 			{"case_detail", true, []string{"2", "enter"}},
 			{"kyb_detail", false, []string{"K", "K", "enter", "pgdown"}},
 			{"decided_case", true, []string{"enter"}},
+			{"decided_timeline", true, []string{"enter", "]", "]", "]", "]"}}, // decision, findings, provenance, timeline
 			{"decline", true, []string{"2", "d", "enter"}},
 			{"share", false, []string{"s", "enter"}},
 			{"tokens", false, []string{"3"}},

@@ -43,6 +43,7 @@ func newAuditTab(c *Common) *auditTab {
 	cfg.Columns = []widget.Column{
 		{Title: "seq", Width: 5, Right: true},
 		{Title: "time", Width: 11},
+		{Title: "#", Width: 5, Right: true}, // the event's session, so one case's rows read together
 		{Title: "actor", Width: 17, Flex: 1},
 		{Title: "action", Width: 22},
 		{Title: "details", Width: 10, Flex: 4},
@@ -131,9 +132,19 @@ func actionStyle(st *Styles, action string) lipgloss.Style {
 func (t *auditTab) row(e domain.AuditEvent) widget.Row {
 	st := t.c.Styles
 	return widget.Row{
-		Cells:  []string{seqCell(e.Seq), t.c.short(e.At), clean(e.Actor), e.Action, summarizeDetails(e)},
-		Styles: []lipgloss.Style{st.Muted, st.Muted, st.Plain, actionStyle(st, e.Action), st.Plain},
+		Cells:  []string{seqCell(e.Seq), t.c.short(e.At), sessionCell(e.SessionNumber), clean(e.Actor), e.Action, summarizeDetails(e)},
+		Styles: []lipgloss.Style{st.Muted, st.Muted, st.Accent, st.Plain, actionStyle(st, e.Action), st.Plain},
 	}
+}
+
+// sessionCell is an event's session number, blank for events about no
+// session of this application (a key, a webhook destination, a mint's
+// source seen from the partner).
+func sessionCell(n int64) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("#%d", n)
 }
 
 // summarizeDetails writes an event's details on one line, the telling

@@ -405,9 +405,6 @@ func (p *detailPage) content() (string, []widget.Mark, string, []widget.Mark) {
 	if p.claim != nil && s.Status.Phase() == domain.PhaseInReview {
 		p.claimLine(r)
 	}
-	if line, style := p.four.line(); line != "" {
-		r.wrapped(2, line, style)
-	}
 	r.line(0, "")
 	ev := &checkRenderer{st: st, width: max(p.lay.width(colEvidence)-1, 30), hot: p.hot}
 	switch {
