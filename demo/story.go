@@ -77,34 +77,47 @@ func (sc *scenario) shareAndImport(ctx context.Context, src domain.Session, trus
 	return imported{src, clone}, err
 }
 
-// blocklisted puts the IP address a person verified from on the partner's
-// system IP blocklist, then imports their session trusting the issuer: the
-// hit holds the clone In Review with a blocklisted finding. (An IP address,
-// not a document number: list entries keep their values as typed, outside
-// the sealed payload.)
+// blocklisted puts a person's IP address, document and e-mail address on
+// the partner's system blocklists (the document's entry labelled with
+// their name: list entries are sealed at rest like the sessions), then
+// imports their session trusting the issuer: the hits hold the clone In
+// Review with blocklisted findings.
 func (sc *scenario) blocklisted(ctx context.Context) error {
 	src := sc.take(domain.KindUser)
-	ip := identifier(src, domain.EntryIPAddress)
-	for ip == "" {
+	for identifier(src, domain.EntryIPAddress) == "" || identifier(src, domain.EntryDocument) == "" ||
+		identifier(src, domain.EntryEmail) == "" || domain.Summarize(src).FullName == "" {
 		src = sc.take(domain.KindUser)
-		ip = identifier(src, domain.EntryIPAddress)
 	}
+	for _, e := range []struct {
+		t              domain.EntryType
+		label, comment string
+	}{
+		{domain.EntryIPAddress, "Card testing", "address seen in a card-testing attack on Harbor Pay's checkout"},
+		{domain.EntryDocument, domain.Summarize(src).FullName + ", card testing", "passport used to open the accounts behind the attack"},
+		{domain.EntryEmail, "Card testing", "contact address of the same accounts"},
+	} {
+		if err := sc.block(ctx, e.t, review.NewEntry{Value: identifier(src, e.t), DisplayLabel: e.label, Comment: e.comment}); err != nil {
+			return err
+		}
+	}
+	_, err := sc.shareAndImport(ctx, src, true)
+	return err
+}
+
+// block adds an entry to the partner's system blocklist of type t.
+func (sc *scenario) block(ctx context.Context, t domain.EntryType, e review.NewEntry) error {
 	lists, _, err := sc.s.Lists(ctx, sc.importer, review.ListsQuery{ListType: string(domain.ListBlocklist),
-		EntryType: string(domain.EntryIPAddress), Limit: 10})
+		EntryType: string(t), Limit: 10})
 	if err != nil {
 		return err
 	}
 	for _, l := range lists {
 		if l.System {
-			if _, err := sc.s.AddEntry(ctx, sc.importer, l.ID, review.NewEntry{Value: ip, DisplayLabel: "Card testing",
-				Comment: "address seen in a card-testing attack on Harbor Pay's checkout"}); err != nil {
-				return err
-			}
-			_, err := sc.shareAndImport(ctx, src, true)
+			_, err := sc.s.AddEntry(ctx, sc.importer, l.ID, e)
 			return err
 		}
 	}
-	return fmt.Errorf("the partner has no system IP address blocklist")
+	return fmt.Errorf("the partner has no system %s blocklist", t.Label())
 }
 
 // identifier is src's first identifier of type t, as the lists match it,

@@ -363,6 +363,15 @@ func MaskValue(t EntryType, canonical string) string {
 		}
 	case EntryFace:
 		return mask(canonical, 8, 4)
+	case EntryIPAddress:
+		// One address points at a person's line; its network does not (a
+		// range is shown whole).
+		if strings.Contains(canonical, "/") {
+			return canonical
+		}
+		if i := strings.LastIndexAny(canonical, ".:"); i > 0 {
+			return canonical[:i+1] + "…"
+		}
 	}
 	return canonical
 }

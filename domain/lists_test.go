@@ -99,6 +99,9 @@ func TestMaskValue(t *testing.T) {
 		{EntryPhone, "+15555550123", "+1555…23"},
 		{EntryEmail, "maria@example.com", "ma…@example.com"},
 		{EntryCountry, "GRC", "GRC"},
+		{EntryIPAddress, "203.0.113.9", "203.0.113.…"},
+		{EntryIPAddress, "2001:db8::1", "2001:db8::…"},
+		{EntryIPAddress, "10.0.0.0/8", "10.0.0.0/8"},
 	} {
 		if got := MaskValue(c.typ, c.canon); got != c.out {
 			t.Errorf("MaskValue(%s, %q) = %q; want %q", c.typ, c.canon, got, c.out)

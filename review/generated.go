@@ -57,7 +57,7 @@ func (s *Service) AddGeneratedSessions(ctx context.Context, caller domain.Caller
 		if err := store.CopySessions(ctx, tx, sealed); err != nil {
 			return err
 		}
-		if err := recordBatchIdentifiers(ctx, tx, match, app, batch); err != nil {
+		if err := recordBatchIdentifiers(ctx, tx, match.Matcher, app, batch); err != nil {
 			return err
 		}
 		if err := announce(ctx, tx, Change{App: app, What: ChangeSessionCreated, By: actor}); err != nil {

@@ -8,7 +8,6 @@ import (
 
 	"handoff/domain"
 	"handoff/store"
-	"handoff/vault"
 )
 
 // ImportRequest is the body of POST /v3/session/import-shared/.
@@ -129,7 +128,7 @@ func (s *Service) Import(ctx context.Context, caller domain.Caller, req ImportRe
 		if full, err = parts.join(sess.Session); err != nil {
 			return err
 		}
-		if matched, err = importMatch(ctx, tx, vault.NewMatcher(myKeys.match), &sess.Session, full); err != nil { // matching.go: may hold it In Review
+		if matched, err = importMatch(ctx, tx, s.data.matchKeys(myKeys), &sess.Session, full); err != nil { // matching.go: may hold it In Review
 			return err
 		}
 		if err := s.copyMedia(ctx, tx, srcKeys, myKeys, claims.SessionID, sess.ID); err != nil { // re-sealed under the importer's keys

@@ -169,15 +169,30 @@ func (s *Service) DeleteList(ctx context.Context, caller domain.Caller, id uuid.
 	})
 }
 
-// ListEntries returns a page of a list's entries matching search.
+// ListEntries returns a page of a list's entries, newest first, whose
+// value or label contains search (ignoring case; any, when it is empty),
+// and how many match. Their values are sealed: a search opens the list's
+// entries here (list_sealing.go).
 func (s *Service) ListEntries(ctx context.Context, caller domain.Caller, list uuid.UUID, search string, limit, offset int) ([]domain.ListEntry, int64, error) {
 	if err := caller.Require(domain.PrivReadSessions); err != nil {
+		return nil, 0, err
+	}
+	k, err := s.data.forApp(ctx, caller.ApplicationID)
+	if err != nil {
 		return nil, 0, err
 	}
 	if _, err := store.GetList(ctx, s.db, caller.ApplicationID, list, false); err != nil {
 		return nil, 0, err
 	}
-	return store.ListEntries(ctx, s.db, caller.ApplicationID, list, search, limit, offset)
+	if search != "" {
+		return s.searchEntries(ctx, k, list, search, limit, offset)
+	}
+	page, n, err := store.ListEntries(ctx, s.db, caller.ApplicationID, list, limit, offset)
+	if err != nil {
+		return nil, 0, err
+	}
+	out, err := s.data.openEntries(ctx, k, page)
+	return out, n, err
 }
 
 // NewEntry is POST /v3/lists/{id}/entries/'s body.
@@ -249,11 +264,17 @@ func (s *Service) AddEntry(ctx context.Context, caller domain.Caller, list uuid.
 			}
 			e.ReferenceSessionID, e.ReferenceSessionNumber = &sess.ID, &sess.Number
 		}
-		if err := store.InsertEntry(ctx, tx, l, e, matchHash(key, l.EntryType, e.Value)); err != nil {
+		sealed, err := key.keys.sealEntry(e)
+		if err != nil {
 			return err
 		}
+		if err := store.InsertEntry(ctx, tx, l, sealed, matchHash(key.Matcher, l.EntryType, e.Value)); err != nil {
+			return err
+		}
+		// The trail is neither sealed nor erasable: the value masked, and
+		// not the comment or label, which may name the person.
 		return s.listChanged(ctx, tx, caller, "list.entry_added", map[string]any{"list_id": l.ID, "entry_id": e.ID,
-			"entry_type": l.EntryType, "value": domain.MaskValue(l.EntryType, e.Value), "comment": e.Comment,
+			"entry_type": l.EntryType, "value": domain.MaskValue(l.EntryType, e.Value),
 			"reference_session_id": e.ReferenceSessionID})
 	})
 	return e, err
@@ -294,12 +315,20 @@ func (s *Service) RemoveEntry(ctx context.Context, caller domain.Caller, list, e
 	if err := caller.Require(domain.PrivWriteSessions); err != nil {
 		return err
 	}
+	k, err := s.data.forApp(ctx, caller.ApplicationID) // before the transaction: it loads the keys
+	if err != nil {
+		return err
+	}
 	return s.db.InTx(ctx, func(tx *store.Tx) error {
 		l, err := store.GetList(ctx, tx, caller.ApplicationID, list, true)
 		if err != nil {
 			return err
 		}
-		e, err := store.GetEntry(ctx, tx, caller.ApplicationID, list, entry)
+		sealed, err := store.GetEntry(ctx, tx, caller.ApplicationID, list, entry)
+		if err != nil {
+			return err
+		}
+		e, err := s.data.openEntry(ctx, k, sealed)
 		if err != nil {
 			return err
 		}

@@ -27,14 +27,18 @@ func matchHash(m vault.Matcher, t domain.EntryType, canonical string) []byte {
 	return m.Hash(string(t), canonical)
 }
 
-// matcher is app's Matcher; call it before a transaction begins (loading
-// keys takes a connection of its own).
-func (s *Service) matcher(ctx context.Context, app uuid.UUID) (vault.Matcher, error) {
+// matcher is app's matchKeys; call it before a transaction begins
+// (loading keys takes a connection of its own).
+func (s *Service) matcher(ctx context.Context, app uuid.UUID) (matchKeys, error) {
 	k, err := s.data.forApp(ctx, app)
 	if err != nil {
-		return vault.Matcher{}, err
+		return matchKeys{}, err
 	}
-	return vault.NewMatcher(k.match), nil
+	return s.data.matchKeys(k), nil
+}
+
+func (d *dataKeys) matchKeys(k *appKeys) matchKeys {
+	return matchKeys{Matcher: vault.NewMatcher(k.match), data: d, keys: k}
 }
 
 // recordIdentifiers stores sess's identifiers so later sessions find it as
@@ -56,26 +60,26 @@ type listMatch struct {
 // matchLists matches sess's identifiers against its application's
 // blocklists and allowlists and its other live sessions: a few index
 // lookups in two round trips, whatever the size of the application.
-func matchLists(ctx context.Context, q store.Queryer, key vault.Matcher, sess domain.Session) (listMatch, error) {
+func matchLists(ctx context.Context, q store.Queryer, key matchKeys, sess domain.Session) (listMatch, error) {
 	return match(ctx, q, key, sess, false)
 }
 
 // match is matchLists; with record it also stores sess's identifiers (in
 // the first round trip), so that later sessions find it as a duplicate.
-func match(ctx context.Context, q store.Queryer, key vault.Matcher, sess domain.Session, record bool) (listMatch, error) {
+func match(ctx context.Context, q store.Queryer, key matchKeys, sess domain.Session, record bool) (listMatch, error) {
 	var out listMatch
 	ids := domain.SessionIdentifiers(sess)
 	byHash := map[string]int{} // lookup hash → index in ids
 	var lookups, own []store.Hashed
 	for i, id := range ids {
-		h := matchHash(key, id.Type, id.Value)
+		h := matchHash(key.Matcher, id.Type, id.Value)
 		own = append(own, store.Hashed{Type: id.Type, Hash: h})
 		keys := []string{id.Value}
 		if id.Type == domain.EntryIPAddress {
 			keys = domain.IPMatchKeys(id.Value) // ranges that cover it
 		}
 		for _, k := range keys {
-			kh := matchHash(key, id.Type, k)
+			kh := matchHash(key.Matcher, id.Type, k)
 			byHash[string(kh)] = i
 			lookups = append(lookups, store.Hashed{Type: id.Type, Hash: kh})
 		}
@@ -85,6 +89,9 @@ func match(ctx context.Context, q store.Queryer, key vault.Matcher, sess domain.
 		recorded = own
 	}
 	hits, err := store.MatchAndRecord(ctx, q, sess.ApplicationID, sess.ID, lookups, recorded)
+	if err == nil {
+		err = key.openHits(ctx, hits)
+	}
 	if err != nil {
 		return out, err
 	}
@@ -161,7 +168,7 @@ const maxDuplicates = 20
 // matchBatch is matchLists for many sessions of app at once (the work
 // list's page), with the same findings: three statements whatever their
 // number, where matching them one by one would take two each.
-func matchBatch(ctx context.Context, q store.Queryer, key vault.Matcher, app uuid.UUID, batch []domain.Session) ([]listMatch, error) {
+func matchBatch(ctx context.Context, q store.Queryer, key matchKeys, app uuid.UUID, batch []domain.Session) ([]listMatch, error) {
 	out := make([]listMatch, len(batch))
 	type at struct{ sess, id int }
 	ids := make([][]domain.Identifier, len(batch))
@@ -171,13 +178,13 @@ func matchBatch(ctx context.Context, q store.Queryer, key vault.Matcher, app uui
 	for si, sess := range batch {
 		ids[si] = domain.SessionIdentifiers(sess)
 		for i, id := range ids[si] {
-			own[si] = append(own[si], store.Hashed{Type: id.Type, Hash: matchHash(key, id.Type, id.Value)})
+			own[si] = append(own[si], store.Hashed{Type: id.Type, Hash: matchHash(key.Matcher, id.Type, id.Value)})
 			keys := []string{id.Value}
 			if id.Type == domain.EntryIPAddress {
 				keys = domain.IPMatchKeys(id.Value) // ranges that cover it
 			}
 			for _, k := range keys {
-				kh := matchHash(key, id.Type, k)
+				kh := matchHash(key.Matcher, id.Type, k)
 				if _, seen := byHash[string(kh)]; !seen {
 					lookups = append(lookups, store.Hashed{Type: id.Type, Hash: kh})
 					byHash[string(kh)] = map[int]int{}
@@ -187,6 +194,9 @@ func matchBatch(ctx context.Context, q store.Queryer, key vault.Matcher, app uui
 		}
 	}
 	hits, err := store.MatchEntries(ctx, q, app, lookups)
+	if err == nil {
+		err = key.openHits(ctx, hits)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -273,7 +283,7 @@ func displayActor(a string) string {
 // import's transaction; a blocklist hit holds the clone In Review whatever
 // the importer trusted.
 // full is sess with its opened payload (biometrics included: the face).
-func importMatch(ctx context.Context, tx *store.Tx, key vault.Matcher, sess *domain.Session, full domain.Session) (listMatch, error) {
+func importMatch(ctx context.Context, tx *store.Tx, key matchKeys, sess *domain.Session, full domain.Session) (listMatch, error) {
 	m, err := match(ctx, tx, key, full, true)
 	if err != nil {
 		return m, err
@@ -361,7 +371,7 @@ func (s *Service) IndexPendingIdentifiers(ctx context.Context) (int, error) {
 					}
 					open, ids = append(open, sess), append(ids, sess.ID)
 				}
-				if err := recordBatchIdentifiers(ctx, tx, key, app, open); err != nil {
+				if err := recordBatchIdentifiers(ctx, tx, key.Matcher, app, open); err != nil {
 					return err
 				}
 				done = len(ids)

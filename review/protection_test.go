@@ -122,6 +122,27 @@ func TestNothingPersonalOrSecretInTheDatabase(t *testing.T) {
 			}
 		}
 	}
+	// The demo blocklists a person's document, e-mail address and IP
+	// address, the document under a label that names them.
+	types, named := map[domain.EntryType]bool{}, false
+	lists, _, err := svc.Lists(ctx, Analyst(rep.Partner.ID, "reader"), ListsQuery{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range lists {
+		es, _, err := svc.ListEntries(ctx, Analyst(rep.Partner.ID, "reader"), l.ID, "", 100, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range es {
+			types[l.EntryType] = true
+			needles[e.Value], needles[e.DisplayLabel], needles[e.Comment] = true, true, true
+			named = named || (needles[strings.TrimSuffix(e.DisplayLabel, ", card testing")] && e.DisplayLabel != "")
+		}
+	}
+	if !types[domain.EntryDocument] || !types[domain.EntryEmail] || !named {
+		t.Fatalf("the demo's list entries: types %v, a label naming the person %v", types, named)
+	}
 	if _, err := svc.SealAudit(ctx); err != nil { // signs checkpoints: the checkpoint key exists
 		t.Fatal(err)
 	}

@@ -77,15 +77,17 @@ func (s *Service) PurgeExpired(ctx context.Context) (int, error) {
 	return n, err
 }
 
-// RunHousekeeping erases expired sessions and indexes the identifiers of
-// sessions stored before identifiers existed, every interval until ctx
-// ends, each in batches until none is left.
+// RunHousekeeping erases expired sessions, indexes the identifiers of
+// sessions stored before identifiers existed and seals the list entries
+// written before entries were sealed, every interval until ctx ends, each
+// in batches until none is left.
 func (s *Service) RunHousekeeping(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
 		s.drain(ctx, "erasing sessions past retention", "erased sessions past retention", PurgeBatch, s.PurgeExpired)
 		s.drain(ctx, "indexing identifiers", "indexed the identifiers of older sessions", IndexBatch, s.IndexPendingIdentifiers)
+		s.drain(ctx, "sealing list entries", "sealed older list entries", EntryBatch, s.SealPendingEntries)
 		select {
 		case <-ctx.Done():
 			return

@@ -191,6 +191,9 @@ type DataRotation struct {
 	// ResealedMedia counts evidence files sealed anew (those written in the
 	// clear before evidence was sealed among them).
 	ResealedMedia int64
+	// ResealedEntries counts list entries sealed anew (those still in the
+	// clear among them).
+	ResealedEntries int64
 }
 
 // DataRotationOptions tunes RotateData.
@@ -227,6 +230,12 @@ func (s *Service) RotateData(ctx context.Context, caller domain.Caller, app uuid
 	if err != nil {
 		return DataRotation{}, err
 	}
+	// A run that stopped after the sessions still owes the list entries.
+	entriesLeft, err := store.CountSealedEntriesToReseal(ctx, s.db, app, k.current)
+	if err != nil {
+		return DataRotation{}, err
+	}
+	left += entriesLeft
 	r := DataRotation{Resumed: left > 0}
 	started := s.now()
 	if !r.Resumed {
@@ -263,9 +272,12 @@ func (s *Service) RotateData(ctx context.Context, caller domain.Caller, app uuid
 	if r.ResealedMedia, err = s.resealMedia(ctx, k, opts.Batch); err != nil {
 		return r, err
 	}
+	if r.ResealedEntries, err = s.resealEntries(ctx, k, opts.Batch); err != nil {
+		return r, err
+	}
 	s.data.forget()
 	return r, s.auditKeysOf(ctx, caller, app, map[string]any{"rotated": "data_keys", "generation": r.Generation,
-		"resealed": r.Resealed, "resealed_media": r.ResealedMedia, "resumed": r.Resumed})
+		"resealed": r.Resealed, "resealed_media": r.ResealedMedia, "resealed_list_entries": r.ResealedEntries, "resumed": r.Resumed})
 }
 
 // resealAll moves every session of k's application not under k's current

@@ -124,52 +124,82 @@ type entryRow struct {
 	ReferenceSessionNumber *int64     `db:"reference_session_number"`
 	Metadata               []byte     `db:"metadata"`
 	CreatedAt              time.Time  `db:"created_at"`
+	Sealed                 []byte     `db:"sealed"`
+	Generation             *int       `db:"key_generation"`
 }
 
 const entryCols = `entry_id, list_id, value, display_label, comment, added_by, reference_session_id,
-	reference_session_number, metadata, created_at`
+	reference_session_number, metadata, created_at, sealed, key_generation`
 
-func (r entryRow) domain() domain.ListEntry {
-	return domain.ListEntry{ID: r.ID, ListID: r.ListID, Value: r.Value, DisplayLabel: r.DisplayLabel, Comment: r.Comment,
-		AddedBy: r.AddedBy, ReferenceSessionID: r.ReferenceSessionID, ReferenceSessionNumber: r.ReferenceSessionNumber,
-		Metadata: r.Metadata, CreatedAt: r.CreatedAt}
+// SealedEntry is a list entry as stored. Sealed holds its value, label,
+// comment and metadata, which the review layer opens; it is nil for an
+// entry written in the clear before entries were sealed, whose ListEntry
+// has them.
+type SealedEntry struct {
+	domain.ListEntry
+	Sealed     []byte
+	Generation *int
 }
 
-// ListEntries returns a page of a list's entries, newest first, whose
-// value or label contains search (case-insensitive), and how many match.
-func ListEntries(ctx context.Context, q Queryer, app, list uuid.UUID, search string, limit, offset int) ([]domain.ListEntry, int64, error) {
-	where := ` FROM list_entries WHERE application_id = $1 AND list_id = $2
-		AND ($3 = '' OR value ILIKE '%' || $3 || '%' ESCAPE '\' OR display_label ILIKE '%' || $3 || '%' ESCAPE '\')`
-	s := escapeLike(search)
-	var n int64
-	if err := q.GetContext(ctx, &n, `SELECT count(*)`+where, app, list, s); err != nil {
-		return nil, 0, mapErr(err)
-	}
-	var rows []entryRow
-	if err := q.SelectContext(ctx, &rows, `SELECT `+entryCols+where+` ORDER BY created_at DESC, entry_id LIMIT $4 OFFSET $5`,
-		app, list, s, limit, offset); err != nil {
-		return nil, 0, mapErr(err)
-	}
-	out := make([]domain.ListEntry, len(rows))
+func (r entryRow) domain() SealedEntry {
+	return SealedEntry{ListEntry: domain.ListEntry{ID: r.ID, ListID: r.ListID, Value: r.Value, DisplayLabel: r.DisplayLabel,
+		Comment: r.Comment, AddedBy: r.AddedBy, ReferenceSessionID: r.ReferenceSessionID,
+		ReferenceSessionNumber: r.ReferenceSessionNumber, Metadata: r.Metadata, CreatedAt: r.CreatedAt},
+		Sealed: r.Sealed, Generation: r.Generation}
+}
+
+func entries(rows []entryRow) []SealedEntry {
+	out := make([]SealedEntry, len(rows))
 	for i, r := range rows {
 		out[i] = r.domain()
 	}
-	return out, n, nil
+	return out
+}
+
+// ListEntries returns a page of a list's entries, newest first, and how
+// many it has. (Their values are sealed: a search is the review layer's,
+// over EntriesAfter.)
+func ListEntries(ctx context.Context, q Queryer, app, list uuid.UUID, limit, offset int) ([]SealedEntry, int64, error) {
+	var n int64
+	if err := q.GetContext(ctx, &n, `SELECT count(*) FROM list_entries WHERE application_id = $1 AND list_id = $2`,
+		app, list); err != nil {
+		return nil, 0, mapErr(err)
+	}
+	var rows []entryRow
+	if err := q.SelectContext(ctx, &rows, `SELECT `+entryCols+` FROM list_entries WHERE application_id = $1 AND list_id = $2
+		ORDER BY created_at DESC, entry_id LIMIT $3 OFFSET $4`, app, list, limit, offset); err != nil {
+		return nil, 0, mapErr(err)
+	}
+	return entries(rows), n, nil
+}
+
+// EntriesAfter returns up to limit of a list's entries in ListEntries'
+// order that come after the entry after (from the first when nil): one
+// keyset page of the index.
+func EntriesAfter(ctx context.Context, q Queryer, app, list uuid.UUID, after *SealedEntry, limit int) ([]SealedEntry, error) {
+	var rows []entryRow
+	var at *time.Time
+	var id uuid.UUID
+	if after != nil {
+		at, id = &after.CreatedAt, after.ID
+	}
+	err := q.SelectContext(ctx, &rows, `SELECT `+entryCols+` FROM list_entries WHERE application_id = $1 AND list_id = $2
+		AND ($3::timestamptz IS NULL OR created_at < $3 OR (created_at = $3 AND entry_id > $4))
+		ORDER BY created_at DESC, entry_id LIMIT $5`, app, list, at, id, limit)
+	return entries(rows), mapErr(err)
 }
 
 // InsertEntry adds e to list l (locked by the caller) with the keyed hash
-// of its value, and counts it on the list. The same value twice on one
-// list is a conflict on the value field.
-func InsertEntry(ctx context.Context, q Queryer, l domain.List, e domain.ListEntry, hash []byte) error {
-	var meta any
-	if e.Metadata != nil {
-		meta = string(e.Metadata)
-	}
+// of its value, and counts it on the list. e.Sealed holds the value,
+// label, comment and metadata; the plain columns stay blank. The same
+// value twice on one list is a conflict on the value field.
+func InsertEntry(ctx context.Context, q Queryer, l domain.List, e SealedEntry, hash []byte) error {
 	_, err := q.ExecContext(ctx, `INSERT INTO list_entries (application_id, list_id, entry_id, entry_type, list_type, value,
-		value_hash, display_label, comment, added_by, reference_session_id, reference_session_number, metadata, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-		l.ApplicationID, l.ID, e.ID, l.EntryType, l.Type, e.Value, hash, e.DisplayLabel, e.Comment, e.AddedBy,
-		e.ReferenceSessionID, e.ReferenceSessionNumber, meta, e.CreatedAt)
+		value_hash, display_label, comment, added_by, reference_session_id, reference_session_number, created_at,
+		sealed, key_generation)
+		VALUES ($1, $2, $3, $4, $5, '', $6, '', '', $7, $8, $9, $10, $11, $12)`,
+		l.ApplicationID, l.ID, e.ID, l.EntryType, l.Type, hash, e.AddedBy,
+		e.ReferenceSessionID, e.ReferenceSessionNumber, e.CreatedAt, e.Sealed, e.Generation)
 	if err = mapErr(err); domain.IsCode(err, domain.CodeConflict) {
 		return domain.FieldError("value", "This value is already on the list.")
 	} else if err != nil {
@@ -181,12 +211,12 @@ func InsertEntry(ctx context.Context, q Queryer, l domain.List, e domain.ListEnt
 }
 
 // GetEntry loads one entry of a list.
-func GetEntry(ctx context.Context, q Queryer, app, list, id uuid.UUID) (domain.ListEntry, error) {
+func GetEntry(ctx context.Context, q Queryer, app, list, id uuid.UUID) (SealedEntry, error) {
 	var r entryRow
 	err := q.GetContext(ctx, &r, `SELECT `+entryCols+` FROM list_entries WHERE application_id = $1 AND list_id = $2 AND entry_id = $3`,
 		app, list, id)
 	if err != nil {
-		return domain.ListEntry{}, notFound(err, "Entry not found.")
+		return SealedEntry{}, notFound(err, "Entry not found.")
 	}
 	return r.domain(), nil
 }
@@ -218,9 +248,10 @@ func unzip(hs []Hashed) (pq.StringArray, pq.ByteaArray) {
 	return ts, bs
 }
 
-// An EntryHit is a list entry that one of the hashes matched.
+// An EntryHit is a list entry that one of the hashes matched (sealed: the
+// review layer opens it).
 type EntryHit struct {
-	domain.ListEntry
+	SealedEntry
 	EntryType domain.EntryType `db:"entry_type"`
 	ListType  domain.ListType  `db:"list_type"`
 	ListName  string           `db:"name"`
@@ -262,7 +293,8 @@ func matchEntries(ctx context.Context, q Queryer, app uuid.UUID, hs []Hashed, se
 		Hash      []byte `db:"value_hash"`
 	}
 	err := q.SelectContext(ctx, &rows, record+`SELECT e.entry_id, e.list_id, e.value, e.display_label, e.comment, e.added_by,
-		e.reference_session_id, e.reference_session_number, e.metadata, e.created_at, e.entry_type, e.list_type, l.name, e.value_hash
+		e.reference_session_id, e.reference_session_number, e.metadata, e.created_at, e.sealed, e.key_generation,
+		e.entry_type, e.list_type, l.name, e.value_hash
 		FROM unnest($2::text[], $3::bytea[]) AS h (t, v)
 		JOIN list_entries e ON e.application_id = $1 AND e.entry_type = h.t AND e.value_hash = h.v
 		JOIN lists l ON l.application_id = e.application_id AND l.list_id = e.list_id
@@ -273,7 +305,7 @@ func matchEntries(ctx context.Context, q Queryer, app uuid.UUID, hs []Hashed, se
 	}
 	out := make([]EntryHit, len(rows))
 	for i, r := range rows {
-		out[i] = EntryHit{ListEntry: r.entryRow.domain(), EntryType: domain.EntryType(r.EntryType),
+		out[i] = EntryHit{SealedEntry: r.entryRow.domain(), EntryType: domain.EntryType(r.EntryType),
 			ListType: domain.ListType(r.ListType), ListName: r.ListName, Hash: r.Hash}
 	}
 	return out, nil

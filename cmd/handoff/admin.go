@@ -93,8 +93,8 @@ func (a *app) rotateDataCmd() *cobra.Command {
 			if r.Resumed {
 				verb = "resumed and moved"
 			}
-			fmt.Fprintf(a.stdout, "%s: %s %d sessions and %d evidence files to data key generation %d\n", ap.Name, verb, r.Resealed,
-				r.ResealedMedia, r.Generation)
+			fmt.Fprintf(a.stdout, "%s: %s %d sessions, %d evidence files and %d list entries to data key generation %d\n", ap.Name, verb,
+				r.Resealed, r.ResealedMedia, r.ResealedEntries, r.Generation)
 			return nil
 		},
 	}

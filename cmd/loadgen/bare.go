@@ -84,7 +84,8 @@ INSERT INTO sessions (application_id, session_id, session_number, session_kind, 
   FROM sessions src WHERE src.application_id = :x AND src.session_id = :sid AND src.deleted_at IS NULL
   RETURNING session_id AS clone \gset
 SELECT e.entry_id, e.list_id, e.value, e.display_label, e.comment, e.added_by,
-    e.reference_session_id, e.reference_session_number, e.metadata, e.created_at, e.entry_type, e.list_type, l.name, e.value_hash
+    e.reference_session_id, e.reference_session_number, e.metadata, e.created_at, e.sealed, e.key_generation,
+    e.entry_type, e.list_type, l.name, e.value_hash
   FROM unnest(ARRAY['user','email','phone','face','ip_address','ip_address','document'],
     ARRAY[sha256(('u' || :v)::bytea), sha256(('e' || :v)::bytea), sha256(('p' || :v)::bytea), sha256(('f' || :v)::bytea),
       sha256(('i' || :v)::bytea), sha256(('r' || :v)::bytea), sha256(('d' || :v)::bytea)]) AS h (t, v)

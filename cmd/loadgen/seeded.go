@@ -25,9 +25,13 @@ func (b *bench) seedPartner(ctx context.Context, p partner, sessions, entries in
 			return err
 		}
 	}
+	// Entries are sealed at rest: opaque bytes stand in for the sealed
+	// value (nothing matches these hashes, so nothing opens them), and the
+	// housekeeping has no entry in the clear to seal during a run.
 	if _, err := b.db.ExecContext(ctx, `INSERT INTO list_entries (application_id, list_id, entry_id, entry_type, list_type,
-			value, value_hash, added_by, created_at)
-		SELECT $1, l.list_id, gen_random_uuid(), l.entry_type, l.list_type, 'seed ' || g, sha256(('entry' || g)::bytea), 'bench', now()
+			value, value_hash, added_by, created_at, sealed, key_generation)
+		SELECT $1, l.list_id, gen_random_uuid(), l.entry_type, l.list_type, '', sha256(('entry' || g)::bytea), 'bench', now(),
+			sha512(('sealed entry' || g)::bytea), 1
 		FROM generate_series(1, $2::int) g
 		JOIN lists l ON l.application_id = $1 AND l.is_system
 		  AND l.entry_type = (ARRAY['document', 'face', 'phone', 'email', 'user', 'ip_address'])[1 + g % 6]`,
