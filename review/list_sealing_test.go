@@ -7,6 +7,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -254,4 +255,23 @@ func TestRotateDataResealsListEntries(t *testing.T) {
 		t.Fatalf("entries under generations %v after resuming, want 3", gs)
 	}
 	sameEntries(t, "after resuming", w.entries(t, w.svc, w.x), before)
+}
+
+// serve's housekeeping is what seals them.
+func TestHousekeepingSealsPlainListEntries(t *testing.T) {
+	ctx, stop := context.WithCancel(context.Background())
+	w := newSealedWorld(t)
+	e := w.blockEntry(t, w.x, domain.EntryEmail, "jana.novak@example.org", "Jana Novak", "")
+	w.db.MustExecContext(ctx, `UPDATE list_entries SET sealed = NULL, key_generation = NULL, value = $2, display_label = $3,
+		metadata = $4 WHERE entry_id = $1`, e.ID, e.Value, e.DisplayLabel, string(e.Metadata))
+	done := make(chan struct{})
+	go func() { defer close(done); w.svc.RunHousekeeping(ctx, 10*time.Millisecond) }()
+	t.Cleanup(func() { stop(); <-done })
+	for plain := 1; plain > 0; {
+		if err := w.db.GetContext(ctx, &plain, `SELECT count(*) FROM list_entries WHERE sealed IS NULL`); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(10 * time.Millisecond) // waiting for a condition, not timing it
+	}
+	sameEntries(t, "sealed by the housekeeping", w.entries(t, w.svc, w.x), map[uuid.UUID]domain.ListEntry{e.ID: e})
 }
