@@ -18,5 +18,7 @@ ALTER TABLE list_entries ADD COLUMN sealed bytea, ADD COLUMN key_generation int,
 CREATE INDEX list_entries_unsealed ON list_entries (application_id, entry_id) WHERE sealed IS NULL;
 
 -- +goose Down
+-- (Sealed entries keep only their hash and ids: going down loses their
+-- values, as it would lose a sealed session's checks.)
 DROP INDEX list_entries_unsealed;
 ALTER TABLE list_entries DROP CONSTRAINT list_entries_sealed_blank, DROP COLUMN sealed, DROP COLUMN key_generation;
