@@ -21,6 +21,7 @@ import (
 	"handoff/review"
 	"handoff/store"
 	"handoff/store/pgtest"
+	"handoff/webhook"
 )
 
 // world is a running API server on real PostgreSQL with two partner
@@ -53,6 +54,17 @@ func newWorld(t *testing.T) *world {
 	w.x = w.newApp("Service X", "wf_x_kyc", "wf_x_kyb")
 	w.y = w.newApp("Service Y", "wf_partner_kyc", "wf_partner_kyb")
 	return w
+}
+
+// deliver runs a webhook sender, as serve does, until the test ends.
+func (w *world) deliver() {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		webhook.New(w.db, webhook.Config{AllowPrivate: true, Secrets: w.svc.OpenDeliverySecrets, Decision: w.svc.DeliveryDecision}).Run(ctx)
+	}()
+	w.t.Cleanup(func() { cancel(); <-done })
 }
 
 // seal seals the pending audit events, as a serve process's sequencer does

@@ -37,11 +37,14 @@ func (s *Server) linkMedia(r *http.Request, caller domain.Caller, sess *domain.S
 	if err != nil {
 		return err
 	}
-	base := requestScheme(r) + "://" + r.Host + "/v3/media/"
-	id := sess.ID
-	sess.Checks = domain.LinkMedia(sess.Checks, func(name string) string { return base + link(id, name) })
+	base, id := requestBase(r), sess.ID
+	sess.Checks = domain.LinkMedia(sess.Checks, func(name string) string { return domain.MediaURL(base, link(id, name)) })
 	return nil
 }
+
+// requestBase is this server's address as the client reached it, the
+// base of the links in its answers.
+func requestBase(r *http.Request) string { return requestScheme(r) + "://" + r.Host }
 
 // requestScheme is the scheme the client reached this server with.
 func requestScheme(r *http.Request) string {

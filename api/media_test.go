@@ -145,7 +145,7 @@ func (w *world) getMediaDetail(link, key string) response {
 }
 
 // mediaFields are the check fields the decision answers as media links.
-var mediaFields = map[string]bool{"portrait_image": true, "front_image": true, "back_image": true, "full_front_image": true,
+var mediaFields = map[string]bool{"portrait_image": true, "front_image": true, "back_image": true, "full_front_image": true, domain.RegistryExtractField: true,
 	"reference_image": true, "source_image": true, "target_image": true}
 
 // withoutMedia is a decoded body with every media field's value blanked:

@@ -73,17 +73,11 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request, caller do
 	}
 	writeJSON(w, http.StatusCreated, map[string]any{
 		"session_id": sess.ID, "session_number": sess.Number, "session_token": sess.Details.SessionToken,
-		"url": sandboxURL(r, sess), "session_kind": sess.Kind, "status": sess.Status, "workflow_id": sess.WorkflowID,
+		"url": domain.SandboxURL(requestBase(r), sess.ID), "session_kind": sess.Kind, "status": sess.Status, "workflow_id": sess.WorkflowID,
 		"vendor_data": nullable(sess.VendorData), "callback": nullable(sess.Details.Callback),
 		"metadata": rawOrNull(sess.Details.Metadata),
 	})
 	return nil
-}
-
-// sandboxURL is the session's link: handoff has no hosted capture page, so
-// it is the endpoint that completes the session in the sandbox.
-func sandboxURL(r *http.Request, sess domain.Session) string {
-	return requestScheme(r) + "://" + r.Host + "/v3/session/" + sess.ID.String() + "/sandbox/complete/"
 }
 
 func rawOrNull(raw json.RawMessage) any {

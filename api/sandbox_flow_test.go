@@ -1,7 +1,6 @@
 package api_test
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -12,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"handoff/webhook"
 	"handoff/webhookverify"
 )
 
@@ -94,13 +92,7 @@ func (rc *receiver) statuses(n int) []string {
 func TestSandboxFlowOverHTTP(t *testing.T) {
 	w := newWorld(t)
 	w.svc.SetPrivateWebhooks(true) // the receivers are on loopback
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		webhook.New(w.db, webhook.Config{AllowPrivate: true, Secrets: w.svc.OpenDeliverySecrets, Decision: w.svc.DeliveryDecision}).Run(ctx)
-	}()
-	defer func() { cancel(); <-done }()
+	w.deliver()
 
 	hooks := map[string]*receiver{}
 	for name, a := range map[string]app{"x": w.x, "y": w.y} {

@@ -82,12 +82,11 @@ func (s *Server) decision(w http.ResponseWriter, r *http.Request, caller domain.
 	if err != nil {
 		return err
 	}
-	if v.Session.Details != nil { // created over the API: its (sandbox) link, as the create answered
-		v.SessionURL = sandboxURL(r, v.Session)
-	}
-	if err := s.linkMedia(r, caller, &v.Session); err != nil { // media.go
+	link, err := s.svc.MediaLinker(r.Context(), caller)
+	if err != nil {
 		return err
 	}
+	v.Link(requestBase(r), func(name string) string { return link(id, name) })
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
 	w.Write(v.JSON())

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"handoff/domain"
-	"handoff/webhook"
 	"handoff/webhookverify"
 )
 
@@ -227,13 +226,7 @@ func TestWebhookEndToEnd(t *testing.T) {
 		mu.Unlock()
 	}))
 	defer rc.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		webhook.New(w.db, webhook.Config{AllowPrivate: true, Secrets: w.svc.OpenDeliverySecrets, Decision: w.svc.DeliveryDecision}).Run(ctx)
-	}()
-	defer func() { cancel(); <-done }()
+	w.deliver()
 
 	r := w.do("POST", destinations, w.y.key, map[string]any{"url": rc.URL + "/didit", "subscribed_events": []string{"status.updated"}})
 	expect(t, r, 201, "create")

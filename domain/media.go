@@ -30,11 +30,18 @@ var mediaFields = map[string]map[string]string{
 		"full_front_image": MediaFront},
 	"liveness_checks": {"reference_image": MediaSelfie},
 	"face_matches":    {"source_image": MediaPortrait, "target_image": MediaSelfie},
+	"registry_checks": {RegistryExtractField: MediaRegistry},
 }
+
+// RegistryExtractField is the field of a business's first registry check
+// that links to the registry extract (MediaRegistry). The stored check has
+// no reference to the extract, so LinkMedia adds it.
+const RegistryExtractField = "extract_image"
 
 // LinkMedia returns c with every media reference of mediaFields replaced
 // by link(name) — the decision response's signed URLs — and everything
-// else byte for byte as it was. c itself is not changed.
+// else byte for byte as it was; the first registry check gains its
+// extract's link (RegistryExtractField). c itself is not changed.
 func LinkMedia(c Checks, link func(name string) string) Checks {
 	out := make(Checks, len(c))
 	for fam, raw := range c {
@@ -59,7 +66,22 @@ func LinkMedia(c Checks, link func(name string) string) Checks {
 			to, _ := json.Marshal(link(name))
 			raw = bytes.ReplaceAll(raw, []byte(lit), to)
 		}
+		if fam == "registry_checks" && len(items) > 0 && items[0] != nil && items[0][RegistryExtractField] == nil {
+			raw = withField(raw, RegistryExtractField, link(MediaRegistry), len(items[0]) == 0)
+		}
 		out[fam] = raw
 	}
 	return out
+}
+
+// withField returns the JSON array raw with field: value first in its
+// first object (empty: that object has no fields yet).
+func withField(raw []byte, field, value string, empty bool) []byte {
+	i := bytes.IndexByte(raw, '{')
+	kv, _ := json.Marshal(map[string]string{field: value})
+	kv = kv[1 : len(kv)-1] // "field":"value"
+	if !empty {
+		kv = append(kv, ',')
+	}
+	return append(append(append([]byte(nil), raw[:i+1]...), kv...), raw[i+1:]...)
 }

@@ -34,6 +34,7 @@ type Service struct {
 	// privateWebhooks lets destinations be private, loopback or link-local
 	// addresses (local development and tests only).
 	privateWebhooks atomic.Bool
+	publicURL       atomic.Pointer[string] // SetPublicURL
 }
 
 // Option configures a Service.

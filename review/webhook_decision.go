@@ -16,7 +16,8 @@ import (
 // for a finished status with its decision object (the decision response's
 // shape, domain.DecisionView), built when it is sent from the session as
 // it is sealed in the database: the webhook sender's
-// webhook.Config.Decision. The outbox never holds it: the checks are
+// webhook.Config.Decision. Its links (session_url, media) are built on
+// SetPublicURL's base, and are null and stored references without it. The outbox never holds it: the checks are
 // personal data, kept under the session's keys only. A session whose
 // status has changed since the event (a delayed delivery) sends no
 // decision either: a body must not say Approved with a decision that says
@@ -50,10 +51,30 @@ func (s *Service) DeliveryDecision(ctx context.Context, r *store.LeasedDelivery)
 	if v.Session.Status != head.Status {
 		return nil // the event's state is gone: its newer events carry the decision
 	}
+	if base := s.publicBase(); base != "" {
+		link, err := s.MediaLinker(ctx, reader)
+		if err != nil {
+			return err
+		}
+		v.Link(base, func(name string) string { return link(v.Session.ID, name) })
+	}
 	body := strings.TrimRight(r.Payload, " \t\r\n")
 	if !strings.HasSuffix(body, "}") || body == "{}" {
 		return nil
 	}
 	r.Payload = body[:len(body)-1] + `,"decision":` + string(v.JSON()) + "}"
 	return nil
+}
+
+// SetPublicURL sets the base (domain.ParsePublicURL) of the links in the
+// webhooks' decision objects: session_url and media links, minted when
+// each delivery is sent. Without it ("") they carry neither: there is no
+// request to take this server's address from.
+func (s *Service) SetPublicURL(base string) { s.publicURL.Store(&base) }
+
+func (s *Service) publicBase() string {
+	if p := s.publicURL.Load(); p != nil {
+		return *p
+	}
+	return ""
 }

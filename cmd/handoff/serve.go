@@ -36,6 +36,7 @@ func (a *app) serveCmd() *cobra.Command {
 	var proxies []string
 	var metricsAddr string
 	var tlsCert, tlsKey string
+	var publicURL string
 	authLimit := api.DefaultAuthLimit
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -61,6 +62,12 @@ func (a *app) serveCmd() *cobra.Command {
 			if tlsCert != "" && httpAddr == "" {
 				return domain.Invalidf("--tls-cert is for the API: give --http ADDR too")
 			}
+			var publicBase string
+			if publicURL != "" {
+				if publicBase, err = domain.ParsePublicURL(publicURL); err != nil {
+					return err
+				}
+			}
 			var certs *certReloader
 			if tlsCert != "" {
 				if certs, err = newCertReloader(tlsCert, tlsKey, a.log); err != nil {
@@ -78,6 +85,7 @@ func (a *app) serveCmd() *cobra.Command {
 			}
 			defer svc.Close()
 			svc.SetPrivateWebhooks(allowPrivate)
+			svc.SetPublicURL(publicBase)
 
 			var servers []server
 			var sshSessions func() int
@@ -156,6 +164,8 @@ func (a *app) serveCmd() *cobra.Command {
 	cmd.Flags().StringVar(&metricsAddr, "metrics", "", "address for Prometheus metrics at /metrics, e.g. 127.0.0.1:9090 (off unless given; never the API's)")
 	cmd.Flags().StringVar(&tlsCert, "tls-cert", "", "serve the API over HTTPS with this PEM certificate (chain) file; reloaded on SIGHUP")
 	cmd.Flags().StringVar(&tlsKey, "tls-key", "", "the PEM private key of --tls-cert")
+	cmd.Flags().StringVar(&publicURL, "public-url", "", "the address partners reach the API at, e.g. https://handoff.example.com: "+
+		"webhook decisions then carry session_url and media links on it (without it, neither)")
 	cmd.Flags().StringVar(&logFormat, "log-format", "text", "log lines as text (key=value) or json, on standard error")
 	cmd.Flags().StringVar(&logLevel, "log-level", "info",
 		"least severe lines logged: debug, info (one line per request), warn (refused requests and problems only), error")

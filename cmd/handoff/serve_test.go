@@ -174,7 +174,8 @@ func TestServeRequestLog(t *testing.T) {
 		t.Fatalf("at warn:\n%s", quiet.logs)
 	}
 
-	for _, args := range [][]string{{"--log-format", "xml"}, {"--log-level", "loud"}} {
+	for _, args := range [][]string{{"--log-format", "xml"}, {"--log-level", "loud"}, {"--public-url", "ftp://192.0.2.10"},
+		{"--public-url", "192.0.2.10:8080"}, {"--public-url", "https://192.0.2.10/?a=1"}} {
 		if code, _, errs := run(t, append([]string{"serve", "--http", "127.0.0.1:0"}, args...)...); code != 2 || !strings.Contains(errs, args[0]) {
 			t.Errorf("serve %v: %d %s", args, code, errs)
 		}
