@@ -16,13 +16,13 @@ import (
 // for a finished status with its decision object (the decision response's
 // shape, domain.DecisionView), built when it is sent from the session as
 // it is sealed in the database: the webhook sender's
-// webhook.Config.Decision. Its links (session_url, media) are built on
-// SetPublicURL's base, and are null and stored references without it. The outbox never holds it: the checks are
-// personal data, kept under the session's keys only. A session whose
-// status has changed since the event (a delayed delivery) sends no
-// decision either: a body must not say Approved with a decision that says
-// Declined. Nor does a session erased since. Any other failure is
-// returned, and the delivery retried.
+// webhook.Config.Decision. The outbox never holds it: the checks are
+// personal data, kept under the session's keys only. Its links
+// (session_url, media) are built on SetPublicURL's base; without one they
+// are null and the stored references. A session whose status has changed
+// since the event (a delayed delivery) sends no decision: a body must not
+// say Approved with a decision that says Declined. Nor does a session
+// erased since. Any other failure is returned, and the delivery retried.
 func (s *Service) DeliveryDecision(ctx context.Context, r *store.LeasedDelivery) error {
 	var head struct {
 		WebhookType string          `json:"webhook_type"`
