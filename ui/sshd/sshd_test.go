@@ -378,6 +378,21 @@ func TestSSHApplicationIsolation(t *testing.T) {
 	}
 }
 
+// A terminal that answers the picture probe late (a slow link: after the
+// probe gave up) types nothing: its replies are taken out of the input for
+// the whole session, even into a text field.
+func TestSSHLateTerminalRepliesAreNoKeys(t *testing.T) {
+	w := newWorld(t, 2)
+	srv := startServer(t, w.svc)
+	c := connect(t, srv.addr, "carol", w.analyst("carol", w.y))
+	c.waitFor("Finished sessions", "case-1", "case-2")
+	c.send("/", "\x1b_Gi=31;OK\x1b\\", "\x1b[?62;4c", "case-2", "<enter>")
+	c.waitFor("case-2", "!case-1")
+	if ever := c.screen.Ever(); strings.Contains(ever, "Gi=31") || strings.Contains(ever, "62;4c") {
+		t.Fatalf("a late reply was typed:\n%s", c.screen.Text())
+	}
+}
+
 // Analyst A's decision, made by keystrokes, appears on analyst B's screen.
 func TestSSHDecisionReachesOtherScreens(t *testing.T) {
 	w := newWorld(t, 3)
