@@ -61,70 +61,11 @@ type listMatch struct {
 // blocklists and allowlists and its other live sessions: a few index
 // lookups in two round trips, whatever the size of the application.
 func matchLists(ctx context.Context, q store.Queryer, key matchKeys, sess domain.Session) (listMatch, error) {
-	return match(ctx, q, key, sess, false)
-}
-
-// match is matchLists; with record it also stores sess's identifiers (in
-// the first round trip), so that later sessions find it as a duplicate.
-func match(ctx context.Context, q store.Queryer, key matchKeys, sess domain.Session, record bool) (listMatch, error) {
-	var out listMatch
-	ids := domain.SessionIdentifiers(sess)
-	byHash := map[string]int{} // lookup hash → index in ids
-	var lookups, own []store.Hashed
-	for i, id := range ids {
-		h := matchHash(key.Matcher, id.Type, id.Value)
-		own = append(own, store.Hashed{Type: id.Type, Hash: h})
-		keys := []string{id.Value}
-		if id.Type == domain.EntryIPAddress {
-			keys = domain.IPMatchKeys(id.Value) // ranges that cover it
-		}
-		for _, k := range keys {
-			kh := matchHash(key.Matcher, id.Type, k)
-			byHash[string(kh)] = i
-			lookups = append(lookups, store.Hashed{Type: id.Type, Hash: kh})
-		}
-	}
-	var recorded []store.Hashed
-	if record {
-		recorded = own
-	}
-	hits, err := store.MatchAndRecord(ctx, q, sess.ApplicationID, sess.ID, lookups, recorded)
-	if err == nil {
-		err = key.openHits(ctx, hits)
-	}
+	m, err := matchBatch(ctx, q, key, sess.ApplicationID, []domain.Session{sess}, false)
 	if err != nil {
-		return out, err
+		return listMatch{}, err
 	}
-	allowed := map[int]bool{}
-	for _, h := range hits {
-		i, ok := byHash[string(h.Hash)]
-		if !ok {
-			continue
-		}
-		if !out.hit(ids[i], h) {
-			allowed[i] = true
-		}
-	}
-	var dupLookups []store.Hashed
-	ownIdx := map[string]int{}
-	for i, h := range own {
-		if !allowed[i] && ids[i].Type != domain.EntryUser {
-			dupLookups = append(dupLookups, h)
-			ownIdx[string(h.Hash)] = i
-		}
-	}
-	dups, same, err := store.DuplicatesAndOrigin(ctx, q, sess.ApplicationID, sess.ID, sess.VendorData, dupLookups, maxDuplicates, sess.SharedFromSession)
-	if err != nil {
-		return out, err
-	}
-	for _, d := range dups {
-		out.duplicate(ids[ownIdx[string(d.Hash)]], d)
-	}
-	for _, d := range same {
-		out.sameOrigin(d)
-	}
-	domain.SortFindings(out.Findings)
-	return out, nil
+	return m[0], nil
 }
 
 // hit adds the finding of a list entry that matched id; true when the
@@ -166,9 +107,11 @@ func (m *listMatch) sameOrigin(other store.SessionRef) {
 const maxDuplicates = 20
 
 // matchBatch is matchLists for many sessions of app at once (the work
-// list's page), with the same findings: three statements whatever their
-// number, where matching them one by one would take two each.
-func matchBatch(ctx context.Context, q store.Queryer, key matchKeys, app uuid.UUID, batch []domain.Session) ([]listMatch, error) {
+// list's page), with the same findings: two statements whatever their
+// number. With record, batch is one session being stored (an import) and
+// the first statement also records its identifiers, so that later
+// sessions find it as a duplicate.
+func matchBatch(ctx context.Context, q store.Queryer, key matchKeys, app uuid.UUID, batch []domain.Session, record bool) ([]listMatch, error) {
 	out := make([]listMatch, len(batch))
 	type at struct{ sess, id int }
 	ids := make([][]domain.Identifier, len(batch))
@@ -193,7 +136,13 @@ func matchBatch(ctx context.Context, q store.Queryer, key matchKeys, app uuid.UU
 			}
 		}
 	}
-	hits, err := store.MatchEntries(ctx, q, app, lookups)
+	var hits []store.EntryHit
+	var err error
+	if record {
+		hits, err = store.MatchAndRecord(ctx, q, app, batch[0].ID, lookups, own[0])
+	} else {
+		hits, err = store.MatchEntries(ctx, q, app, lookups)
+	}
 	if err == nil {
 		err = key.openHits(ctx, hits)
 	}
@@ -210,11 +159,10 @@ func matchBatch(ctx context.Context, q store.Queryer, key matchKeys, app uuid.UU
 	}
 	probes := make([]store.Probe, 0, len(batch))
 	ownIdx := make([]map[string]int, len(batch))
-	var clones []store.OriginRef
 	index := map[uuid.UUID]int{}
 	for si, sess := range batch {
 		index[sess.ID] = si
-		p := store.Probe{Session: sess.ID, VendorData: sess.VendorData}
+		p := store.Probe{Session: sess.ID, VendorData: sess.VendorData, Origin: sess.SharedFromSession}
 		ownIdx[si] = map[string]int{}
 		for i, h := range own[si] {
 			if !allowed[at{si, i}] && ids[si][i].Type != domain.EntryUser {
@@ -223,26 +171,14 @@ func matchBatch(ctx context.Context, q store.Queryer, key matchKeys, app uuid.UU
 			}
 		}
 		probes = append(probes, p)
-		if sess.SharedFromSession != nil {
-			clones = append(clones, store.OriginRef{Session: sess.ID, Origin: *sess.SharedFromSession})
-		}
 	}
-	dups, err := store.DuplicatesOf(ctx, q, app, probes, maxDuplicates)
+	dups, same, err := store.Duplicates(ctx, q, app, probes, maxDuplicates)
 	if err != nil {
 		return nil, err
 	}
-	named := make([]int, len(batch)) // ordered by session number: the lowest maxDuplicates of each
-	for _, d := range dups {
+	for _, d := range dups { // the lowest maxDuplicates of each, by session number
 		si := index[d.For]
-		if named[si] == maxDuplicates {
-			continue
-		}
-		named[si]++
 		out[si].duplicate(ids[si][ownIdx[si][string(d.Hash)]], d.SessionRef)
-	}
-	same, err := store.SameOrigins(ctx, q, app, clones)
-	if err != nil {
-		return nil, err
 	}
 	for _, d := range same {
 		out[index[d.For]].sameOrigin(d.SessionRef)
@@ -284,10 +220,11 @@ func displayActor(a string) string {
 // the importer trusted.
 // full is sess with its opened payload (biometrics included: the face).
 func importMatch(ctx context.Context, tx *store.Tx, key matchKeys, sess *domain.Session, full domain.Session) (listMatch, error) {
-	m, err := match(ctx, tx, key, full, true)
+	ms, err := matchBatch(ctx, tx, key, sess.ApplicationID, []domain.Session{full}, true)
 	if err != nil {
-		return m, err
+		return listMatch{}, err
 	}
+	m := ms[0]
 	if hold := domain.StatusOf(sess.Kind, domain.PhaseInReview); m.Blocked && sess.Status != hold {
 		sess.Status = hold
 		if err := store.SetLandingStatus(ctx, tx, sess.ApplicationID, sess.ID, hold); err != nil {

@@ -46,7 +46,7 @@ func (s *Service) WorkList(ctx context.Context, caller domain.Caller, limit int)
 			return nil, err
 		}
 	}
-	matches, err := matchBatch(ctx, s.db, key, caller.ApplicationID, sessions)
+	matches, err := matchBatch(ctx, s.db, key, caller.ApplicationID, sessions, false)
 	if err != nil {
 		return nil, err
 	}

@@ -331,66 +331,6 @@ type SessionRef struct {
 	Hash       []byte           `db:"value_hash"`
 }
 
-// DuplicateSessions finds app's other live sessions holding one of hs
-// under a vendor_data other than vendor (any, when vendor is empty), the
-// lowest numbers first; at most limit of them.
-func DuplicateSessions(ctx context.Context, q Queryer, app, exclude uuid.UUID, vendor string, hs []Hashed, limit int) ([]SessionRef, error) {
-	if len(hs) == 0 {
-		return nil, nil
-	}
-	ts, bs := unzip(hs)
-	var out []SessionRef
-	err := q.SelectContext(ctx, &out, `SELECT s.session_id, s.session_number, s.vendor_data, i.id_type, i.value_hash
-		FROM unnest($3::text[], $4::bytea[]) AS h (t, v)
-		JOIN session_identifiers i ON i.application_id = $1 AND i.id_type = h.t AND i.value_hash = h.v
-		JOIN sessions s ON s.application_id = i.application_id AND s.session_id = i.session_id
-		WHERE s.deleted_at IS NULL AND s.session_id <> $2 AND ($5 = '' OR s.vendor_data <> $5)
-		ORDER BY s.session_number LIMIT $6`, app, exclude, ts, bs, vendor, limit)
-	return out, mapErr(err)
-}
-
-// DuplicatesAndOrigin is DuplicateSessions and, when origin is set,
-// SameOrigin, in one round trip.
-func DuplicatesAndOrigin(ctx context.Context, q Queryer, app, exclude uuid.UUID, vendor string, hs []Hashed, limit int, origin *uuid.UUID) (dups, same []SessionRef, err error) {
-	if origin == nil {
-		dups, err = DuplicateSessions(ctx, q, app, exclude, vendor, hs, limit)
-		return dups, nil, err
-	}
-	ts, bs := unzip(hs)
-	var rows []struct {
-		SessionRef
-		Origin bool `db:"origin"`
-	}
-	err = q.SelectContext(ctx, &rows, `(SELECT false AS origin, s.session_id, s.session_number, s.vendor_data, i.id_type, i.value_hash
-			FROM unnest($3::text[], $4::bytea[]) AS h (t, v)
-			JOIN session_identifiers i ON i.application_id = $1 AND i.id_type = h.t AND i.value_hash = h.v
-			JOIN sessions s ON s.application_id = i.application_id AND s.session_id = i.session_id
-			WHERE s.deleted_at IS NULL AND s.session_id <> $2 AND ($5 = '' OR s.vendor_data <> $5)
-			ORDER BY s.session_number LIMIT $6)
-		UNION ALL
-		(SELECT true, session_id, session_number, vendor_data, '', ''::bytea
-			FROM sessions WHERE application_id = $1 AND shared_from_session = $7 AND deleted_at IS NULL AND session_id <> $2
-			ORDER BY session_number LIMIT 10)
-		ORDER BY 1, 3`, app, exclude, ts, bs, vendor, limit, *origin)
-	for _, r := range rows {
-		if r.Origin {
-			same = append(same, r.SessionRef)
-		} else {
-			dups = append(dups, r.SessionRef)
-		}
-	}
-	return dups, same, mapErr(err)
-}
-
-// SameOrigin finds app's other live clones of the origin session.
-func SameOrigin(ctx context.Context, q Queryer, app, origin, exclude uuid.UUID) ([]SessionRef, error) {
-	var out []SessionRef
-	err := q.SelectContext(ctx, &out, `SELECT session_id, session_number, vendor_data, '' AS id_type, ''::bytea AS value_hash
-		FROM sessions WHERE application_id = $1 AND shared_from_session = $2 AND deleted_at IS NULL AND session_id <> $3
-		ORDER BY session_number LIMIT 10`, app, origin, exclude)
-	return out, mapErr(err)
-}
-
 // SetLandingStatus corrects the status a clone was inserted with, in the
 // import's own transaction (a list hit holds it In Review): it is the
 // status it lands in, not a change, so the version stays.

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/google/uuid"
-	"github.com/lib/pq"
 
 	"handoff/domain"
 )
@@ -59,72 +58,4 @@ func ListQueueSealed(ctx context.Context, q Queryer, app uuid.UUID, limit int) (
 		}
 	}
 	return out, nil
-}
-
-// A Probe is one session's identifiers as its other sessions are searched
-// for them: the session, its vendor_data (duplicates are under another
-// one) and the hashes.
-type Probe struct {
-	Session    uuid.UUID
-	VendorData string
-	Hashes     []Hashed
-}
-
-// DuplicateRef is another session found holding one of a probe's
-// identifiers.
-type DuplicateRef struct {
-	For uuid.UUID `db:"for_session"`
-	SessionRef
-}
-
-// DuplicatesOf finds, for each probe, app's other live sessions holding
-// one of its identifiers under a vendor_data other than the probe's (any,
-// when it is empty), the lowest numbers first, at most limit for each
-// identifier: one index lookup per identifier, in one statement.
-func DuplicatesOf(ctx context.Context, q Queryer, app uuid.UUID, probes []Probe, limit int) ([]DuplicateRef, error) {
-	var ss, vs, ts pq.StringArray
-	var bs pq.ByteaArray
-	for _, p := range probes {
-		for _, h := range p.Hashes {
-			ss, vs, ts, bs = append(ss, p.Session.String()), append(vs, p.VendorData), append(ts, string(h.Type)), append(bs, h.Hash)
-		}
-	}
-	if len(ss) == 0 {
-		return nil, nil
-	}
-	var out []DuplicateRef
-	err := q.SelectContext(ctx, &out, `SELECT h.s AS for_session, d.* FROM unnest($2::uuid[], $3::text[], $4::text[], $5::bytea[]) AS h (s, vd, t, v)
-		CROSS JOIN LATERAL (
-			SELECT s.session_id, s.session_number, s.vendor_data, i.id_type, i.value_hash
-			FROM session_identifiers i JOIN sessions s ON s.application_id = i.application_id AND s.session_id = i.session_id
-			WHERE i.application_id = $1 AND i.id_type = h.t AND i.value_hash = h.v
-			  AND s.deleted_at IS NULL AND s.session_id <> h.s AND (h.vd = '' OR s.vendor_data <> h.vd)
-			ORDER BY s.session_number LIMIT $6) d
-		ORDER BY h.s, d.session_number`, app, ss, vs, ts, bs, limit)
-	return out, mapErr(err)
-}
-
-// OriginRef is a probe's origin session and the session it is asked for.
-type OriginRef struct {
-	Session, Origin uuid.UUID
-}
-
-// SameOrigins finds, for each clone, app's other live clones of its origin
-// session (at most 10 each), in one statement.
-func SameOrigins(ctx context.Context, q Queryer, app uuid.UUID, clones []OriginRef) ([]DuplicateRef, error) {
-	if len(clones) == 0 {
-		return nil, nil
-	}
-	ss, os := make(pq.StringArray, len(clones)), make(pq.StringArray, len(clones))
-	for i, c := range clones {
-		ss[i], os[i] = c.Session.String(), c.Origin.String()
-	}
-	var out []DuplicateRef
-	err := q.SelectContext(ctx, &out, `SELECT h.s AS for_session, d.* FROM unnest($2::uuid[], $3::uuid[]) AS h (s, o)
-		CROSS JOIN LATERAL (
-			SELECT session_id, session_number, vendor_data, '' AS id_type, ''::bytea AS value_hash
-			FROM sessions WHERE application_id = $1 AND shared_from_session = h.o AND deleted_at IS NULL AND session_id <> h.s
-			ORDER BY session_number LIMIT 10) d
-		ORDER BY h.s, d.session_number`, app, ss, os)
-	return out, mapErr(err)
 }

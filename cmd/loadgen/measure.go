@@ -122,6 +122,9 @@ func (b *bench) fanIn() (fanin, independent result, err error) {
 		}
 		alone = append(alone, pair{issuer: iss, partner: q, tokens: make(chan string, 1<<16)})
 	}
+	if err = b.analyze(); err != nil {
+		return
+	}
 	run := func(what string, pairs []pair) result {
 		per := b.tokensFor(len(pairs))
 		var wg sync.WaitGroup
