@@ -353,3 +353,36 @@ func TestTwoSequencersRacing(t *testing.T) {
 		t.Fatalf("%d checkpoint keys, want one per deployment", keys)
 	}
 }
+
+// A sealed event keeps when its use case committed (the embedded cluster
+// records commit times), between its pending insert and its sealing: the
+// sealing lag is measured from it.
+func TestSealedEventsKeepTheirCommitTime(t *testing.T) {
+	db := pgtest.DB(t)
+	l := newLog(db)
+	app := newApp(t, db, "Commit Times")
+	for i := 0; i < 3; i++ {
+		appendEvent(t, db, app, fmt.Sprintf("actor-%d", i))
+	}
+	sealAll(t, l)
+	var rows []struct {
+		Queued    time.Time  `db:"queued_at"`
+		Committed *time.Time `db:"committed_at"`
+		Sealed    time.Time  `db:"sealed_at"`
+	}
+	if err := db.SelectContext(context.Background(), &rows, `SELECT queued_at, committed_at, sealed_at FROM audit_events
+		WHERE application_id = $1`, app); err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 3 {
+		t.Fatalf("%d sealed events, want 3", len(rows))
+	}
+	for _, r := range rows {
+		if r.Committed == nil {
+			t.Fatal("a sealed event has no commit time")
+		}
+		if r.Committed.Before(r.Queued) || r.Sealed.Before(*r.Committed) {
+			t.Errorf("queued %s, committed %s, sealed %s: not in that order", r.Queued, r.Committed, r.Sealed)
+		}
+	}
+}

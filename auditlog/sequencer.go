@@ -21,9 +21,10 @@ const BatchSize = 2000
 const parallelApps = 8
 
 // Run seals pending events until ctx ends, looking for new ones every
-// interval when idle. Every serve process runs one: an application's tree
-// is sealed by one process at a time (the others skip it), so they share
-// the work and any one of them can die.
+// interval when idle, and at once when a transaction of this process
+// commits some. Every serve process runs one: an application's tree is
+// sealed by one process at a time (the others skip it), so they share the
+// work and any one of them can die.
 func (l *Log) Run(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
@@ -39,6 +40,7 @@ func (l *Log) Run(ctx context.Context, interval time.Duration) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		case <-l.db.SealWake():
 		}
 	}
 }

@@ -54,6 +54,10 @@ type AuditEvent struct {
 	SessionNumber int64
 	Details       json.RawMessage
 	QueuedAt      *time.Time // when it was inserted pending (not part of the leaf)
+	// CommittedAt is when its use case's transaction committed, where the
+	// database records commit times (track_commit_timestamp); not part of
+	// the leaf.
+	CommittedAt *time.Time
 	SealedAt      *time.Time
 	// PrevHash and Hash are the hash chain of events sealed before the
 	// trees (see ComputeHash); nil for the others.

@@ -31,6 +31,9 @@ func InsertAudit(ctx context.Context, q Queryer, events ...domain.AuditEvent) er
 	}
 	query, args := auditInsert(events, 0)
 	_, err := q.ExecContext(ctx, query, args...)
+	if err == nil {
+		audited(q)
+	}
 	return mapErr(err)
 }
 

@@ -65,13 +65,18 @@ func LockTree(ctx context.Context, tx *Tx, app uuid.UUID) (Tree, bool, error) {
 // for the sequencer to seal in the same transaction.
 func TakePending(ctx context.Context, tx *Tx, app uuid.UUID, limit int) ([]domain.AuditEvent, error) {
 	var rows []struct {
-		QueuedAt time.Time `db:"queued_at"`
+		QueuedAt    time.Time  `db:"queued_at"`
+		CommittedAt *time.Time `db:"committed_at"`
 		auditRow
 	}
+	// The commit time is read here, before the pending row goes: it is
+	// what the sealing lag is measured from.
 	err := tx.SelectContext(ctx, &rows, `DELETE FROM audit_pending p
 		USING (SELECT event_id FROM audit_pending WHERE application_id = $1 ORDER BY queued_at, event_id LIMIT $2) AS t
 		WHERE p.application_id = $1 AND p.event_id = t.event_id
-		RETURNING p.queued_at, p.application_id, 0::bigint AS seq, p.event_id, p.at, p.actor, p.action, p.session_id,
+		RETURNING p.queued_at,
+			CASE WHEN current_setting('track_commit_timestamp')::bool THEN pg_xact_commit_timestamp(p.xmin) END AS committed_at,
+			p.application_id, 0::bigint AS seq, p.event_id, p.at, p.actor, p.action, p.session_id,
 			p.details::text AS details, p.request_id, NULL::timestamptz AS sealed_at, NULL::bytea AS prev_hash, NULL::bytea AS hash`, app, limit)
 	if err != nil {
 		return nil, mapErr(err)
@@ -86,7 +91,7 @@ func TakePending(ctx context.Context, tx *Tx, app uuid.UUID, limit int) ([]domai
 	for i, r := range rows {
 		out[i] = r.domain()
 		q := r.QueuedAt
-		out[i].QueuedAt = &q
+		out[i].QueuedAt, out[i].CommittedAt = &q, r.CommittedAt
 	}
 	return out, nil
 }
@@ -137,11 +142,16 @@ func SaveBatch(ctx context.Context, tx *Tx, b Batch) error {
 	n := len(b.Events)
 	seqs, ids, ats := make([]int64, n), make([]string, n), make([]string, n)
 	actors, actions, details := make([]string, n), make([]string, n), make([]string, n)
-	sessions, requests, queued := make([]sql.NullString, n), make([]sql.NullString, n), make([]sql.NullString, n)
-	for i, e := range b.Events {
-		if e.QueuedAt != nil {
-			queued[i] = sql.NullString{String: e.QueuedAt.UTC().Format(time.RFC3339Nano), Valid: true}
+	sessions, requests := make([]sql.NullString, n), make([]sql.NullString, n)
+	queued, committed := make([]sql.NullString, n), make([]sql.NullString, n)
+	stamp := func(t *time.Time) sql.NullString {
+		if t == nil {
+			return sql.NullString{}
 		}
+		return sql.NullString{String: t.UTC().Format(time.RFC3339Nano), Valid: true}
+	}
+	for i, e := range b.Events {
+		queued[i], committed[i] = stamp(e.QueuedAt), stamp(e.CommittedAt)
 		requests[i] = sql.NullString{String: e.RequestID, Valid: e.RequestID != ""}
 		seqs[i], ids[i], ats[i] = e.Seq, e.ID.String(), e.At.UTC().Format(time.RFC3339Nano)
 		actors[i], actions[i], details[i] = e.Actor, e.Action, string(e.Details)
@@ -154,10 +164,10 @@ func SaveBatch(ctx context.Context, tx *Tx, b Batch) error {
 		levels[i], idxs[i], hashes[i] = int64(nd.Level), int64(nd.Index), nd.Hash
 	}
 	res, err := tx.ExecContext(ctx, `WITH ev AS (
-			INSERT INTO audit_events (application_id, seq, event_id, at, actor, action, session_id, details, request_id, queued_at, sealed_at)
-			SELECT $1, u.seq, u.id, u.at, u.actor, u.action, u.sid, u.details, u.rid, u.queued, clock_timestamp()
-			FROM unnest($2::bigint[], $3::uuid[], $4::timestamptz[], $5::text[], $6::text[], $7::uuid[], $8::json[], $18::text[], $19::timestamptz[])
-				AS u(seq, id, at, actor, action, sid, details, rid, queued)),
+			INSERT INTO audit_events (application_id, seq, event_id, at, actor, action, session_id, details, request_id, queued_at, committed_at, sealed_at)
+			SELECT $1, u.seq, u.id, u.at, u.actor, u.action, u.sid, u.details, u.rid, u.queued, u.committed, clock_timestamp()
+			FROM unnest($2::bigint[], $3::uuid[], $4::timestamptz[], $5::text[], $6::text[], $7::uuid[], $8::json[], $18::text[], $19::timestamptz[], $20::timestamptz[])
+				AS u(seq, id, at, actor, action, sid, details, rid, queued, committed)),
 		nd AS (
 			INSERT INTO audit_tree_nodes (application_id, level, idx, hash)
 			SELECT $1, u.l, u.i, u.h FROM unnest($9::smallint[], $10::bigint[], $11::bytea[]) AS u(l, i, h)),
@@ -167,7 +177,7 @@ func SaveBatch(ctx context.Context, tx *Tx, b Batch) error {
 		b.Tree.App, pq.Array(seqs), pq.Array(ids), pq.Array(ats), pq.Array(actors), pq.Array(actions), pq.Array(sessions),
 		pq.Array(details), pq.Array(levels), pq.Array(idxs), pq.Array(hashes),
 		b.Checkpoint.Size, b.Checkpoint.Root, b.Checkpoint.Note, b.Checkpoint.CreatedAt, b.Tree.CompactRange, b.PrevSize,
-		pq.Array(requests), pq.Array(queued))
+		pq.Array(requests), pq.Array(queued), pq.Array(committed))
 	return affected(res, err, "audit tree moved while sealing")
 }
 

@@ -45,6 +45,7 @@ type DB struct {
 	dsn       string
 	connector *cachingConnector
 	notes     notifier
+	sealWake  chan struct{}
 }
 
 // Tx is one transaction.
@@ -93,7 +94,7 @@ func Connect(ctx context.Context, dsn string) (*DB, error) {
 		sdb.Close()
 		return nil, fmt.Errorf("cannot reach the database at %s: %v", Redact(dsn), err)
 	}
-	return &DB{DB: sdb, dsn: dsn, connector: connector}, nil
+	return &DB{DB: sdb, dsn: dsn, connector: connector, sealWake: make(chan struct{}, 1)}, nil
 }
 
 // DSN is the connection string the pool was opened with.
@@ -161,7 +162,7 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err := tx.Commit(); err != nil {
 		return mapErr(err)
 	}
-	db.notes.send(db, st.payloads)
+	db.committed(st)
 	return nil
 }
 

@@ -34,14 +34,42 @@ func Notify(ctx context.Context, q Queryer, payloads ...string) error {
 	if len(payloads) == 0 {
 		return nil
 	}
-	if tx, ok := q.(*Tx); ok {
-		if v, ok := txNotes.Load(tx); ok {
-			st := v.(*txState)
-			st.payloads = append(st.payloads, payloads...)
-			return nil
-		}
+	if st := pending(q); st != nil {
+		st.payloads = append(st.payloads, payloads...)
+		return nil
 	}
 	return notifyNow(ctx, q, payloads)
+}
+
+// wakeSenders signals WebhookChannel: after commit in a transaction of
+// InTx (for the reason Notify gives), elsewhere at once. A sender that
+// misses it finds the deliveries at its next poll.
+func wakeSenders(ctx context.Context, q Queryer) error {
+	if st := pending(q); st != nil {
+		st.webhooks = true
+		return nil
+	}
+	_, err := q.ExecContext(ctx, `SELECT pg_notify('`+WebhookChannel+`', '')`)
+	return mapErr(err)
+}
+
+// audited marks q's transaction as having queued audit events, so that
+// this process's sequencer is woken when it commits.
+func audited(q Queryer) {
+	if st := pending(q); st != nil {
+		st.audited = true
+	}
+}
+
+// pending is what q, when it is a transaction of InTx, will do once
+// committed; nil otherwise.
+func pending(q Queryer) *txState {
+	if tx, ok := q.(*Tx); ok {
+		if v, ok := txNotes.Load(tx); ok {
+			return v.(*txState)
+		}
+	}
+	return nil
 }
 
 func notifyNow(ctx context.Context, q Queryer, payloads []string) error {
@@ -53,23 +81,45 @@ func notifyNow(ctx context.Context, q Queryer, payloads []string) error {
 // committed.
 var txNotes sync.Map // *Tx → *txState
 
-type txState struct{ payloads []string }
+type txState struct {
+	payloads []string // for ChangesChannel
+	webhooks bool     // deliveries were queued: wake the senders
+	audited  bool     // audit events were queued: wake the sequencer
+}
+
+// committed does what a transaction left for after its commit.
+func (db *DB) committed(st *txState) {
+	db.notes.send(db, st.payloads, st.webhooks)
+	if st.audited {
+		select {
+		case db.sealWake <- struct{}{}:
+		default: // already woken
+		}
+	}
+}
+
+// SealWake receives when a transaction of this process has committed
+// audit events, so the sequencer seals them at once instead of at its
+// next look; events of other processes wait for that look.
+func (db *DB) SealWake() <-chan struct{} { return db.sealWake }
 
 // notifier sends committed transactions' notifications, as many at once as
 // have queued while the previous statement ran. It runs only while there
 // is something to send.
 type notifier struct {
-	mu      sync.Mutex
-	queue   []string
-	running bool
+	mu       sync.Mutex
+	queue    []string
+	webhooks bool
+	running  bool
 }
 
-func (n *notifier) send(db *DB, payloads []string) {
-	if len(payloads) == 0 {
+func (n *notifier) send(db *DB, payloads []string, webhooks bool) {
+	if len(payloads) == 0 && !webhooks {
 		return
 	}
 	n.mu.Lock()
 	n.queue = append(n.queue, payloads...)
+	n.webhooks = n.webhooks || webhooks
 	start := !n.running
 	n.running = true
 	n.mu.Unlock()
@@ -81,29 +131,30 @@ func (n *notifier) send(db *DB, payloads []string) {
 func (n *notifier) run(db *DB) {
 	for {
 		n.mu.Lock()
-		batch := n.queue
-		n.queue = nil
-		if len(batch) == 0 {
+		batch, webhooks := n.queue, n.webhooks
+		n.queue, n.webhooks = nil, false
+		if len(batch) == 0 && !webhooks {
 			n.running = false
 			n.mu.Unlock()
 			return
 		}
 		n.mu.Unlock()
 		// Lost when the database is unreachable: listeners resync when they
-		// reconnect.
-		_ = db.notifyBatch(batch)
+		// reconnect, senders poll.
+		_ = db.notifyBatch(batch, webhooks)
 	}
 }
 
-// notifyBatch sends payloads in one statement whose transaction does
-// not wait for the disk at commit (the notifications are hints; nothing
-// else is written), so it holds PostgreSQL's notification lock only
-// briefly.
-func (db *DB) notifyBatch(payloads []string) error {
+// notifyBatch sends payloads, and with webhooks the senders' wake-up, in
+// one statement whose transaction does not wait for the disk at commit
+// (the notifications are hints; nothing else is written), so it holds
+// PostgreSQL's notification lock only briefly.
+func (db *DB) notifyBatch(payloads []string, webhooks bool) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	_, err := db.ExecContext(ctx, `WITH async AS (SELECT set_config('synchronous_commit', 'off', true))
-		SELECT pg_notify($1, p) FROM async, unnest($2::text[]) AS p`, ChangesChannel, pq.Array(payloads))
+		SELECT pg_notify($1, p) FROM async, unnest($2::text[]) AS p
+		UNION ALL SELECT pg_notify($3, '') FROM async WHERE $4`, ChangesChannel, pq.Array(payloads), WebhookChannel, webhooks)
 	return err
 }
 

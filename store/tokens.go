@@ -76,6 +76,9 @@ func InsertShareToken(ctx context.Context, q Queryer, t ShareToken, events ...do
 		args = append(args, more...)
 	}
 	_, err := q.ExecContext(ctx, query, args...)
+	if err == nil && len(events) > 0 {
+		audited(q)
+	}
 	return mapErr(err)
 }
 

@@ -152,18 +152,16 @@ type WebhookEvent struct {
 }
 
 // InsertWebhookEvent writes ev to the outbox with one pending delivery per
-// live, enabled destination of its application subscribed to its type, and
-// signals WebhookChannel (delivered on commit), in one round trip. The
+// live, enabled destination of its application subscribed to its type, in
+// one round trip, and signals WebhookChannel (after commit: see
+// wakeSenders). The
 // deliveries are due at once by the database's clock, which also times
 // their retries. When no
 // destination subscribes nothing is written. It returns how many
 // deliveries it queued.
 func InsertWebhookEvent(ctx context.Context, q Queryer, ev WebhookEvent) (int, error) {
-	var r struct {
-		Queued int `db:"queued"`
-		Woken  int `db:"woken"`
-	}
-	err := q.GetContext(ctx, &r, `WITH dest AS (
+	var queued int
+	err := q.GetContext(ctx, &queued, `WITH dest AS (
 			SELECT destination_id FROM webhook_destinations
 			WHERE application_id = $1 AND deleted_at IS NULL AND enabled AND $3 = ANY (subscribed_events)),
 		ev AS (
@@ -173,12 +171,16 @@ func InsertWebhookEvent(ctx context.Context, q Queryer, ev WebhookEvent) (int, e
 		del AS (
 			INSERT INTO webhook_deliveries (application_id, event_id, destination_id, queued_at, next_attempt_at)
 			SELECT ev.application_id, ev.event_id, dest.destination_id, now(), now() FROM ev, dest
-			RETURNING 1),
-		wake AS (
-			SELECT pg_notify('`+WebhookChannel+`', '') FROM ev)
-		SELECT (SELECT count(*) FROM del) AS queued, (SELECT count(*) FROM wake) AS woken`,
+			RETURNING 1)
+		SELECT count(*) FROM del`,
 		ev.ApplicationID, ev.ID, ev.Type, ev.SessionID, nullText(ev.Payload), ev.CreatedAt, ev.Sealed)
-	return r.Queued, mapErr(err)
+	if err != nil {
+		return 0, mapErr(err)
+	}
+	if queued > 0 {
+		err = wakeSenders(ctx, q)
+	}
+	return queued, err
 }
 
 func nullText(b []byte) any {
@@ -260,8 +262,8 @@ func Redeliver(ctx context.Context, q Queryer, app, event uuid.UUID, destination
 	}
 	n, _ := res.RowsAffected()
 	if n > 0 {
-		if _, err := q.ExecContext(ctx, `SELECT pg_notify('`+WebhookChannel+`', '')`); err != nil {
-			return 0, mapErr(err)
+		if err := wakeSenders(ctx, q); err != nil {
+			return 0, err
 		}
 	}
 	return int(n), nil

@@ -74,9 +74,8 @@ WITH dest AS (SELECT destination_id FROM webhook_destinations
     SELECT :y, gen_random_uuid(), 'status.updated', gen_random_uuid(), '{"webhook_type":"status.updated"}'::json, now() WHERE EXISTS (SELECT 1 FROM dest)
     RETURNING application_id, event_id),
   del AS (INSERT INTO webhook_deliveries (application_id, event_id, destination_id, queued_at, next_attempt_at)
-    SELECT ev.application_id, ev.event_id, dest.destination_id, now(), now() FROM ev, dest RETURNING 1),
-  wake AS (SELECT pg_notify('handoff_webhooks', '') FROM ev)
-  SELECT (SELECT count(*) FROM del) AS queued, (SELECT count(*) FROM wake) AS woken;
+    SELECT ev.application_id, ev.event_id, dest.destination_id, now(), now() FROM ev, dest RETURNING 1)
+  SELECT count(*) FROM del;
 INSERT INTO sessions (application_id, session_id, session_number, session_kind, status, workflow_id, vendor_data,
     shared_from_session, shared_from_application, import_token_id, key_generation, sealed, biometrics, created_at, updated_at)
   SELECT :y, gen_random_uuid(), next_session_number(:y), 'user', 'In Review',

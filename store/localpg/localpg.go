@@ -122,7 +122,19 @@ func (c *Cluster) Start(ctx context.Context) error {
 			return err
 		}
 	}
+	// Commit times are recorded so that an audit event's sealing lag can be
+	// measured from its use case's commit (store.TakePending reads them).
+	const commitTimes = "track_commit_timestamp=on"
+	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c %s", c.cfg.Port, c.SocketDir(), commitTimes)
 	if c.running(ctx) {
+		if c.startedWith(commitTimes) {
+			return nil
+		}
+		// Started by an earlier handoff without a setting this one needs:
+		// the setting takes a restart.
+		if out, err := c.run(ctx, "pg_ctl", "restart", "-w", "-t", "60", "-m", "fast", "-D", c.pgData(), "-l", c.logFile(), "-o", opts); err != nil {
+			return fmt.Errorf("restarting PostgreSQL in %s failed: %v\n%s%s", c.pgData(), err, out, c.logTail())
+		}
 		return nil
 	}
 	if _, err := os.Stat(filepath.Join(c.pgData(), "PG_VERSION")); errors.Is(err, os.ErrNotExist) {
@@ -133,7 +145,6 @@ func (c *Cluster) Start(ctx context.Context) error {
 	if err := c.prepareSocketDir(); err != nil {
 		return err
 	}
-	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1", c.cfg.Port, c.SocketDir())
 	out, err := c.run(ctx, "pg_ctl", "start", "-w", "-t", "60", "-D", c.pgData(), "-l", c.logFile(), "-o", opts)
 	if err != nil {
 		return fmt.Errorf("starting PostgreSQL in %s failed: %v\n%s%s", c.pgData(), err, out, c.logTail())
@@ -156,6 +167,13 @@ func (c *Cluster) Stop(ctx context.Context) error {
 		return fmt.Errorf("stopping PostgreSQL: %v\n%s", err, out)
 	}
 	return nil
+}
+
+// startedWith says whether the running server was started with setting
+// (PostgreSQL writes its command line to postmaster.opts).
+func (c *Cluster) startedWith(setting string) bool {
+	b, err := os.ReadFile(filepath.Join(c.pgData(), "postmaster.opts"))
+	return err == nil && strings.Contains(string(b), setting)
 }
 
 func (c *Cluster) running(ctx context.Context) bool {
