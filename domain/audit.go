@@ -58,7 +58,7 @@ type AuditEvent struct {
 	// database records commit times (track_commit_timestamp); not part of
 	// the leaf.
 	CommittedAt *time.Time
-	SealedAt      *time.Time
+	SealedAt    *time.Time
 	// PrevHash and Hash are the hash chain of events sealed before the
 	// trees (see ComputeHash); nil for the others.
 	PrevHash []byte
