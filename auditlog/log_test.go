@@ -386,3 +386,56 @@ func TestSealedEventsKeepTheirCommitTime(t *testing.T) {
 		}
 	}
 }
+
+// Run seals what its own process commits as soon as it commits (with an
+// hour between its looks, only the wake-up can start the work), and what
+// another process commits at its next look.
+func TestRunSealsOnWakeAndOnLook(t *testing.T) {
+	db := pgtest.DB(t)
+	other, err := store.Connect(context.Background(), db.DSN())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	app := newApp(t, db, "Woken")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sealed := func() int {
+		var n int
+		if err := db.GetContext(ctx, &n, `SELECT count(*) FROM audit_events WHERE application_id = $1`, app); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	waitSealed := func(want int) {
+		t.Helper()
+		for deadline := time.Now().Add(time.Minute); sealed() < want; time.Sleep(5 * time.Millisecond) {
+			if time.Now().After(deadline) { // a bound for "never", not a timing assertion
+				t.Fatalf("%d events sealed after a minute, want %d", sealed(), want)
+			}
+		}
+	}
+	var runs sync.WaitGroup
+	runs.Add(1)
+	woken := newLog(db)
+	go func() { defer runs.Done(); woken.Run(ctx, time.Hour) }()
+	time.Sleep(50 * time.Millisecond) // past its first look, which would find anything
+	for i := 0; i < 3; i++ {
+		appendEvent(t, db, app, fmt.Sprintf("woken-%d", i))
+		waitSealed(i + 1)
+	}
+	cancel()
+	runs.Wait()
+
+	ctx, cancel = context.WithCancel(context.Background())
+	defer cancel()
+	runs.Add(1)
+	go func() { defer runs.Done(); newLog(db).Run(ctx, 10*time.Millisecond) }()
+	appendEvent(t, other, app, "another process")
+	waitSealed(4)
+	cancel()
+	runs.Wait()
+	if rep := mustVerify(t, newLog(db), app); rep.Checked != 4 || rep.Break != nil {
+		t.Fatalf("verify: %+v", rep)
+	}
+}

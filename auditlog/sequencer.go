@@ -20,27 +20,88 @@ const BatchSize = 2000
 // parallelApps is how many applications one sequencer seals at once.
 const parallelApps = 8
 
-// Run seals pending events until ctx ends, looking for new ones every
-// interval when idle, and at once when a transaction of this process
-// commits some. Every serve process runs one: an application's tree is
-// sealed by one process at a time (the others skip it), so they share the
-// work and any one of them can die.
+// Run seals pending events until ctx ends. Every serve process runs one:
+// an application's tree is sealed by one process at a time (the others
+// skip it), so they share the work and any one of them can die.
+//
+// Each application with events is drained by a worker of its own, batch
+// after batch until none is left, so a busy application costs no look
+// for work between its batches, and one slow commit does not hold up the
+// others. A worker starts when this process commits events of its
+// application, and for the events of other processes when a look, every
+// interval, finds them.
 func (l *Log) Run(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
-	for {
-		n, err := l.SealPending(ctx)
+	busy := map[uuid.UUID]bool{}  // has a worker
+	again := map[uuid.UUID]bool{} // woken while its worker was finishing
+	done := make(chan uuid.UUID, parallelApps)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	full := false // an application waited for a free worker: look when one is
+	// woken: apps are this process's commits, which a worker finishing
+	// may just have missed; a look's are found again at the next one.
+	start := func(apps []uuid.UUID, woken bool) {
+		for _, app := range apps {
+			switch {
+			case busy[app]:
+				again[app] = again[app] || woken
+			case len(busy) >= parallelApps:
+				full = true
+			default:
+				busy[app] = true
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					l.drain(ctx, app)
+					done <- app
+				}()
+			}
+		}
+	}
+	look := func() {
+		full = false
+		apps, err := store.PendingApps(ctx, l.db)
 		if err != nil && ctx.Err() == nil {
 			l.log.Error("sealing audit events", "err", err)
 		}
-		if n > 0 && err == nil {
-			continue // more may have come while sealing
-		}
+		start(apps, false)
+	}
+	look()
+	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+			look()
 		case <-l.db.SealWake():
+			start(l.db.WokenApps(), true)
+		case app := <-done:
+			delete(busy, app)
+			if again[app] {
+				delete(again, app)
+				start([]uuid.UUID{app}, false)
+			}
+			if full {
+				look()
+			}
+		}
+	}
+}
+
+// drain seals app's pending events batch after batch until none is left
+// (or another sequencer has its tree).
+func (l *Log) drain(ctx context.Context, app uuid.UUID) {
+	for ctx.Err() == nil {
+		n, err := l.sealApp(ctx, app)
+		if err != nil {
+			if ctx.Err() == nil {
+				l.log.Error("sealing audit events", "err", fmt.Errorf("application %s: %w", app, err))
+			}
+			return
+		}
+		if n == 0 {
+			return
 		}
 	}
 }
@@ -82,23 +143,18 @@ func (l *Log) SealPending(ctx context.Context) (int, error) {
 func (l *Log) sealApp(ctx context.Context, app uuid.UUID) (int, error) {
 	sealed := 0
 	err := l.db.InTx(ctx, func(tx *store.Tx) error {
-		tree, ok, err := store.LockTree(ctx, tx, app)
+		tree, events, ok, err := store.TakeBatch(ctx, tx, app, BatchSize)
 		if err != nil || !ok {
 			return err // !ok: another sequencer has it now
 		}
-		var events []domain.AuditEvent
 		var legacy int
 		if tree.LegacyUntil > tree.Size {
 			if legacy, err = l.legacyBatch(ctx, tx, tree); err != nil {
 				return err
 			}
-		} else {
-			if events, err = store.TakePending(ctx, tx, app, BatchSize); err != nil {
-				return err
-			}
-			for i := range events {
-				events[i].Seq = tree.Size + int64(i) + 1
-			}
+		}
+		for i := range events {
+			events[i].Seq = tree.Size + int64(i) + 1
 		}
 		if len(events) == 0 && legacy == 0 {
 			return nil

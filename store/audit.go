@@ -32,7 +32,7 @@ func InsertAudit(ctx context.Context, q Queryer, events ...domain.AuditEvent) er
 	query, args := auditInsert(events, 0)
 	_, err := q.ExecContext(ctx, query, args...)
 	if err == nil {
-		audited(q)
+		audited(q, events)
 	}
 	return mapErr(err)
 }

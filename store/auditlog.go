@@ -49,51 +49,58 @@ func PendingApps(ctx context.Context, q Queryer) ([]uuid.UUID, error) {
 	return apps, mapErr(err)
 }
 
-// LockTree takes app's tree for sealing until tx ends; false when another
-// sequencer holds it (it is skipped, not waited for).
-func LockTree(ctx context.Context, tx *Tx, app uuid.UUID) (Tree, bool, error) {
-	var t Tree
-	err := tx.GetContext(ctx, &t, `SELECT application_id, size, compact_range, legacy_until FROM audit_trees
-		WHERE application_id = $1 FOR UPDATE SKIP LOCKED`, app)
-	if err == sql.ErrNoRows {
-		return Tree{}, false, nil
-	}
-	return t, err == nil, mapErr(err)
-}
-
-// TakePending removes up to limit of app's pending events, oldest first,
-// for the sequencer to seal in the same transaction.
-func TakePending(ctx context.Context, tx *Tx, app uuid.UUID, limit int) ([]domain.AuditEvent, error) {
+// TakeBatch takes app's tree for sealing until tx ends and removes up to
+// limit of its pending events, oldest first, for the sequencer to seal in
+// the same transaction: one round trip. ok is false when another
+// sequencer holds the tree (it is skipped, not waited for). While chained
+// events from before the trees are still to be integrated
+// (LegacyUntil > Size) no pending event is taken.
+func TakeBatch(ctx context.Context, tx *Tx, app uuid.UUID, limit int) (tree Tree, events []domain.AuditEvent, ok bool, err error) {
 	var rows []struct {
-		QueuedAt    time.Time  `db:"queued_at"`
-		CommittedAt *time.Time `db:"committed_at"`
+		Size        int64         `db:"tree_size"`
+		Range       pq.ByteaArray `db:"tree_range"`
+		LegacyUntil int64         `db:"tree_legacy"`
+		QueuedAt    *time.Time    `db:"queued_at"`
+		CommittedAt *time.Time    `db:"committed_at"`
 		auditRow
 	}
 	// The commit time is read here, before the pending row goes: it is
 	// what the sealing lag is measured from.
-	err := tx.SelectContext(ctx, &rows, `DELETE FROM audit_pending p
-		USING (SELECT event_id FROM audit_pending WHERE application_id = $1 ORDER BY queued_at, event_id LIMIT $2) AS t
-		WHERE p.application_id = $1 AND p.event_id = t.event_id
-		RETURNING p.queued_at,
-			CASE WHEN current_setting('track_commit_timestamp')::bool THEN pg_xact_commit_timestamp(p.xmin) END AS committed_at,
-			p.application_id, 0::bigint AS seq, p.event_id, p.at, p.actor, p.action, p.session_id,
-			p.details::text AS details, p.request_id, NULL::timestamptz AS sealed_at, NULL::bytea AS prev_hash, NULL::bytea AS hash`, app, limit)
-	if err != nil {
-		return nil, mapErr(err)
+	err = tx.SelectContext(ctx, &rows, `WITH tree AS (
+			SELECT application_id, size, compact_range, legacy_until FROM audit_trees
+			WHERE application_id = $1 FOR UPDATE SKIP LOCKED),
+		taken AS (
+			DELETE FROM audit_pending p
+			USING (SELECT event_id FROM audit_pending WHERE application_id = $1
+				AND EXISTS (SELECT 1 FROM tree WHERE legacy_until <= size)
+				ORDER BY queued_at, event_id LIMIT $2) AS t
+			WHERE p.application_id = $1 AND p.event_id = t.event_id
+			RETURNING p.queued_at, p.event_id, p.at, p.actor, p.action, p.session_id, p.details::text AS details, p.request_id,
+				CASE WHEN current_setting('track_commit_timestamp')::bool THEN pg_xact_commit_timestamp(p.xmin) END AS committed_at)
+		SELECT t.size AS tree_size, t.compact_range AS tree_range, t.legacy_until AS tree_legacy,
+			e.queued_at, e.committed_at, t.application_id, 0::bigint AS seq, e.event_id, coalesce(e.at, 'epoch') AS at,
+			coalesce(e.actor, '') AS actor, coalesce(e.action, '') AS action, e.session_id, coalesce(e.details, '') AS details,
+			e.request_id, NULL::timestamptz AS sealed_at, NULL::bytea AS prev_hash, NULL::bytea AS hash
+		FROM tree t LEFT JOIN taken e ON true`, app, limit)
+	if err != nil || len(rows) == 0 {
+		return Tree{}, nil, false, mapErr(err) // no row: another sequencer has the tree
+	}
+	tree = Tree{App: app, Size: rows[0].Size, CompactRange: rows[0].Range, LegacyUntil: rows[0].LegacyUntil}
+	if rows[0].ID == nil {
+		return tree, nil, true, nil // nothing pending
 	}
 	sort.Slice(rows, func(i, j int) bool {
-		if !rows[i].QueuedAt.Equal(rows[j].QueuedAt) {
-			return rows[i].QueuedAt.Before(rows[j].QueuedAt)
+		if !rows[i].QueuedAt.Equal(*rows[j].QueuedAt) {
+			return rows[i].QueuedAt.Before(*rows[j].QueuedAt)
 		}
 		return rows[i].ID.String() < rows[j].ID.String()
 	})
-	out := make([]domain.AuditEvent, len(rows))
+	events = make([]domain.AuditEvent, len(rows))
 	for i, r := range rows {
-		out[i] = r.domain()
-		q := r.QueuedAt
-		out[i].QueuedAt, out[i].CommittedAt = &q, r.CommittedAt
+		events[i] = r.domain()
+		events[i].QueuedAt, events[i].CommittedAt = r.QueuedAt, r.CommittedAt
 	}
-	return out, nil
+	return tree, events, true, nil
 }
 
 // SealedEvent is a sealed event with the leaf hash stored in its tree

@@ -45,7 +45,7 @@ type DB struct {
 	dsn       string
 	connector *cachingConnector
 	notes     notifier
-	sealWake  chan struct{}
+	sealWake  *waker
 }
 
 // Tx is one transaction.
@@ -94,7 +94,7 @@ func Connect(ctx context.Context, dsn string) (*DB, error) {
 		sdb.Close()
 		return nil, fmt.Errorf("cannot reach the database at %s: %v", Redact(dsn), err)
 	}
-	return &DB{DB: sdb, dsn: dsn, connector: connector, sealWake: make(chan struct{}, 1)}, nil
+	return &DB{DB: sdb, dsn: dsn, connector: connector, sealWake: newWaker()}, nil
 }
 
 // DSN is the connection string the pool was opened with.

@@ -5,7 +5,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/lib/pq"
+
+	"handoff/domain"
 )
 
 // The LISTEN/NOTIFY channels.
@@ -53,11 +56,13 @@ func wakeSenders(ctx context.Context, q Queryer) error {
 	return mapErr(err)
 }
 
-// audited marks q's transaction as having queued audit events, so that
-// this process's sequencer is woken when it commits.
-func audited(q Queryer) {
+// audited marks q's transaction as having queued events of apps, so that
+// this process's sequencer is woken for them when it commits.
+func audited(q Queryer, events []domain.AuditEvent) {
 	if st := pending(q); st != nil {
-		st.audited = true
+		for _, e := range events {
+			st.audited = append(st.audited, e.ApplicationID)
+		}
 	}
 }
 
@@ -82,26 +87,61 @@ func notifyNow(ctx context.Context, q Queryer, payloads []string) error {
 var txNotes sync.Map // *Tx → *txState
 
 type txState struct {
-	payloads []string // for ChangesChannel
-	webhooks bool     // deliveries were queued: wake the senders
-	audited  bool     // audit events were queued: wake the sequencer
+	payloads []string    // for ChangesChannel
+	webhooks bool        // deliveries were queued: wake the senders
+	audited  []uuid.UUID // applications whose audit events were queued: wake the sequencer
 }
 
 // committed does what a transaction left for after its commit.
 func (db *DB) committed(st *txState) {
 	db.notes.send(db, st.payloads, st.webhooks)
-	if st.audited {
-		select {
-		case db.sealWake <- struct{}{}:
-		default: // already woken
-		}
-	}
+	db.sealWake.add(st.audited)
 }
 
 // SealWake receives when a transaction of this process has committed
-// audit events, so the sequencer seals them at once instead of at its
-// next look; events of other processes wait for that look.
-func (db *DB) SealWake() <-chan struct{} { return db.sealWake }
+// audit events; WokenApps says whose. The sequencer seals them at once
+// instead of at its next look; events of other processes wait for that
+// look.
+func (db *DB) SealWake() <-chan struct{} { return db.sealWake.ch }
+
+// WokenApps returns the applications with audit events committed by this
+// process since it was last called.
+func (db *DB) WokenApps() []uuid.UUID { return db.sealWake.take() }
+
+// waker collects the applications to wake the sequencer for.
+type waker struct {
+	mu   sync.Mutex
+	apps map[uuid.UUID]struct{}
+	ch   chan struct{}
+}
+
+func newWaker() *waker { return &waker{apps: map[uuid.UUID]struct{}{}, ch: make(chan struct{}, 1)} }
+
+func (w *waker) add(apps []uuid.UUID) {
+	if len(apps) == 0 {
+		return
+	}
+	w.mu.Lock()
+	for _, a := range apps {
+		w.apps[a] = struct{}{}
+	}
+	w.mu.Unlock()
+	select {
+	case w.ch <- struct{}{}:
+	default: // already signalled
+	}
+}
+
+func (w *waker) take() []uuid.UUID {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	out := make([]uuid.UUID, 0, len(w.apps))
+	for a := range w.apps {
+		out = append(out, a)
+		delete(w.apps, a)
+	}
+	return out
+}
 
 // notifier sends committed transactions' notifications, as many at once as
 // have queued while the previous statement ran. It runs only while there

@@ -76,8 +76,8 @@ func InsertShareToken(ctx context.Context, q Queryer, t ShareToken, events ...do
 		args = append(args, more...)
 	}
 	_, err := q.ExecContext(ctx, query, args...)
-	if err == nil && len(events) > 0 {
-		audited(q)
+	if err == nil {
+		audited(q, events)
 	}
 	return mapErr(err)
 }

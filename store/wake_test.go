@@ -19,13 +19,18 @@ func TestSealWakeAfterCommitOfAuditEvents(t *testing.T) {
 	db := pgtest.DB(t)
 	ctx := context.Background()
 	app := newApp(t, db, "Wake")
-	drain := func() bool {
+	drain := func() bool { // whether app was woken
 		select {
 		case <-db.SealWake():
-			return true
 		default:
 			return false
 		}
+		for _, a := range db.WokenApps() {
+			if a == app {
+				return true
+			}
+		}
+		return false
 	}
 	drain()
 	event := func() domain.AuditEvent {
