@@ -131,8 +131,10 @@ func (s *Service) Import(ctx context.Context, caller domain.Caller, req ImportRe
 		if matched, err = importMatch(ctx, tx, s.data.matchKeys(myKeys), &sess.Session, full); err != nil { // matching.go: may hold it In Review
 			return err
 		}
-		if err := s.copyMedia(ctx, tx, srcKeys, myKeys, claims.SessionID, sess.ID); err != nil { // re-sealed under the importer's keys
-			return err
+		if src.HasMedia {
+			if err := s.copyMedia(ctx, tx, srcKeys, myKeys, claims.SessionID, sess.ID); err != nil { // re-sealed under the importer's keys
+				return err
+			}
 		}
 		// A clone has no details of its own (token, callback, metadata):
 		// nothing to read back for its event.

@@ -209,6 +209,9 @@ type Source struct {
 	// WorkflowKind is the kind of the importer's workflow the import
 	// names; nil when the importer has no such workflow.
 	WorkflowKind *domain.Kind
+	// HasMedia says the session has evidence files to copy (a statement
+	// saved on an import of one without).
+	HasMedia bool
 }
 
 // ImportSource loads, in one round trip, the record of a token minted by
@@ -235,6 +238,7 @@ func ImportSource(ctx context.Context, q Queryer, app, token, importer uuid.UUID
 		Biometrics []byte     `db:"s_biometrics"`
 		Plain      []byte     `db:"s_checks"`
 		Workflow   *string    `db:"importer_workflow_kind"`
+		HasMedia   bool       `db:"has_media"`
 	}
 	err := q.GetContext(ctx, &r, `SELECT t.application_id, t.token_id, t.session_id, t.session_kind, t.for_application_id,
 			t.minted_by, t.kid, t.created_at, t.expires_at, t.mint_leaf, t.revoked_at, t.revoked_by,
@@ -243,7 +247,8 @@ func ImportSource(ctx context.Context, q Queryer, app, token, importer uuid.UUID
 			s.shared_from_session AS s_shared_from_session, s.created_at AS s_created_at, s.expires_at AS s_expires_at,
 			s.key_generation AS s_key_generation, s.sealed AS s_sealed, s.biometrics AS s_biometrics, s.checks AS s_checks,
 			(SELECT c.note FROM audit_checkpoints c WHERE c.application_id = t.application_id ORDER BY c.tree_size DESC LIMIT 1) AS checkpoint,
-			(SELECT w.kind FROM workflows w WHERE w.application_id = $3 AND w.workflow_id = $4) AS importer_workflow_kind
+			(SELECT w.kind FROM workflows w WHERE w.application_id = $3 AND w.workflow_id = $4) AS importer_workflow_kind,
+			EXISTS (SELECT 1 FROM session_media m WHERE m.application_id = t.application_id AND m.session_id = t.session_id) AS has_media
 		FROM share_tokens t
 		LEFT JOIN (sessions s JOIN applications a ON a.application_id = s.application_id AND a.deleted_at IS NULL)
 			ON s.application_id = t.application_id AND s.session_id = t.session_id AND s.deleted_at IS NULL
@@ -252,7 +257,7 @@ func ImportSource(ctx context.Context, q Queryer, app, token, importer uuid.UUID
 	if err != nil {
 		return Source{}, notFound(err, "Share token not found.")
 	}
-	src := Source{Token: r.ShareToken, Checkpoint: r.Checkpoint}
+	src := Source{Token: r.ShareToken, Checkpoint: r.Checkpoint, HasMedia: r.HasMedia}
 	if r.Workflow != nil {
 		k := domain.Kind(*r.Workflow)
 		src.WorkflowKind = &k
