@@ -532,7 +532,8 @@ func TestSSHTwoServersOneDatabase(t *testing.T) {
 // live updates keep drawing on it, and its claims are released.
 func TestSSHIdleTimeout(t *testing.T) {
 	w := newWorld(t, 2)
-	srv := startServerWith(t, w.svc, sshd.Config{IdleTimeout: 2 * time.Second})
+	// Long enough for the redraw below to arrive first on a loaded machine.
+	srv := startServerWith(t, w.svc, sshd.Config{IdleTimeout: 6 * time.Second})
 	a := connect(t, srv.addr, "alice", w.analyst("alice", w.y))
 	a.send("2", "<enter>")
 	a.waitFor("yours while the case is open")
@@ -542,7 +543,7 @@ func TestSSHIdleTimeout(t *testing.T) {
 	}
 	a.waitFor("1 in queue")
 	a.waitEnded()
-	if text := a.screen.Text(); !strings.Contains(text, "closed this workstation after 2 seconds without a key") {
+	if text := a.screen.Text(); !strings.Contains(text, "closed this workstation after 6 seconds without a key") {
 		t.Fatalf("not told why:\n%s", text)
 	}
 	eventually(t, "claims released", func() bool { return len(w.claims(w.y)) == 0 })
