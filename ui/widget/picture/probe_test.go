@@ -2,6 +2,7 @@ package picture
 
 import (
 	"io"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -160,5 +161,29 @@ func TestLateRepliesAreNoKeys(t *testing.T) {
 	fromTerm.Close()
 	if got := strings.Join(m.keys, " "); got != "j k q" {
 		t.Fatalf("keys %q, want %q", got, "j k q")
+	}
+}
+
+// A terminal file stays a file through WithoutReplies (Bubble Tea puts it
+// in raw mode and waits on its descriptor), read through the filter.
+func TestWithoutRepliesKeepsAFile(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	in := WithoutReplies(r)
+	if f, ok := in.(interface{ Fd() uintptr }); !ok || f.Fd() != r.Fd() {
+		t.Fatalf("WithoutReplies(file) is %T, not the file", in)
+	}
+	go func() {
+		for _, s := range []string{"j", "\x1b_Gi=31;OK\x1b\\", "\x1b[?62;", "4c", "q"} {
+			io.WriteString(w, s)
+		}
+		w.Close()
+	}()
+	got, err := io.ReadAll(in)
+	if err != nil || string(got) != "jq" {
+		t.Fatalf("read %q %v, want the keys only", got, err)
 	}
 }
