@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/lib/pq"
 	"golang.org/x/mod/sumdb/note"
 
 	"handoff/auditlog"
@@ -438,4 +439,52 @@ func TestRunSealsOnWakeAndOnLook(t *testing.T) {
 	if rep := mustVerify(t, newLog(db), app); rep.Checked != 4 || rep.Break != nil {
 		t.Fatalf("verify: %+v", rep)
 	}
+}
+
+// More busy applications than the sequencer seals at once all get sealed
+// while their events keep coming: they take turns.
+func TestBusyApplicationsTakeTurns(t *testing.T) {
+	db := pgtest.DB(t)
+	const apps = 20 // more than a sequencer seals at once
+	ids := make([]uuid.UUID, apps)
+	for i := range ids {
+		ids[i] = newApp(t, db, fmt.Sprintf("Turns %d", i))
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var runs, writers sync.WaitGroup
+	runs.Add(1)
+	go func() { defer runs.Done(); newLog(db).Run(ctx, time.Hour) }() // only its own commits wake it
+	stop := make(chan struct{})
+	for i := range ids {
+		writers.Add(1)
+		go func() {
+			defer writers.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+					appendEvent(t, db, ids[i], "writer")
+				}
+			}
+		}()
+	}
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(20 * time.Millisecond) {
+		var sealed int
+		if err := db.GetContext(ctx, &sealed, `SELECT count(DISTINCT application_id) FROM audit_events
+			WHERE application_id = ANY ($1::uuid[])`, pq.Array(ids)); err != nil {
+			t.Fatal(err)
+		}
+		if sealed == apps {
+			break
+		}
+		if time.Now().After(deadline) { // a bound for "never", not a timing assertion
+			t.Fatalf("after a minute of load only %d of %d applications have sealed events", sealed, apps)
+		}
+	}
+	close(stop)
+	writers.Wait()
+	cancel()
+	runs.Wait()
 }

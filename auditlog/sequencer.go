@@ -24,48 +24,68 @@ const parallelApps = 8
 // an application's tree is sealed by one process at a time (the others
 // skip it), so they share the work and any one of them can die.
 //
-// Each application with events is drained by a worker of its own, batch
-// after batch until none is left, so a busy application costs no look
-// for work between its batches, and one slow commit does not hold up the
-// others. A worker starts when this process commits events of its
-// application, and for the events of other processes when a look, every
-// interval, finds them.
+// Applications with events take turns, one batch each, at most
+// parallelApps at once: a busy one goes to the back of the line after each
+// batch, so it needs no look for work between its batches and cannot hold
+// the others up, and one slow commit delays only its own application. An
+// application joins the line when this process commits events of it, and
+// for the events of other processes when a look, every interval, finds
+// them.
 func (l *Log) Run(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
-	busy := map[uuid.UUID]bool{}  // has a worker
-	again := map[uuid.UUID]bool{} // woken while its worker was finishing
-	done := make(chan uuid.UUID, parallelApps)
+	type turn struct {
+		app  uuid.UUID
+		more bool // it sealed a batch: there may be more
+	}
+	done := make(chan turn, parallelApps)
 	var wg sync.WaitGroup
 	defer wg.Wait()
-	full := false // an application waited for a free worker: look when one is
-	// woken: apps are this process's commits, which a worker finishing
-	// may just have missed; a look's are found again at the next one.
-	start := func(apps []uuid.UUID, woken bool) {
-		for _, app := range apps {
-			switch {
-			case busy[app]:
-				again[app] = again[app] || woken
-			case len(busy) >= parallelApps:
-				full = true
-			default:
-				busy[app] = true
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					l.drain(ctx, app)
-					done <- app
-				}()
-			}
+	busy := map[uuid.UUID]bool{}   // sealing a batch now
+	again := map[uuid.UUID]bool{}  // woken while busy: its batch may have missed them
+	queued := map[uuid.UUID]bool{} // in line
+	var line []uuid.UUID
+	join := func(app uuid.UUID) {
+		if !queued[app] {
+			queued[app] = true
+			line = append(line, app)
 		}
 	}
+	fill := func() {
+		for len(busy) < parallelApps && len(line) > 0 {
+			app := line[0]
+			line = line[1:]
+			delete(queued, app)
+			busy[app] = true
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				n, err := l.sealApp(ctx, app)
+				if err != nil && ctx.Err() == nil {
+					l.log.Error("sealing audit events", "err", fmt.Errorf("application %s: %w", app, err))
+				}
+				done <- turn{app: app, more: n > 0 && err == nil}
+			}()
+		}
+	}
+	// woken: apps are this process's commits, which a batch being sealed
+	// may just have missed; what a look finds is found again at the next.
+	arrive := func(apps []uuid.UUID, woken bool) {
+		for _, app := range apps {
+			if busy[app] {
+				again[app] = again[app] || woken
+			} else {
+				join(app)
+			}
+		}
+		fill()
+	}
 	look := func() {
-		full = false
 		apps, err := store.PendingApps(ctx, l.db)
 		if err != nil && ctx.Err() == nil {
 			l.log.Error("sealing audit events", "err", err)
 		}
-		start(apps, false)
+		arrive(apps, false)
 	}
 	look()
 	for {
@@ -75,33 +95,14 @@ func (l *Log) Run(ctx context.Context, interval time.Duration) {
 		case <-t.C:
 			look()
 		case <-l.db.SealWake():
-			start(l.db.WokenApps(), true)
-		case app := <-done:
-			delete(busy, app)
-			if again[app] {
-				delete(again, app)
-				start([]uuid.UUID{app}, false)
+			arrive(l.db.WokenApps(), true)
+		case r := <-done:
+			delete(busy, r.app)
+			if r.more || again[r.app] {
+				join(r.app)
 			}
-			if full {
-				look()
-			}
-		}
-	}
-}
-
-// drain seals app's pending events batch after batch until none is left
-// (or another sequencer has its tree).
-func (l *Log) drain(ctx context.Context, app uuid.UUID) {
-	for ctx.Err() == nil {
-		n, err := l.sealApp(ctx, app)
-		if err != nil {
-			if ctx.Err() == nil {
-				l.log.Error("sealing audit events", "err", fmt.Errorf("application %s: %w", app, err))
-			}
-			return
-		}
-		if n == 0 {
-			return
+			delete(again, r.app)
+			fill()
 		}
 	}
 }
