@@ -40,6 +40,13 @@ func (s *Service) Claim(ctx context.Context, caller domain.Caller, sessionID uui
 	}
 	var out ClaimInfo
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		// The proposer is refused before the case is locked: the proposer's
+		// open case page asks again on every claim change, and its lock,
+		// however short, made the second reviewer's ClaimNext (SKIP LOCKED)
+		// pass the proposal over for the next case.
+		if err := refuseProposer(ctx, tx, caller, sessionID); err != nil {
+			return err
+		}
 		sess, err := store.GetSession(ctx, tx, caller.ApplicationID, sessionID, true)
 		if err != nil {
 			return err
@@ -50,12 +57,8 @@ func (s *Service) Claim(ctx context.Context, caller domain.Caller, sessionID uui
 		if sess.Status.Phase() != domain.PhaseInReview {
 			return domain.Conflictf("This case is no longer in review (%s).", sess.Status)
 		}
-		// A proposer holding their own proposal would keep the second
-		// reviewer it waits for away.
-		if p, open, err := openProposal(ctx, tx, caller.ApplicationID, sessionID); err != nil {
+		if err := refuseProposer(ctx, tx, caller, sessionID); err != nil { // again, under the lock
 			return err
-		} else if open && p.Proposer == caller.Actor() {
-			return domain.Conflictf("Not held for you: you proposed its decision, and it waits for a second analyst.")
 		}
 		out, err = s.takeClaim(ctx, tx, caller, sessionID)
 		return err
@@ -85,6 +88,19 @@ func (s *Service) takeClaim(ctx context.Context, tx *store.Tx, caller domain.Cal
 func claimEvent(ctx context.Context, tx *store.Tx, caller domain.Caller, action string, id uuid.UUID, at time.Time) error {
 	return store.AppendAudit(ctx, tx, caller.ApplicationID, domain.AuditEvent{At: at.UTC().Truncate(time.Microsecond),
 		Actor: caller.Actor(), RequestID: caller.RequestID, Action: action, SessionID: &id, Details: []byte("{}")})
+}
+
+// refuseProposer refuses the claim of the analyst who proposed the case's
+// decision: holding it would keep the second reviewer it waits for away.
+func refuseProposer(ctx context.Context, tx *store.Tx, caller domain.Caller, id uuid.UUID) error {
+	p, open, err := openProposal(ctx, tx, caller.ApplicationID, id)
+	if err != nil {
+		return err
+	}
+	if open && p.Proposer == caller.Actor() {
+		return domain.Conflictf("Not held for you: you proposed its decision, and it waits for a second analyst.")
+	}
+	return nil
 }
 
 // ClaimNext claims the next queued case nobody holds and returns it with
