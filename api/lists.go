@@ -56,9 +56,14 @@ func entryJSON(e domain.ListEntry) map[string]any {
 	if e.Metadata != nil {
 		meta = json.RawMessage(e.Metadata)
 	}
-	return map[string]any{"uuid": e.ID, "value": e.Value, "display_label": e.DisplayLabel, "comment": e.Comment,
+	out := map[string]any{"uuid": e.ID, "value": e.Value, "display_label": e.DisplayLabel, "comment": e.Comment,
 		"added_by": e.AddedBy, "reference_session_id": e.ReferenceSessionID, "reference_session_number": e.ReferenceSessionNumber,
 		"reference_object_uuid": e.ReferenceSessionID, "metadata": meta, "created_at": e.CreatedAt.UTC().Format(time.RFC3339)}
+	if e.Unavailable {
+		// handoff extension: a face entry and this server runs without the biometric key.
+		out["biometrics"] = "unavailable"
+	}
+	return out
 }
 
 func (s *Server) listLists(w http.ResponseWriter, r *http.Request, caller domain.Caller) error {

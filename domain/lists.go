@@ -105,6 +105,10 @@ type ListEntry struct {
 	ReferenceSessionNumber *int64
 	Metadata               []byte // a JSON object, or nil
 	CreatedAt              time.Time
+	// Unavailable is set on a face entry this server cannot open (it runs
+	// without the biometric key): its value, label, comment and metadata
+	// are then blank. Matching still finds it by its hash.
+	Unavailable bool
 }
 
 // MaxListName bounds list names and labels; MaxListText descriptions and

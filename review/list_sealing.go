@@ -3,6 +3,7 @@ package review
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -17,10 +18,16 @@ import (
 // blocked document number, "Jane Doe, forged passport"), so they are
 // sealed together under the application's data key, bound to the
 // application and the entry's id: copied into another row, they do not
-// open. Matching never opens them: it compares value_hash.
+// open. A face identifier is biometric: its entry is sealed under the
+// biometric data key instead, with its own label. Matching compares
+// value_hash and opens only the entries it hits.
 
 func entryAD(app, entry uuid.UUID) []byte {
 	return vault.AD("handoff list entry", app[:], entry[:])
+}
+
+func faceEntryAD(app, entry uuid.UUID) []byte {
+	return vault.AD("handoff list entry biometrics", app[:], entry[:])
 }
 
 // entrySecret is what an entry's sealed part holds.
@@ -32,24 +39,50 @@ type entrySecret struct {
 }
 
 // sealEntry seals e's value, label, comment and metadata under k's
-// current generation.
-func (k *appKeys) sealEntry(e domain.ListEntry) (store.SealedEntry, error) {
+// current generation: a face entry (type t) under the biometric key.
+func (k *appKeys) sealEntry(t domain.EntryType, e domain.ListEntry) (store.SealedEntry, error) {
 	plain, err := json.Marshal(entrySecret{Value: e.Value, DisplayLabel: e.DisplayLabel, Comment: e.Comment, Metadata: e.Metadata})
 	if err != nil {
 		return store.SealedEntry{}, err
 	}
 	gen := k.current
-	return store.SealedEntry{ListEntry: e, Generation: &gen,
-		Sealed: vault.SealVersioned(k.data[gen], gen, plain, entryAD(k.app, e.ID))}, nil
+	key, aad := k.data[gen], entryAD(k.app, e.ID)
+	if t == domain.EntryFace {
+		var ok bool
+		if key, ok = k.bio[gen]; !ok {
+			return store.SealedEntry{}, errNoBiometricKey
+		}
+		aad = faceEntryAD(k.app, e.ID)
+	}
+	return store.SealedEntry{ListEntry: e, EntryType: t, Generation: &gen,
+		Sealed: vault.SealVersioned(key, gen, plain, aad)}, nil
 }
 
 // openEntry opens a stored entry of k's application; an entry still in
-// the clear (written before entries were sealed) is returned as it is.
+// the clear (written before entries were sealed) is returned as it is. A
+// face entry without the biometric key reads as Unavailable.
 func (d *dataKeys) openEntry(ctx context.Context, k *appKeys, e store.SealedEntry) (domain.ListEntry, error) {
 	if e.Sealed == nil {
 		return e.ListEntry, nil
 	}
-	plain, err := d.open(ctx, k, purposeData, e.Sealed, entryAD(k.app, e.ID))
+	var plain []byte
+	var err error
+	if e.EntryType == domain.EntryFace {
+		if d.keys.Biometric == nil {
+			out := e.ListEntry
+			out.Value, out.DisplayLabel, out.Comment, out.Metadata, out.Unavailable = "", "", "", nil, true
+			return out, nil
+		}
+		plain, err = d.open(ctx, k, purposeBiometric, e.Sealed, faceEntryAD(k.app, e.ID))
+		if errors.Is(err, vault.ErrOpen) {
+			// Sealed under the data key by the first sealing code (a
+			// developer database of 2 December 2026): it still opens, and
+			// rotate-data moves it to the biometric key.
+			plain, err = d.open(ctx, k, purposeData, e.Sealed, entryAD(k.app, e.ID))
+		}
+	} else {
+		plain, err = d.open(ctx, k, purposeData, e.Sealed, entryAD(k.app, e.ID))
+	}
 	if err != nil {
 		return domain.ListEntry{}, fmt.Errorf("list entry %s: %w", e.ID, err)
 	}
@@ -155,13 +188,13 @@ func (s *Service) SealPendingEntries(ctx context.Context) (int, error) {
 			return n, err
 		}
 		err = s.db.InTx(ctx, func(tx *store.Tx) error {
-			batch, err := store.EntriesToSeal(ctx, tx, app, uuid.Nil, EntryBatch)
+			batch, err := store.EntriesToSeal(ctx, tx, app, uuid.Nil, EntryBatch, s.data.keys.Biometric != nil)
 			if err != nil || len(batch) == 0 {
 				return err
 			}
 			sealed := make([]store.SealedEntry, len(batch))
 			for i, e := range batch {
-				if sealed[i], err = k.sealEntry(e.ListEntry); err != nil {
+				if sealed[i], err = k.sealEntry(e.EntryType, e.ListEntry); err != nil {
 					return err
 				}
 			}
@@ -195,7 +228,7 @@ func (s *Service) resealEntries(ctx context.Context, k *appKeys, batch int) (int
 			if err != nil {
 				return moved, err
 			}
-			if next[i], err = k.sealEntry(e); err != nil {
+			if next[i], err = k.sealEntry(r.EntryType, e); err != nil {
 				return moved, err
 			}
 		}

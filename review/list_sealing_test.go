@@ -275,3 +275,41 @@ func TestHousekeepingSealsPlainListEntries(t *testing.T) {
 	}
 	sameEntries(t, "sealed by the housekeeping", w.entries(t, w.svc, w.x), map[uuid.UUID]domain.ListEntry{e.ID: e})
 }
+
+// Without the biometric key a face entry reads as unavailable and does
+// not fail its list, a search or the other entries; the housekeeping
+// leaves a plain face entry to a server that has the key, which seals it.
+func TestFaceEntryWithoutBiometricKey(t *testing.T) {
+	ctx := context.Background()
+	w := newSealedWorld(t)
+	face := w.blockEntry(t, w.x, domain.EntryFace, "face-abc123", "Jana Novak", "seen twice")
+	noBio := New(w.db, WithKeys(Keys{Master: w.keys.Master}))
+	t.Cleanup(noBio.Close)
+	got := w.entries(t, noBio, w.x)
+	if e := got[face.ID]; !e.Unavailable || e.Value != "" || e.DisplayLabel != "" || e.Comment != "" || e.Metadata != nil {
+		t.Fatalf("a face entry without the biometric key: %+v", e)
+	}
+	if es, n, err := noBio.ListEntries(ctx, Analyst(w.x, "reader"), face.ListID, "novak", 10, 0); err != nil || n != 0 || len(es) != 0 {
+		t.Fatalf("a search without the biometric key: %d %+v %v", n, es, err)
+	}
+	if _, err := noBio.AddEntry(ctx, Analyst(w.x, "alice"), face.ListID, NewEntry{Value: "face-def456"}); !domain.IsCode(err, domain.CodeUnavailable) {
+		t.Fatalf("adding a face entry without the biometric key: %v", err)
+	}
+	sameEntries(t, "with the biometric key", w.entries(t, w.svc, w.x), map[uuid.UUID]domain.ListEntry{face.ID: face})
+
+	email := w.blockEntry(t, w.x, domain.EntryEmail, "jana.novak@example.org", "Jana Novak", "")
+	for _, e := range []domain.ListEntry{face, email} {
+		w.db.MustExecContext(ctx, `UPDATE list_entries SET sealed = NULL, key_generation = NULL, value = $2, display_label = $3,
+			comment = $4, metadata = $5 WHERE entry_id = $1`, e.ID, e.Value, e.DisplayLabel, e.Comment, string(e.Metadata))
+	}
+	if n, err := noBio.SealPendingEntries(ctx); err != nil || n != 1 {
+		t.Fatalf("without the biometric key sealed %d (%v), want the e-mail entry only", n, err)
+	}
+	if n, err := w.svc.SealPendingEntries(ctx); err != nil || n != 1 {
+		t.Fatalf("with the biometric key sealed %d (%v), want the face entry", n, err)
+	}
+	if e := w.entries(t, noBio, w.x)[face.ID]; !e.Unavailable {
+		t.Fatalf("the face entry sealed by the housekeeping opens without the biometric key: %+v", e)
+	}
+	sameEntries(t, "sealed", w.entries(t, w.svc, w.x), map[uuid.UUID]domain.ListEntry{face.ID: face, email.ID: email})
+}

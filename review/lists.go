@@ -264,7 +264,7 @@ func (s *Service) AddEntry(ctx context.Context, caller domain.Caller, list uuid.
 			}
 			e.ReferenceSessionID, e.ReferenceSessionNumber = &sess.ID, &sess.Number
 		}
-		sealed, err := key.keys.sealEntry(e)
+		sealed, err := key.keys.sealEntry(l.EntryType, e)
 		if err != nil {
 			return err
 		}

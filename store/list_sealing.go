@@ -5,16 +5,20 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/lib/pq"
+
+	"handoff/domain"
 )
 
 // EntriesToSeal locks up to limit of app's list entries after the entry
 // id after that are still in the clear (written before entries were
-// sealed), in id order; others' housekeeping skips them.
-func EntriesToSeal(ctx context.Context, tx *Tx, app, after uuid.UUID, limit int) ([]SealedEntry, error) {
+// sealed), in id order; others' housekeeping skips them. Without
+// biometric (a server without the biometric key) face entries are left
+// for a server that can seal them.
+func EntriesToSeal(ctx context.Context, tx *Tx, app, after uuid.UUID, limit int, biometric bool) ([]SealedEntry, error) {
 	var rows []entryRow
 	err := tx.SelectContext(ctx, &rows, `SELECT `+entryCols+` FROM list_entries
-		WHERE application_id = $1 AND sealed IS NULL AND entry_id > $2 ORDER BY entry_id LIMIT $3
-		FOR UPDATE SKIP LOCKED`, app, after, limit)
+		WHERE application_id = $1 AND sealed IS NULL AND entry_id > $2 AND ($4 OR entry_type <> $5)
+		ORDER BY entry_id LIMIT $3 FOR UPDATE SKIP LOCKED`, app, after, limit, biometric, domain.EntryFace)
 	return entries(rows), mapErr(err)
 }
 

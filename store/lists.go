@@ -126,26 +126,29 @@ type entryRow struct {
 	CreatedAt              time.Time  `db:"created_at"`
 	Sealed                 []byte     `db:"sealed"`
 	Generation             *int       `db:"key_generation"`
+	EntryType              string     `db:"entry_type"`
 }
 
 const entryCols = `entry_id, list_id, value, display_label, comment, added_by, reference_session_id,
-	reference_session_number, metadata, created_at, sealed, key_generation`
+	reference_session_number, metadata, created_at, sealed, key_generation, entry_type`
 
 // SealedEntry is a list entry as stored. Sealed holds its value, label,
 // comment and metadata, which the review layer opens; it is nil for an
 // entry written in the clear before entries were sealed, whose ListEntry
-// has them.
+// has them. EntryType says which key seals it (a face identifier is
+// biometric).
 type SealedEntry struct {
 	domain.ListEntry
 	Sealed     []byte
 	Generation *int
+	EntryType  domain.EntryType
 }
 
 func (r entryRow) domain() SealedEntry {
 	return SealedEntry{ListEntry: domain.ListEntry{ID: r.ID, ListID: r.ListID, Value: r.Value, DisplayLabel: r.DisplayLabel,
 		Comment: r.Comment, AddedBy: r.AddedBy, ReferenceSessionID: r.ReferenceSessionID,
 		ReferenceSessionNumber: r.ReferenceSessionNumber, Metadata: r.Metadata, CreatedAt: r.CreatedAt},
-		Sealed: r.Sealed, Generation: r.Generation}
+		Sealed: r.Sealed, Generation: r.Generation, EntryType: domain.EntryType(r.EntryType)}
 }
 
 func entries(rows []entryRow) []SealedEntry {
@@ -287,10 +290,9 @@ func matchEntries(ctx context.Context, q Queryer, app uuid.UUID, hs []Hashed, se
 	}
 	var rows []struct {
 		entryRow
-		EntryType string `db:"entry_type"`
-		ListType  string `db:"list_type"`
-		ListName  string `db:"name"`
-		Hash      []byte `db:"value_hash"`
+		ListType string `db:"list_type"`
+		ListName string `db:"name"`
+		Hash     []byte `db:"value_hash"`
 	}
 	err := q.SelectContext(ctx, &rows, record+`SELECT e.entry_id, e.list_id, e.value, e.display_label, e.comment, e.added_by,
 		e.reference_session_id, e.reference_session_number, e.metadata, e.created_at, e.sealed, e.key_generation,
@@ -305,7 +307,7 @@ func matchEntries(ctx context.Context, q Queryer, app uuid.UUID, hs []Hashed, se
 	}
 	out := make([]EntryHit, len(rows))
 	for i, r := range rows {
-		out[i] = EntryHit{SealedEntry: r.entryRow.domain(), EntryType: domain.EntryType(r.EntryType),
+		out[i] = EntryHit{SealedEntry: r.entryRow.domain(), EntryType: domain.EntryType(r.entryRow.EntryType),
 			ListType: domain.ListType(r.ListType), ListName: r.ListName, Hash: r.Hash}
 	}
 	return out, nil

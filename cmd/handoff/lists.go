@@ -24,8 +24,12 @@ func listMap(l domain.List) map[string]any {
 }
 
 func entryMap(e domain.ListEntry) map[string]any {
-	return map[string]any{"uuid": e.ID, "value": e.Value, "display_label": e.DisplayLabel, "comment": e.Comment,
+	out := map[string]any{"uuid": e.ID, "value": e.Value, "display_label": e.DisplayLabel, "comment": e.Comment,
 		"added_by": e.AddedBy, "reference_session_id": e.ReferenceSessionID, "created_at": e.CreatedAt}
+	if e.Unavailable {
+		out["biometrics"] = "unavailable"
+	}
+	return out
 }
 
 // listRef finds a list by uuid, by name, or as "blocklist:TYPE" for a
