@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -316,4 +317,49 @@ func TestFaceEntryWithoutBiometricKey(t *testing.T) {
 		t.Fatalf("the face entry sealed by the housekeeping opens without the biometric key: %+v", e)
 	}
 	sameEntries(t, "sealed", w.entries(t, w.svc, w.x), map[uuid.UUID]domain.ListEntry{face.ID: face, email.ID: email})
+}
+
+// A list read a keyset page at a time gives every entry once, in
+// ListEntries' order, also when entries share a creation time.
+func TestEntriesAfterPagesEveryEntryOnce(t *testing.T) {
+	ctx := context.Background()
+	w := newSealedWorld(t)
+	at := time.Date(2026, 12, 2, 7, 0, 0, 0, time.UTC)
+	svc := New(w.db, WithKeys(w.keys), WithClock(func() time.Time { return at }))
+	t.Cleanup(svc.Close)
+	w.svc = svc
+	var list uuid.UUID
+	for i := range 7 {
+		if i == 4 {
+			at = at.Add(time.Second)
+		}
+		list = w.blockEntry(t, w.x, domain.EntryEmail, fmt.Sprintf("p%d@example.org", i), "", "").ListID
+	}
+	want, n, err := svc.ListEntries(ctx, Analyst(w.x, "reader"), list, "", 100, 0)
+	if err != nil || n != 7 {
+		t.Fatalf("the list: %d %v", n, err)
+	}
+	var got []uuid.UUID
+	var after *store.SealedEntry
+	for {
+		page, err := store.EntriesAfter(ctx, w.db, w.x, list, after, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range page {
+			got = append(got, e.ID)
+		}
+		if len(page) < 2 {
+			break
+		}
+		after = &page[len(page)-1]
+	}
+	if len(got) != len(want) {
+		t.Fatalf("paged %d entries, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if got[i] != want[i].ID {
+			t.Fatalf("entry %d is %s, want %s", i, got[i], want[i].ID)
+		}
+	}
 }

@@ -181,16 +181,26 @@ func ListEntries(ctx context.Context, q Queryer, app, list uuid.UUID, limit, off
 // keyset page of the index.
 func EntriesAfter(ctx context.Context, q Queryer, app, list uuid.UUID, after *SealedEntry, limit int) ([]SealedEntry, error) {
 	var rows []entryRow
-	var at *time.Time
-	var id uuid.UUID
-	if after != nil {
-		at, id = &after.CreatedAt, after.ID
+	var err error
+	if after == nil {
+		err = q.SelectContext(ctx, &rows, entriesFirstSQL, app, list, limit)
+	} else {
+		err = q.SelectContext(ctx, &rows, entriesAfterSQL, app, list, after.CreatedAt, after.ID, limit)
 	}
-	err := q.SelectContext(ctx, &rows, `SELECT `+entryCols+` FROM list_entries WHERE application_id = $1 AND list_id = $2
-		AND ($3::timestamptz IS NULL OR created_at < $3 OR (created_at = $3 AND entry_id > $4))
-		ORDER BY created_at DESC, entry_id LIMIT $5`, app, list, at, id, limit)
 	return entries(rows), mapErr(err)
 }
+
+const (
+	entriesFirstSQL = `SELECT ` + entryCols + ` FROM list_entries WHERE application_id = $1 AND list_id = $2
+		ORDER BY created_at DESC, entry_id LIMIT $3`
+	// created_at <= $3 is implied by the rest; it is what makes the page
+	// an index range that starts at the cursor (the OR is not one). Its
+	// own statement: a cached generic plan of "$3 IS NULL OR ..." would
+	// not fold the NULL test away.
+	entriesAfterSQL = `SELECT ` + entryCols + ` FROM list_entries WHERE application_id = $1 AND list_id = $2
+		AND created_at <= $3 AND (created_at < $3 OR (created_at = $3 AND entry_id > $4))
+		ORDER BY created_at DESC, entry_id LIMIT $5`
+)
 
 // InsertEntry adds e to list l (locked by the caller) with the keyed hash
 // of its value, and counts it on the list. e.Sealed holds the value,
