@@ -456,11 +456,12 @@ func TestBusyApplicationsTakeTurns(t *testing.T) {
 	runs.Add(1)
 	go func() { defer runs.Done(); newLog(db).Run(ctx, time.Hour) }() // only its own commits wake it
 	stop := make(chan struct{})
+	t.Cleanup(func() { close(stop); writers.Wait() }) // also when the test fails
 	for i := range ids {
 		writers.Add(1)
 		go func() {
 			defer writers.Done()
-			for {
+			for n := 0; n < 500; n++ { // bounded, on a shared cluster
 				select {
 				case <-stop:
 					return
@@ -483,8 +484,6 @@ func TestBusyApplicationsTakeTurns(t *testing.T) {
 			t.Fatalf("after a minute of load only %d of %d applications have sealed events", sealed, apps)
 		}
 	}
-	close(stop)
-	writers.Wait()
 	cancel()
 	runs.Wait()
 }

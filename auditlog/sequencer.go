@@ -140,62 +140,67 @@ func (l *Log) SealPending(ctx context.Context) (int, error) {
 }
 
 // sealApp numbers one batch of app's events, integrates them into its tree
-// and signs a checkpoint, in one transaction: all of it happens or none.
+// and signs a checkpoint. Nothing is locked while it hashes and signs: the
+// batch is read, then saved in one statement (its own transaction, all of
+// it or none) that applies only if no other sequencer sealed first — two
+// round trips. A batch that lost the race seals nothing.
 func (l *Log) sealApp(ctx context.Context, app uuid.UUID) (int, error) {
-	sealed := 0
-	err := l.db.InTx(ctx, func(tx *store.Tx) error {
-		tree, events, ok, err := store.TakeBatch(ctx, tx, app, BatchSize)
-		if err != nil || !ok {
-			return err // !ok: another sequencer has it now
+	tree, events, ok, err := store.ReadBatch(ctx, l.db, app, BatchSize)
+	if err != nil || !ok {
+		return 0, err
+	}
+	var legacy int
+	if tree.LegacyUntil > tree.Size {
+		if legacy, err = l.legacyBatch(ctx, tree); err != nil {
+			return 0, err
 		}
-		var legacy int
-		if tree.LegacyUntil > tree.Size {
-			if legacy, err = l.legacyBatch(ctx, tx, tree); err != nil {
-				return err
-			}
+	}
+	for i := range events {
+		events[i].Seq = tree.Size + int64(i) + 1
+	}
+	if len(events) == 0 && legacy == 0 {
+		return 0, nil
+	}
+	r, err := ranges.NewRange(0, uint64(tree.Size), tree.CompactRange)
+	if err != nil {
+		return 0, fmt.Errorf("stored compact range: %w", err)
+	}
+	var nodes []store.TreeNode
+	visit := func(id compact.NodeID, hash []byte) {
+		nodes = append(nodes, store.TreeNode{Level: id.Level, Index: id.Index, Hash: hash})
+	}
+	leaves, err := l.leaves(ctx, tree, events, legacy)
+	if err != nil {
+		return 0, err
+	}
+	for _, leaf := range leaves {
+		if err := r.Append(leaf, visit); err != nil {
+			return 0, err
 		}
-		for i := range events {
-			events[i].Seq = tree.Size + int64(i) + 1
-		}
-		if len(events) == 0 && legacy == 0 {
-			return nil
-		}
-		r, err := ranges.NewRange(0, uint64(tree.Size), tree.CompactRange)
-		if err != nil {
-			return fmt.Errorf("stored compact range: %w", err)
-		}
-		var nodes []store.TreeNode
-		visit := func(id compact.NodeID, hash []byte) {
-			nodes = append(nodes, store.TreeNode{Level: id.Level, Index: id.Index, Hash: hash})
-		}
-		leaves, err := l.leaves(ctx, tx, tree, events, legacy)
-		if err != nil {
-			return err
-		}
-		for _, leaf := range leaves {
-			if err := r.Append(leaf, visit); err != nil {
-				return err
-			}
-		}
-		root, err := r.GetRootHash(nil)
-		if err != nil {
-			return err
-		}
-		size := int64(r.End())
-		cp, err := l.sign(ctx, app, size, root)
-		if err != nil {
-			return err
-		}
-		sealed = len(leaves)
-		return store.SaveBatch(ctx, tx, store.Batch{PrevSize: tree.Size, Events: events, Nodes: nodes, Checkpoint: cp,
-			Tree: store.Tree{App: app, Size: size, CompactRange: r.Hashes()}})
-	})
-	return sealed, err
+	}
+	root, err := r.GetRootHash(nil)
+	if err != nil {
+		return 0, err
+	}
+	size := int64(r.End())
+	cp, err := l.sign(ctx, app, size, root)
+	if err != nil {
+		return 0, err
+	}
+	err = store.SaveBatch(ctx, l.db, store.Batch{PrevSize: tree.Size, Events: events, Nodes: nodes, Checkpoint: cp,
+		Tree: store.Tree{App: app, Size: size, CompactRange: r.Hashes()}})
+	if errors.Is(err, store.ErrSealedFirst) {
+		return 0, nil // another sequencer has this application now
+	}
+	if err != nil {
+		return 0, err
+	}
+	return len(leaves), nil
 }
 
 // leaves are the leaf hashes of a batch: the new events', or those of the
 // next legacy chained events.
-func (l *Log) leaves(ctx context.Context, tx *store.Tx, tree store.Tree, events []domain.AuditEvent, legacy int) ([][]byte, error) {
+func (l *Log) leaves(ctx context.Context, tree store.Tree, events []domain.AuditEvent, legacy int) ([][]byte, error) {
 	if legacy == 0 {
 		out := make([][]byte, len(events))
 		for i := range events {
@@ -203,7 +208,7 @@ func (l *Log) leaves(ctx context.Context, tx *store.Tx, tree store.Tree, events 
 		}
 		return out, nil
 	}
-	old, err := store.SealedEvents(ctx, tx, tree.App, tree.Size, tree.Size+int64(legacy), legacy)
+	old, err := store.SealedEvents(ctx, l.db, tree.App, tree.Size, tree.Size+int64(legacy), legacy)
 	if err != nil {
 		return nil, err
 	}
@@ -217,9 +222,9 @@ func (l *Log) leaves(ctx context.Context, tx *store.Tx, tree store.Tree, events 
 // legacyBatch checks the next chained events from before the trees (the
 // migration) and returns how many to integrate; a broken chain is not
 // integrated but reported, for `audit verify` and an operator to see.
-func (l *Log) legacyBatch(ctx context.Context, tx *store.Tx, tree store.Tree) (int, error) {
+func (l *Log) legacyBatch(ctx context.Context, tree store.Tree) (int, error) {
 	from := max(tree.Size-1, 0)
-	old, err := store.SealedEvents(ctx, tx, tree.App, from, min(tree.LegacyUntil, tree.Size+BatchSize), BatchSize+1)
+	old, err := store.SealedEvents(ctx, l.db, tree.App, from, min(tree.LegacyUntil, tree.Size+BatchSize), BatchSize+1)
 	if err != nil {
 		return 0, err
 	}

@@ -3,7 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
-	"sort"
+	"errors"
 	"time"
 
 	"github.com/google/uuid"
@@ -49,13 +49,12 @@ func PendingApps(ctx context.Context, q Queryer) ([]uuid.UUID, error) {
 	return apps, mapErr(err)
 }
 
-// TakeBatch takes app's tree for sealing until tx ends and removes up to
-// limit of its pending events, oldest first, for the sequencer to seal in
-// the same transaction: one round trip. ok is false when another
-// sequencer holds the tree (it is skipped, not waited for). While chained
-// events from before the trees are still to be integrated
-// (LegacyUntil > Size) no pending event is taken.
-func TakeBatch(ctx context.Context, tx *Tx, app uuid.UUID, limit int) (tree Tree, events []domain.AuditEvent, ok bool, err error) {
+// ReadBatch reads app's tree and up to limit of its pending events,
+// oldest first, locking nothing: the batch a sequencer seals with
+// SaveBatch, which applies only if nobody sealed first. ok is false when
+// app has no tree. While chained events from before the trees are still to
+// be integrated (LegacyUntil > Size) no pending event is read.
+func ReadBatch(ctx context.Context, q Queryer, app uuid.UUID, limit int) (tree Tree, events []domain.AuditEvent, ok bool, err error) {
 	var rows []struct {
 		Size        int64         `db:"tree_size"`
 		Range       pq.ByteaArray `db:"tree_range"`
@@ -64,37 +63,27 @@ func TakeBatch(ctx context.Context, tx *Tx, app uuid.UUID, limit int) (tree Tree
 		CommittedAt *time.Time    `db:"committed_at"`
 		auditRow
 	}
-	// The commit time is read here, before the pending row goes: it is
-	// what the sealing lag is measured from.
-	err = tx.SelectContext(ctx, &rows, `WITH tree AS (
-			SELECT application_id, size, compact_range, legacy_until FROM audit_trees
-			WHERE application_id = $1 FOR UPDATE SKIP LOCKED),
-		taken AS (
-			DELETE FROM audit_pending p
-			USING (SELECT event_id FROM audit_pending WHERE application_id = $1
-				AND EXISTS (SELECT 1 FROM tree WHERE legacy_until <= size)
-				ORDER BY queued_at, event_id LIMIT $2) AS t
-			WHERE p.application_id = $1 AND p.event_id = t.event_id
-			RETURNING p.queued_at, p.event_id, p.at, p.actor, p.action, p.session_id, p.details::text AS details, p.request_id,
-				CASE WHEN current_setting('track_commit_timestamp')::bool THEN pg_xact_commit_timestamp(p.xmin) END AS committed_at)
-		SELECT t.size AS tree_size, t.compact_range AS tree_range, t.legacy_until AS tree_legacy,
+	// The commit time is read with the pending row: it is what the sealing
+	// lag is measured from, and the row goes when the batch is saved.
+	err = q.SelectContext(ctx, &rows, `SELECT t.size AS tree_size, t.compact_range AS tree_range, t.legacy_until AS tree_legacy,
 			e.queued_at, e.committed_at, t.application_id, 0::bigint AS seq, e.event_id, coalesce(e.at, 'epoch') AS at,
 			coalesce(e.actor, '') AS actor, coalesce(e.action, '') AS action, e.session_id, coalesce(e.details, '') AS details,
 			e.request_id, NULL::timestamptz AS sealed_at, NULL::bytea AS prev_hash, NULL::bytea AS hash
-		FROM tree t LEFT JOIN taken e ON true`, app, limit)
+		FROM audit_trees t
+		LEFT JOIN LATERAL (
+			SELECT p.queued_at, p.event_id, p.at, p.actor, p.action, p.session_id, p.details::text AS details, p.request_id,
+				CASE WHEN current_setting('track_commit_timestamp')::bool THEN pg_xact_commit_timestamp(p.xmin) END AS committed_at
+			FROM audit_pending p WHERE p.application_id = t.application_id AND t.legacy_until <= t.size
+			ORDER BY p.queued_at, p.event_id LIMIT $2) e ON true
+		WHERE t.application_id = $1
+		ORDER BY e.queued_at, e.event_id`, app, limit)
 	if err != nil || len(rows) == 0 {
-		return Tree{}, nil, false, mapErr(err) // no row: another sequencer has the tree
+		return Tree{}, nil, false, mapErr(err)
 	}
 	tree = Tree{App: app, Size: rows[0].Size, CompactRange: rows[0].Range, LegacyUntil: rows[0].LegacyUntil}
 	if rows[0].ID == nil {
 		return tree, nil, true, nil // nothing pending
 	}
-	sort.Slice(rows, func(i, j int) bool {
-		if !rows[i].QueuedAt.Equal(*rows[j].QueuedAt) {
-			return rows[i].QueuedAt.Before(*rows[j].QueuedAt)
-		}
-		return rows[i].ID.String() < rows[j].ID.String()
-	})
 	events = make([]domain.AuditEvent, len(rows))
 	for i, r := range rows {
 		events[i] = r.domain()
@@ -144,8 +133,16 @@ type Batch struct {
 	Checkpoint Checkpoint
 }
 
-// SaveBatch writes a sealed batch in one round trip.
-func SaveBatch(ctx context.Context, tx *Tx, b Batch) error {
+// ErrSealedFirst is SaveBatch's refusal of a batch another sequencer's
+// batch got ahead of.
+var ErrSealedFirst = errors.New("another sequencer sealed these events first")
+
+// SaveBatch writes a sealed batch — its events taken out of pending, the
+// tree nodes, the checkpoint and the tree — in one statement, which on the
+// pool is its own transaction. It applies only when the tree is still at
+// PrevSize and every event was still pending; otherwise nothing is
+// written and it returns ErrSealedFirst.
+func SaveBatch(ctx context.Context, q Queryer, b Batch) error {
 	n := len(b.Events)
 	seqs, ids, ats := make([]int64, n), make([]string, n), make([]string, n)
 	actors, actions, details := make([]string, n), make([]string, n), make([]string, n)
@@ -170,7 +167,9 @@ func SaveBatch(ctx context.Context, tx *Tx, b Batch) error {
 	for i, nd := range b.Nodes {
 		levels[i], idxs[i], hashes[i] = int64(nd.Level), int64(nd.Index), nd.Hash
 	}
-	res, err := tx.ExecContext(ctx, `WITH ev AS (
+	_, err := q.ExecContext(ctx, `WITH taken AS (
+			DELETE FROM audit_pending WHERE application_id = $1 AND event_id = ANY ($3::uuid[]) RETURNING 1),
+		ev AS (
 			INSERT INTO audit_events (application_id, seq, event_id, at, actor, action, session_id, details, request_id, queued_at, committed_at, sealed_at)
 			SELECT $1, u.seq, u.id, u.at, u.actor, u.action, u.sid, u.details, u.rid, u.queued, u.committed, clock_timestamp()
 			FROM unnest($2::bigint[], $3::uuid[], $4::timestamptz[], $5::text[], $6::text[], $7::uuid[], $8::json[], $18::text[], $19::timestamptz[], $20::timestamptz[])
@@ -179,13 +178,19 @@ func SaveBatch(ctx context.Context, tx *Tx, b Batch) error {
 			INSERT INTO audit_tree_nodes (application_id, level, idx, hash)
 			SELECT $1, u.l, u.i, u.h FROM unnest($9::smallint[], $10::bigint[], $11::bytea[]) AS u(l, i, h)),
 		cp AS (
-			INSERT INTO audit_checkpoints (application_id, tree_size, root_hash, note, created_at) VALUES ($1, $12, $13, $14, $15))
-		UPDATE audit_trees SET size = $12, compact_range = $16 WHERE application_id = $1 AND size = $17`,
+			INSERT INTO audit_checkpoints (application_id, tree_size, root_hash, note, created_at) VALUES ($1, $12, $13, $14, $15)),
+		grown AS (
+			UPDATE audit_trees SET size = $12, compact_range = $16 WHERE application_id = $1 AND size = $17 RETURNING 1)
+		SELECT audit_batch_applies((SELECT count(*) FROM grown) = 1 AND (SELECT count(*) FROM taken) = $21)`,
 		b.Tree.App, pq.Array(seqs), pq.Array(ids), pq.Array(ats), pq.Array(actors), pq.Array(actions), pq.Array(sessions),
 		pq.Array(details), pq.Array(levels), pq.Array(idxs), pq.Array(hashes),
 		b.Checkpoint.Size, b.Checkpoint.Root, b.Checkpoint.Note, b.Checkpoint.CreatedAt, b.Tree.CompactRange, b.PrevSize,
-		pq.Array(requests), pq.Array(queued), pq.Array(committed))
-	return affected(res, err, "audit tree moved while sealing")
+		pq.Array(requests), pq.Array(queued), pq.Array(committed), n)
+	var pqErr *pq.Error
+	if errors.As(err, &pqErr) && (pqErr.Code == "40001" || pqErr.Code == "23505") {
+		return ErrSealedFirst // the guard, or a sequence number or node sealed meanwhile
+	}
+	return mapErr(err)
 }
 
 // Checkpoints returns app's checkpoints with tree_size > after, oldest
