@@ -50,7 +50,20 @@ type request func() bool
 
 // load runs n workers calling req for the configured duration.
 func (b *bench) load(what string, n int, req request) result {
-	deadline := time.Now().Add(b.cfg.duration)
+	return b.loadFor(what, n, req, b.cfg.duration)
+}
+
+// warmUp runs req from n clients for a while, unmeasured: the server has
+// just started (its connections, prepared statements and keys are yet to
+// be made), and pgbench's figures leave out its connection set-up too.
+func (b *bench) warmUp(n int, req request) {
+	b.loadFor("warm-up", n, req, warmUpFor)
+}
+
+const warmUpFor = 2 * time.Second
+
+func (b *bench) loadFor(what string, n int, req request, d time.Duration) result {
+	deadline := time.Now().Add(d)
 	var mu sync.Mutex
 	var lat []time.Duration
 	failed := 0

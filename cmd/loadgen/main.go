@@ -140,6 +140,7 @@ func run(ctx context.Context, cfg config) error {
 	fmt.Fprintf(os.Stderr, "measuring %d levels x %s each ...\n", len(cfg.levels), cfg.duration)
 	var rep report
 	tokens := make(chan string, 1<<20)
+	b.warmUp(cfg.levels[0], b.mintOnce(b.x, b.y, tokens))
 	for _, n := range cfg.levels {
 		r := b.measure("mint", n, b.mintOnce(b.x, b.y, tokens))
 		rep.mints = append(rep.mints, r)
