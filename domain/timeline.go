@@ -21,4 +21,8 @@ type TimelineEvent struct {
 	// Cursor is where the event sits in the timeline's order, opaque: the
 	// events before it are read by handing it back.
 	Cursor string
+	// ID names the event whatever its place: an audit event keeps it from
+	// pending to sealed (when its cursor changes), a delivery is its event
+	// and destination.
+	ID string
 }

@@ -171,3 +171,45 @@ func sealAll(t testing.TB, f *fixture) {
 		}
 	}
 }
+
+// A timeline event keeps its ID when the sequencer seals it (its cursor
+// changes), so a page read before and one read after can be told apart
+// from a repeat.
+func TestTimelineIDsSurviveSealing(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, 1)
+	ana := review.Analyst(f.y, "ana")
+	id := f.queued[0]
+	if _, err := f.svc.Note(ctx, ana, id, "pending, then sealed"); err != nil {
+		t.Fatal(err)
+	}
+	ids := func() map[string]string { // ID → cursor
+		p, err := f.svc.Timeline(ctx, ana, id, review.TimelineSpan{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]string{}
+		for _, e := range p.Timeline {
+			if e.ID == "" || out[e.ID] != "" {
+				t.Fatalf("event %s %s has an empty or repeated ID %q", e.Action, e.Details, e.ID)
+			}
+			out[e.ID] = e.Cursor
+		}
+		return out
+	}
+	before := ids()
+	sealAll(t, f)
+	after := ids()
+	moved := 0
+	for k, c := range before {
+		if _, ok := after[k]; !ok {
+			t.Fatalf("event %s lost its ID when sealed", k)
+		}
+		if after[k] != c {
+			moved++
+		}
+	}
+	if len(after) != len(before) || moved == 0 {
+		t.Fatalf("%d events before sealing, %d after, %d with a new cursor: the test did not seal anything", len(before), len(after), moved)
+	}
+}

@@ -27,6 +27,9 @@ type timelineRow struct {
 	Src     int       `db:"src"`
 	Seq     int64     `db:"seq"`
 	ID      string    `db:"id"`
+	// EventID names the event whether pending or sealed (ID, part of the
+	// order, is empty for sealed events, which seq orders).
+	EventID string `db:"eid"`
 }
 
 func (r timelineRow) cursor() string {
@@ -35,7 +38,7 @@ func (r timelineRow) cursor() string {
 
 func (r timelineRow) domain() domain.TimelineEvent {
 	return domain.TimelineEvent{At: r.At.UTC(), Actor: r.Actor, Kind: r.Kind, Action: r.Action,
-		Details: json.RawMessage(r.Details), Cursor: r.cursor()}
+		Details: json.RawMessage(r.Details), Cursor: r.cursor(), ID: r.Kind + ":" + r.EventID}
 }
 
 // parseTimelineCursor reads a cursor back; "" is the end (the newest).
@@ -91,15 +94,16 @@ func SessionTimeline(ctx context.Context, q Queryer, app, session uuid.UUID, spa
 		return nil, false, domain.Invalidf("a timeline span needs at least one event")
 	}
 	var rows []timelineRow
-	err = q.SelectContext(ctx, &rows, `SELECT at, actor, kind, action, details, src, seq, id FROM (
-		(SELECT at, actor, 'audit' AS kind, action, details::text AS details, 1 AS src, seq, ''::text AS id
+	err = q.SelectContext(ctx, &rows, `SELECT at, actor, kind, action, details, src, seq, id, eid FROM (
+		(SELECT at, actor, 'audit' AS kind, action, details::text AS details, 1 AS src, seq, ''::text AS id,
+			coalesce(event_id::text, seq::text) AS eid
 			FROM audit_events WHERE application_id = $1 AND session_id = $2
 				AND at <= $3 AND (at, 1, seq, ''::text) < ($3::timestamptz, $4::int, $5::bigint, $6::text)
 				-- the cursor's own event, read while pending and sealed since
 				AND ($4 <> 2 OR event_id IS NULL OR event_id::text <> $6)
 			ORDER BY at DESC, seq DESC LIMIT $7)
 		UNION ALL
-		(SELECT at, actor, 'audit', action, details, 2, seq, id FROM (
+		(SELECT at, actor, 'audit', action, details, 2, seq, id, id FROM (
 			SELECT at, actor, action, details::text AS details, event_id::text AS id,
 				-- the order they went in, as the sequencer will seal them
 				(extract(epoch FROM queued_at) * 1000000)::bigint AS seq
@@ -109,12 +113,12 @@ func SessionTimeline(ctx context.Context, q Queryer, app, session uuid.UUID, spa
 		UNION ALL
 		(SELECT t.created_at, t.minted_by, 'mint', 'share_token.minted',
 			json_build_object('token_id', t.token_id, 'source_application_id', t.application_id,
-				'source_session_id', t.session_id, 'expires_at', t.expires_at)::text, 0, 0, t.token_id::text
+				'source_session_id', t.session_id, 'expires_at', t.expires_at)::text, 0, 0, t.token_id::text, t.token_id::text
 			FROM imports i JOIN share_tokens t ON t.application_id = i.source_application_id AND t.token_id = i.token_id
 			WHERE i.application_id = $1 AND i.session_id = $2
 				AND (t.created_at, 0, 0::bigint, t.token_id::text) < ($3::timestamptz, $4::int, $5::bigint, $6::text))
 		UNION ALL
-		(SELECT at, 'webhook', 'webhook', 'webhook.' || state, details, 3, 0, id FROM (
+		(SELECT at, 'webhook', 'webhook', 'webhook.' || state, details, 3, 0, id, id FROM (
 			SELECT coalesce(d.delivered_at, e.created_at) AS at, d.state,
 				json_build_object('webhook_type', e.webhook_type, 'destination_id', d.destination_id, 'attempts', d.attempts,
 					'last_status', d.last_status, 'last_error', d.last_error)::text AS details,
@@ -147,10 +151,11 @@ func SessionTimeline(ctx context.Context, q Queryer, app, session uuid.UUID, spa
 // by its own index, whatever the length of the session's history.
 func SessionImportEvent(ctx context.Context, q Queryer, app, session uuid.UUID) (domain.TimelineEvent, error) {
 	var r timelineRow
-	err := q.GetContext(ctx, &r, `SELECT at, actor, 'audit' AS kind, action, details::text AS details, 1 AS src, seq, ''::text AS id
+	err := q.GetContext(ctx, &r, `SELECT at, actor, 'audit' AS kind, action, details::text AS details, 1 AS src, seq, ''::text AS id,
+			coalesce(event_id::text, seq::text) AS eid
 			FROM audit_events WHERE application_id = $1 AND session_id = $2 AND action = $3
 		UNION ALL
-		SELECT at, actor, 'audit', action, details::text, 2, 0, event_id::text
+		SELECT at, actor, 'audit', action, details::text, 2, 0, event_id::text, event_id::text
 			FROM audit_pending WHERE application_id = $1 AND session_id = $2 AND action = $3
 		LIMIT 1`, app, session, domain.ActionSessionImported)
 	if err != nil {

@@ -89,7 +89,19 @@ func (p *detailPage) takeOlder(msg olderMsg) tea.Cmd {
 		p.render()
 		return nil
 	}
-	p.cs.Timeline = append(append([]domain.TimelineEvent{}, msg.page.Timeline...), p.cs.Timeline...)
+	// An event of the page's first instant that was sealed since it was
+	// read sorts anew and can come back in the older page: keep it once.
+	held := map[string]bool{}
+	for _, e := range p.cs.Timeline {
+		held[e.ID] = true
+	}
+	var older []domain.TimelineEvent
+	for _, e := range msg.page.Timeline {
+		if !held[e.ID] {
+			older = append(older, e)
+		}
+	}
+	p.cs.Timeline = append(older, p.cs.Timeline...)
 	p.cs.Earlier = msg.page.Earlier
 	p.render()
 	p.lay.jump(colCase, "timeline")
