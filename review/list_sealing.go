@@ -175,7 +175,9 @@ const EntryBatch = 200
 // EntryBatch per transaction per application (rows another process is
 // sealing are skipped); it says how many it sealed. Run by the
 // housekeeping in `serve`: the key lives outside the database, so the
-// migration that added the sealed column could not.
+// migration that added the sealed column could not. An application whose
+// keys do not load is logged and skipped, so it does not hold up the
+// others.
 func (s *Service) SealPendingEntries(ctx context.Context) (int, error) {
 	apps, err := store.AppsWithUnsealedEntries(ctx, s.db)
 	if err != nil {
@@ -185,7 +187,12 @@ func (s *Service) SealPendingEntries(ctx context.Context) (int, error) {
 	for _, app := range apps {
 		k, err := s.data.forApp(ctx, app) // before the transaction: it loads the keys
 		if err != nil {
-			return n, err
+			if ctx.Err() != nil {
+				return n, err
+			}
+			s.log.Error("housekeeping: sealing list entries: the application's keys do not load; skipped",
+				"application", app, "err", err)
+			continue
 		}
 		err = s.db.InTx(ctx, func(tx *store.Tx) error {
 			batch, err := store.EntriesToSeal(ctx, tx, app, uuid.Nil, EntryBatch, s.data.keys.Biometric != nil)

@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -258,27 +260,52 @@ func TestRotateDataResealsListEntries(t *testing.T) {
 	sameEntries(t, "after resuming", w.entries(t, w.svc, w.x), before)
 }
 
-// serve's housekeeping is what seals them.
+// serve's housekeeping is what seals them, and logs how many entries.
 func TestHousekeepingSealsPlainListEntries(t *testing.T) {
 	ctx, stop := context.WithCancel(context.Background())
 	w := newSealedWorld(t)
 	e := w.blockEntry(t, w.x, domain.EntryEmail, "jana.novak@example.org", "Jana Novak", "")
 	w.db.MustExecContext(ctx, `UPDATE list_entries SET sealed = NULL, key_generation = NULL, value = $2, display_label = $3,
 		metadata = $4 WHERE entry_id = $1`, e.ID, e.Value, e.DisplayLabel, string(e.Metadata))
+	var logged lockedLog
+	svc := New(w.db, WithKeys(w.keys), WithLogger(slog.New(slog.NewTextHandler(&logged, nil))))
 	done := make(chan struct{})
-	go func() { defer close(done); w.svc.RunHousekeeping(ctx, 10*time.Millisecond) }()
-	t.Cleanup(func() { stop(); <-done })
+	go func() { defer close(done); svc.RunHousekeeping(ctx, 10*time.Millisecond) }()
+	t.Cleanup(func() { stop(); <-done; svc.Close() })
 	never := time.Now().Add(time.Minute) // a bound for "never", not a timing assertion
-	for plain := 1; plain > 0; {
-		if err := w.db.GetContext(ctx, &plain, `SELECT count(*) FROM list_entries WHERE sealed IS NULL`); err != nil {
-			t.Fatal(err)
-		}
-		if plain > 0 && time.Now().After(never) {
-			t.Fatalf("after a minute the housekeeping has not sealed the plain entry")
+	const sealed = `msg="housekeeping: sealed older list entries"`
+	for !strings.Contains(logged.String(), sealed) {
+		if time.Now().After(never) {
+			t.Fatalf("after a minute the housekeeping has not sealed the plain entry; it logged:\n%s", logged.String())
 		}
 		time.Sleep(10 * time.Millisecond) // waiting for a condition, not timing it
 	}
+	if log := logged.String(); !strings.Contains(log, sealed+" entries=1") {
+		t.Fatalf("the housekeeping does not say it sealed one entry:\n%s", log)
+	}
+	var plain int
+	if err := w.db.GetContext(ctx, &plain, `SELECT count(*) FROM list_entries WHERE sealed IS NULL`); err != nil || plain != 0 {
+		t.Fatalf("%d entries in the clear after the housekeeping sealed them (%v)", plain, err)
+	}
 	sameEntries(t, "sealed by the housekeeping", w.entries(t, w.svc, w.x), map[uuid.UUID]domain.ListEntry{e.ID: e})
+}
+
+// lockedLog is a log another goroutine writes while the test reads it.
+type lockedLog struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *lockedLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *lockedLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
 }
 
 // Without the biometric key a face entry reads as unavailable and does
@@ -361,5 +388,35 @@ func TestEntriesAfterPagesEveryEntryOnce(t *testing.T) {
 		if got[i] != want[i].ID {
 			t.Fatalf("entry %d is %s, want %s", i, got[i], want[i].ID)
 		}
+	}
+}
+
+// An application whose keys do not load is logged (without secrets) and
+// skipped: the next application's entries are still sealed.
+func TestSealingSkipsAnApplicationWhoseKeysFail(t *testing.T) {
+	ctx := context.Background()
+	w := newSealedWorld(t)
+	broken := w.blockEntry(t, w.x, domain.EntryEmail, "jana.novak@example.org", "Jana Novak", "")
+	fine := w.blockEntry(t, w.y, domain.EntryEmail, "zed@example.org", "Zed", "")
+	for _, e := range []domain.ListEntry{broken, fine} {
+		w.db.MustExecContext(ctx, `UPDATE list_entries SET sealed = NULL, key_generation = NULL, value = $2, display_label = $3
+			WHERE entry_id = $1`, e.ID, e.Value, e.DisplayLabel)
+	}
+	w.db.MustExecContext(ctx, `UPDATE data_keys SET wrapped = '\x00' WHERE application_id = $1`, w.x)
+	var logged bytes.Buffer
+	svc := New(w.db, WithKeys(w.keys), WithLogger(slog.New(slog.NewTextHandler(&logged, nil))))
+	t.Cleanup(svc.Close)
+	if n, err := svc.SealPendingEntries(ctx); err != nil || n != 1 {
+		t.Fatalf("sealed %d (%v), want the other application's entry", n, err)
+	}
+	var plain []uuid.UUID
+	if err := w.db.SelectContext(ctx, &plain, `SELECT entry_id FROM list_entries WHERE sealed IS NULL`); err != nil {
+		t.Fatal(err)
+	}
+	if len(plain) != 1 || plain[0] != broken.ID {
+		t.Fatalf("entries left in the clear: %v, want only %s", plain, broken.ID)
+	}
+	if log := logged.String(); !strings.Contains(log, w.x.String()) || strings.Contains(log, "novak") {
+		t.Fatalf("the log does not name the application, or names the entry:\n%s", log)
 	}
 }

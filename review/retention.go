@@ -85,9 +85,9 @@ func (s *Service) RunHousekeeping(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		s.drain(ctx, "erasing sessions past retention", "erased sessions past retention", PurgeBatch, s.PurgeExpired)
-		s.drain(ctx, "indexing identifiers", "indexed the identifiers of older sessions", IndexBatch, s.IndexPendingIdentifiers)
-		s.drain(ctx, "sealing list entries", "sealed older list entries", EntryBatch, s.SealPendingEntries)
+		s.drain(ctx, "erasing sessions past retention", "erased sessions past retention", "sessions", PurgeBatch, s.PurgeExpired)
+		s.drain(ctx, "indexing identifiers", "indexed the identifiers of older sessions", "sessions", IndexBatch, s.IndexPendingIdentifiers)
+		s.drain(ctx, "sealing list entries", "sealed older list entries", "entries", EntryBatch, s.SealPendingEntries)
 		select {
 		case <-ctx.Done():
 			return
@@ -97,8 +97,9 @@ func (s *Service) RunHousekeeping(ctx context.Context, interval time.Duration) {
 }
 
 // drain runs one batch after another until a batch is short of full or
-// fails, logging what it did under what and done.
-func (s *Service) drain(ctx context.Context, what, done string, full int, batch func(context.Context) (int, error)) {
+// fails, logging what it did under what and done, and how many of what
+// (noun) each batch did.
+func (s *Service) drain(ctx context.Context, what, done, noun string, full int, batch func(context.Context) (int, error)) {
 	for {
 		n, err := batch(ctx)
 		if err != nil {
@@ -108,7 +109,7 @@ func (s *Service) drain(ctx context.Context, what, done string, full int, batch 
 			return
 		}
 		if n > 0 {
-			s.log.Info("housekeeping: "+done, "sessions", n)
+			s.log.Info("housekeeping: "+done, noun, n)
 		}
 		if n < full {
 			return
