@@ -37,12 +37,12 @@ func (s *Service) DeliveryDecision(ctx context.Context, r *store.LeasedDelivery)
 	reader := domain.Caller{ApplicationID: r.ApplicationID, Privileges: []domain.Privilege{domain.PrivReadSessions}}
 	v, err := s.Decision(ctx, reader, *head.SessionID)
 	if domain.IsCode(err, domain.CodeNotFound) {
-		erased, eerr := store.SessionErased(ctx, s.db, r.ApplicationID, *head.SessionID)
-		if eerr != nil {
-			return eerr
+		gone, gerr := store.SessionGone(ctx, s.db, r.ApplicationID, *head.SessionID)
+		if gerr != nil {
+			return gerr
 		}
-		if erased {
-			return nil
+		if gone {
+			return nil // sent without it: no retry would find the session
 		}
 	}
 	if err != nil {

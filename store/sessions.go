@@ -165,13 +165,14 @@ func EraseSession(ctx context.Context, q Queryer, app, id uuid.UUID, at time.Tim
 	return affected(res, err, "Session not found.")
 }
 
-// SessionErased reports whether app's session id was erased (EraseSession);
-// false for a live session, and for one app never had.
-func SessionErased(ctx context.Context, q Queryer, app, id uuid.UUID) (bool, error) {
-	var erased bool
-	err := q.GetContext(ctx, &erased, `SELECT EXISTS (SELECT 1 FROM sessions
-		WHERE application_id = $1 AND session_id = $2 AND erased_at IS NOT NULL)`, app, id)
-	return erased, mapErr(err)
+// SessionGone reports whether app's session id was deleted — erased
+// (EraseSession), or deleted before erasure existed; false for a live
+// session, and for one app never had.
+func SessionGone(ctx context.Context, q Queryer, app, id uuid.UUID) (bool, error) {
+	var gone bool
+	err := q.GetContext(ctx, &gone, `SELECT EXISTS (SELECT 1 FROM sessions
+		WHERE application_id = $1 AND session_id = $2 AND deleted_at IS NOT NULL)`, app, id)
+	return gone, mapErr(err)
 }
 
 // SessionFilter narrows a session list. Zero values mean "any".

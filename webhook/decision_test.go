@@ -3,7 +3,9 @@ package webhook_test
 import (
 	"bytes"
 	"context"
+
 	"errors"
+	"github.com/google/uuid"
 	"log/slog"
 	"strings"
 	"sync"
@@ -93,13 +95,21 @@ func TestDecisionOfErasedAndMissingSessions(t *testing.T) {
 	if err := e.svc.DeliveryDecision(ctx, &erased); err != nil || erased.Payload != body(ss[0]) {
 		t.Fatalf("an erased session's delivery: %v %s", err, erased.Payload)
 	}
+	// Deleted before erasure existed: as gone, so sent without a decision
+	// rather than retried until its attempts run out.
 	if _, err := e.db.Exec(`UPDATE sessions SET deleted_at = now() WHERE session_id = $1`, ss[1].ID); err != nil {
 		t.Fatal(err)
 	}
-	missing := store.LeasedDelivery{Payload: body(ss[1])}
+	deleted := store.LeasedDelivery{Payload: body(ss[1])}
+	deleted.ApplicationID = e.app
+	if err := e.svc.DeliveryDecision(ctx, &deleted); err != nil || deleted.Payload != body(ss[1]) {
+		t.Fatalf("a deleted session's delivery: %v %s", err, deleted.Payload)
+	}
+	// A session that was never there is an error to retry and report.
+	missing := store.LeasedDelivery{Payload: body(domain.Session{ID: uuid.New()})}
 	missing.ApplicationID = e.app
 	if err := e.svc.DeliveryDecision(ctx, &missing); err == nil || !domain.IsCode(err, domain.CodeNotFound) {
-		t.Fatalf("a session not found but not erased: %v %s", err, missing.Payload)
+		t.Fatalf("a session that never existed: %v %s", err, missing.Payload)
 	}
 }
 
