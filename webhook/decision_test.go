@@ -3,15 +3,15 @@ package webhook_test
 import (
 	"bytes"
 	"context"
-
 	"errors"
-	"github.com/google/uuid"
 	"log/slog"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/google/uuid"
 
 	"handoff/domain"
 	"handoff/store"
