@@ -188,12 +188,12 @@ func (cp *caseProposal) handle(msg tea.Msg) (tea.Cmd, bool) {
 // pending: a decision awaits a second review (a/d are not offered).
 func (cp *caseProposal) pending() bool { return cp != nil && cp.p != nil }
 
-// mine: this analyst may confirm or reject it.
-func (cp *caseProposal) mine() bool { return cp.pending() && cp.p.Proposer != cp.c.Caller.Actor() }
+// canSettle: this analyst (not the proposer) may confirm or reject it.
+func (cp *caseProposal) canSettle() bool { return cp.pending() && cp.p.Proposer != cp.c.Caller.Actor() }
 
 // keys are the bindings live on the case for its proposal.
 func (cp *caseProposal) keys() []key.Binding {
-	if !cp.mine() {
+	if !cp.canSettle() {
 		return nil
 	}
 	k := cp.c.Keys.Detail
@@ -223,7 +223,7 @@ func (cp *caseProposal) hint() (string, lipgloss.Style) {
 	if !cp.pending() {
 		return "", lipgloss.Style{}
 	}
-	if !cp.mine() {
+	if !cp.canSettle() {
 		return "yours: a different analyst must confirm or reject it", cp.c.Styles.Muted
 	}
 	return "y confirms it, R rejects it", cp.c.Styles.Review
