@@ -20,9 +20,9 @@ const BatchSize = 2000
 // parallelApps is how many applications one sequencer seals at once.
 const parallelApps = 8
 
-// Run seals pending events until ctx ends. Every serve process runs one:
-// an application's tree is sealed by one process at a time (the others
-// skip it), so they share the work and any one of them can die.
+// Run seals pending events until ctx ends. Every serve process runs one,
+// so they share the work and any one of them can die: when two seal the
+// same application at once, the batch saved second is undone (sealApp).
 //
 // Applications with events take turns, one batch each, at most
 // parallelApps at once: a busy one goes to the back of the line after each
