@@ -1,7 +1,10 @@
 package review_test
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
@@ -128,4 +131,34 @@ func (w *sealedWorld) hashes(t *testing.T) map[string]bool {
 		out[r] = true
 	}
 	return out
+}
+
+// One application whose keys do not load is logged and passed over; the
+// others' sessions are indexed all the same.
+func TestIndexingSkipsAnApplicationWhoseKeysFail(t *testing.T) {
+	ctx := context.Background()
+	w := newSealedWorld(t)
+	w.generate(t, w.svc, w.x, 2)
+	ys := w.generate(t, w.svc, w.y, 2)
+	for _, app := range []uuid.UUID{w.x, w.y} {
+		w.db.MustExecContext(ctx, `DELETE FROM session_identifiers WHERE application_id = $1`, app)
+		w.db.MustExecContext(ctx, `UPDATE sessions SET identifiers_pending = true WHERE application_id = $1`, app)
+	}
+	w.db.MustExecContext(ctx, `UPDATE data_keys SET wrapped = '\x00' WHERE application_id = $1`, w.x)
+	var logged bytes.Buffer
+	svc := New(w.db, WithKeys(w.keys), WithLogger(slog.New(slog.NewTextHandler(&logged, nil))))
+	t.Cleanup(svc.Close)
+	if n, err := svc.IndexPendingIdentifiers(ctx); err != nil || n != len(ys) {
+		t.Fatalf("indexed %d (%v), want the other application's %d", n, err, len(ys))
+	}
+	var pending []uuid.UUID
+	if err := w.db.SelectContext(ctx, &pending, `SELECT DISTINCT application_id FROM sessions WHERE identifiers_pending`); err != nil {
+		t.Fatal(err)
+	}
+	if len(pending) != 1 || pending[0] != w.x {
+		t.Fatalf("applications still pending: %v, want only %s", pending, w.x)
+	}
+	if !strings.Contains(logged.String(), w.x.String()) {
+		t.Fatalf("the log does not name the application:\n%s", logged.String())
+	}
 }

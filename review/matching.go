@@ -274,7 +274,8 @@ const IndexBatch = 200
 // rows another process is indexing are skipped. A session that cannot be
 // opened, or whose biometrics (its face identifier) cannot be read without
 // the biometric key, stays pending for a later pass and is passed over
-// now, so it never holds up the others.
+// now, so it never holds up the others; so does an application whose keys
+// do not load (it is logged).
 func (s *Service) IndexPendingIdentifiers(ctx context.Context) (int, error) {
 	apps, err := store.AppsWithPendingIdentifiers(ctx, s.db)
 	if err != nil {
@@ -284,7 +285,12 @@ func (s *Service) IndexPendingIdentifiers(ctx context.Context) (int, error) {
 	for _, app := range apps {
 		key, err := s.matcher(ctx, app) // before the transaction: it loads the keys
 		if err != nil {
-			return n, err
+			if ctx.Err() != nil {
+				return n, err
+			}
+			s.log.Error("housekeeping: indexing identifiers: the application's keys do not load; skipped",
+				"application", app, "err", err)
+			continue
 		}
 		for after, more := uuid.Nil, true; more; {
 			done, last := 0, after // set by the transaction that commits
