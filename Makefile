@@ -27,6 +27,7 @@ demo: postgres build
 	@if [ -t 0 ] && [ -t 1 ]; then ./$(BIN) tui --tab queue --tour; else echo "Open the workstation with: ./$(BIN) tui --tab queue --tour"; fi
 
 test: postgres
+	@sh scripts/ensure-test-tools.sh
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 15m ./...
 

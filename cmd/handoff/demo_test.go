@@ -21,7 +21,8 @@ import (
 func TestDemoEnvCommandsWorkAgainstServe(t *testing.T) {
 	for _, tool := range []string{"sh", "curl", "jq"} {
 		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("the walk-through's commands need %s, which is not installed (%v): apt-get install -y curl jq, then go test ./cmd/handoff -run %s", tool, err, t.Name())
+			// make test installs them (scripts/ensure-test-tools.sh).
+			t.Fatalf("the walk-through's commands need %s, which is not installed (%v): run make test, or apt-get install -y curl jq", tool, err)
 		}
 	}
 	withDB(t)
