@@ -170,6 +170,22 @@ func (s *Service) searchEntries(ctx context.Context, k *appKeys, list uuid.UUID,
 // EntryBatch bounds the list entries one sealing transaction reads.
 const EntryBatch = 200
 
+// housekeepingKeys loads app's keys for a housekeeping pass, before its
+// transaction (loading takes a connection of its own). An application
+// whose keys do not load is logged and passed over (ok false, err nil), so
+// it does not hold up the others; err is set only once ctx has ended.
+func (s *Service) housekeepingKeys(ctx context.Context, app uuid.UUID, pass string) (*appKeys, bool, error) {
+	k, err := s.data.forApp(ctx, app)
+	if err == nil {
+		return k, true, nil
+	}
+	if ctx.Err() != nil {
+		return nil, false, err
+	}
+	s.log.Error("housekeeping: "+pass+": the application's keys do not load; skipped", "application", app, "err", err)
+	return nil, false, nil
+}
+
 // SealPendingEntries seals the list entries written in the clear before
 // entries were sealed, and blanks their plain columns, a batch of
 // EntryBatch per transaction per application (rows another process is
@@ -185,13 +201,11 @@ func (s *Service) SealPendingEntries(ctx context.Context) (int, error) {
 	}
 	n := 0
 	for _, app := range apps {
-		k, err := s.data.forApp(ctx, app) // before the transaction: it loads the keys
-		if err != nil {
-			if ctx.Err() != nil {
+		k, ok, err := s.housekeepingKeys(ctx, app, "sealing list entries")
+		if !ok {
+			if err != nil {
 				return n, err
 			}
-			s.log.Error("housekeeping: sealing list entries: the application's keys do not load; skipped",
-				"application", app, "err", err)
 			continue
 		}
 		err = s.db.InTx(ctx, func(tx *store.Tx) error {

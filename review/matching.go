@@ -283,15 +283,14 @@ func (s *Service) IndexPendingIdentifiers(ctx context.Context) (int, error) {
 	}
 	n := 0
 	for _, app := range apps {
-		key, err := s.matcher(ctx, app) // before the transaction: it loads the keys
-		if err != nil {
-			if ctx.Err() != nil {
+		k, ok, err := s.housekeepingKeys(ctx, app, "indexing identifiers")
+		if !ok {
+			if err != nil {
 				return n, err
 			}
-			s.log.Error("housekeeping: indexing identifiers: the application's keys do not load; skipped",
-				"application", app, "err", err)
 			continue
 		}
+		key := s.data.matchKeys(k)
 		for after, more := uuid.Nil, true; more; {
 			done, last := 0, after // set by the transaction that commits
 			err = s.db.InTx(ctx, func(tx *store.Tx) error {
