@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
@@ -86,13 +85,9 @@ func (p *notePage) Update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-// save sends the note; an empty one is refused here as review would.
+// save sends the note; review refuses an empty one, and says so.
 func (p *notePage) save() tea.Cmd {
-	text := strings.TrimSpace(p.note.Value())
-	if text == "" {
-		p.err = "A note needs some text: type it, then enter."
-		return nil
-	}
+	text := p.note.Value()
 	p.busy = true
 	c, id := p.c, p.sess.ID
 	return c.run(func(ctx context.Context) tea.Msg {
