@@ -2,6 +2,7 @@ package domain
 
 import (
 	"encoding/json"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -83,6 +84,15 @@ func ReviewStatus(newStatus string) (phase Phase, note bool, err error) {
 }
 
 // ValidateReviewComment checks a review's comment length.
+// ValidateRejection checks the note that sends a four-eyes proposal back:
+// it must say why, within a review comment's length.
+func ValidateRejection(note string) error {
+	if strings.TrimSpace(note) == "" {
+		return FieldError("comment", "Rejecting a proposal needs a note saying why.")
+	}
+	return ValidateReviewComment(note)
+}
+
 func ValidateReviewComment(comment string) error {
 	if utf8.RuneCountInString(comment) > MaxReviewComment {
 		return FieldError("comment", "Ensure this field has no more than %d characters.", MaxReviewComment)

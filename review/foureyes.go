@@ -2,7 +2,6 @@ package review
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -61,10 +60,7 @@ func (s *Service) RejectProposal(ctx context.Context, caller domain.Caller, sess
 	if err := caller.Require(domain.PrivWriteSessions); err != nil {
 		return domain.Review{}, err
 	}
-	if strings.TrimSpace(note) == "" {
-		return domain.Review{}, domain.FieldError("comment", "Rejecting a proposal needs a note saying why.")
-	}
-	if err := domain.ValidateReviewComment(note); err != nil {
+	if err := domain.ValidateRejection(note); err != nil {
 		return domain.Review{}, err
 	}
 	var r domain.Review

@@ -325,12 +325,14 @@ func (p *settlePage) verb() string {
 	return "confirming the proposal"
 }
 
-// check is what the note must be before the confirmation.
+// check is what the note must be before the confirmation: domain's rules,
+// checked here so the dialog can say so before it asks to confirm.
 func (p *settlePage) check(note string) string {
-	if p.reject && note == "" {
-		return "Rejecting a proposal needs a note saying why: type it, then enter."
+	validate := domain.ValidateReviewComment
+	if p.reject {
+		validate = domain.ValidateRejection
 	}
-	if err := domain.ValidateReviewComment(note); err != nil {
+	if err := validate(note); err != nil {
 		return p.c.explain(p.verb(), err)
 	}
 	return ""
