@@ -46,7 +46,8 @@ type config struct {
 	pprof    string
 	// The seeded comparison (seeded.go), when seedSessions > 0.
 	seedSessions, seedEntries, seedRounds int
-	tokenCheck                            int // rounds of the token record comparison (tokencheck.go)
+	tokenCheck                            int  // rounds of the token record comparison (tokencheck.go)
+	statements                            bool // print the top statements of each run (statements.go)
 }
 
 func main() {
@@ -57,12 +58,13 @@ func main() {
 	flag.StringVar(&levels, "levels", "1,4,16,64", "concurrencies")
 	flag.IntVar(&cfg.sessions, "sessions", 2000, "finished sessions to share from")
 	flag.BoolVar(&cfg.fanin, "fanin", true, "also measure one issuer with eight partners against eight independent pairs")
-	flag.StringVar(&cfg.profile, "cpuprofile", "", "write the server's CPU profile during the import run at the middle level to this file")
+	flag.StringVar(&cfg.profile, "cpuprofile", "", "write the server's CPU profile during the import run at the middle level to this file (and the mint run's to this file with .mint appended)")
 	flag.StringVar(&cfg.pprof, "pprof", "127.0.0.1:55511", "where the server under test serves its profiles (with -cpuprofile)")
 	flag.IntVar(&cfg.seedSessions, "seed-sessions", 0, "also compare imports into an application seeded with this many sessions (and -seed-entries list entries) with an empty one")
 	flag.IntVar(&cfg.seedEntries, "seed-entries", 100_000, "list entries of the seeded application")
 	flag.IntVar(&cfg.seedRounds, "seed-rounds", 2, "turns of empty and seeded import runs")
 	flag.IntVar(&cfg.tokenCheck, "token-check", 0, "also run this many turns of the bare import with and without the token record check")
+	flag.BoolVar(&cfg.statements, "statements", false, "after each handoff run, print the statements PostgreSQL spent most time on (needs pg_stat_statements preloaded)")
 	flag.Parse()
 	for _, l := range strings.Split(levels, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(l))
@@ -141,8 +143,15 @@ func run(ctx context.Context, cfg config) error {
 	var rep report
 	tokens := make(chan string, 1<<20)
 	b.warmUp(cfg.levels[0], b.mintOnce(b.x, b.y, tokens))
-	for _, n := range cfg.levels {
+	for i, n := range cfg.levels {
+		var stopProfile func()
+		if cfg.profile != "" && i == len(cfg.levels)/2 {
+			stopProfile = b.profile(cfg.profile + ".mint")
+		}
 		r := b.measure("mint", n, b.mintOnce(b.x, b.y, tokens))
+		if stopProfile != nil {
+			stopProfile()
+		}
 		rep.mints = append(rep.mints, r)
 		b.mintRate = max(b.mintRate, r.rate())
 	}

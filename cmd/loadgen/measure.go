@@ -25,9 +25,11 @@ type lag struct {
 
 // measure runs one handoff load and the sealing lag of the events it made.
 func (b *bench) measure(what string, n int, req request) result {
+	b.resetStatements()
 	start := time.Now()
 	r := b.load(what, n, req)
 	r.load = loadAverage()
+	b.printStatements(what)
 	r.lag = b.sealingLag(start, time.Now())
 	fmt.Fprintf(stderr, "         sealed %d events (%d with a commit time): lag from commit p50 %s p99 %s max %s; p99 from insert %s\n",
 		r.lag.events, r.lag.committed, r.lag.p50, r.lag.p99, r.lag.max, r.lag.fromInsert)

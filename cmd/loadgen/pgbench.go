@@ -36,7 +36,9 @@ func (b *bench) pgbench(ctx context.Context, what, script string, n int) (result
 		"-D", "ntokens=" + strconv.Itoa(b.benchTokens),
 		"-h", b.cluster.SocketDir(), "-p", strconv.Itoa(b.cluster.Port()), "-U", "handoff", benchDB}
 	cmd := exec.CommandContext(ctx, b.cluster.Bin("pgbench"), args...)
+	b.resetStatements()
 	out, err := cmd.CombinedOutput()
+	b.printStatements("bare " + what)
 	if err != nil {
 		return result{}, fmt.Errorf("pgbench: %v\n%s", err, out)
 	}
