@@ -145,7 +145,9 @@ func (l *Log) SealPending(ctx context.Context) (int, error) {
 // it or none) that applies only if no other sequencer sealed first — two
 // round trips. A batch that lost the race seals nothing.
 func (l *Log) sealApp(ctx context.Context, app uuid.UUID) (int, error) {
+	start := time.Now()
 	tree, events, ok, err := store.ReadBatch(ctx, l.db, app, BatchSize)
+	read := time.Since(start)
 	if err != nil || !ok {
 		return 0, err
 	}
@@ -187,8 +189,11 @@ func (l *Log) sealApp(ctx context.Context, app uuid.UUID) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	saving := time.Now()
 	err = store.SaveBatch(ctx, l.db, store.Batch{PrevSize: tree.Size, Events: events, Nodes: nodes, Checkpoint: cp,
 		Tree: store.Tree{App: app, Size: size, CompactRange: r.Hashes()}})
+	l.log.Debug("audit batch", "app", app, "events", len(leaves), "read", read, "hash_sign", saving.Sub(start)-read,
+		"save", time.Since(saving), "err", err)
 	if errors.Is(err, store.ErrSealedFirst) {
 		return 0, nil // another sequencer has this application now
 	}
