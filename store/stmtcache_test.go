@@ -184,3 +184,57 @@ func TestNotifyAfterCommit(t *testing.T) {
 		t.Fatalf("heard %q, want last", p)
 	}
 }
+
+// A read-write transaction's statements are planned generically, and
+// statements outside one (and in a read-only one) for their values; the
+// mode is the connection's own and survives a rollback, so that the next
+// statement still gets the mode it is meant to.
+func TestPlansFollowTheTransaction(t *testing.T) {
+	db := pgtest.DB(t)
+	ctx := context.Background()
+	conn, err := db.Connx(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	const show = `SELECT current_setting($1)`
+	outside := func(when string) {
+		t.Helper()
+		var mode string
+		if err := conn.GetContext(ctx, &mode, show, "plan_cache_mode"); err != nil {
+			t.Fatal(err)
+		}
+		if mode != "force_custom_plan" {
+			t.Fatalf("%s, a statement outside a transaction plans with %s", when, mode)
+		}
+	}
+	inside := func(readOnly, commit bool, want string) {
+		t.Helper()
+		tx, err := conn.BeginTxx(ctx, &sql.TxOptions{ReadOnly: readOnly})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var mode string
+		err = tx.GetContext(ctx, &mode, show, "plan_cache_mode")
+		end := tx.Rollback
+		if commit {
+			end = tx.Commit
+		}
+		// The transaction ends before any failure is reported: the
+		// deferred Close would wait for it.
+		if err := errors.Join(err, end()); err != nil {
+			t.Fatal(err)
+		}
+		if mode != want {
+			t.Fatalf("read-only %v: a statement in the transaction plans with %s, want %s", readOnly, mode, want)
+		}
+	}
+	outside("on a new connection")
+	inside(false, false, "force_generic_plan")
+	outside("after a rolled-back write transaction")
+	inside(true, true, "force_custom_plan")
+	outside("after a read-only transaction")
+	inside(false, true, "force_generic_plan")
+	outside("after a committed write transaction")
+	inside(false, true, "force_generic_plan")
+}
