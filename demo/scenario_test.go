@@ -87,10 +87,10 @@ func TestSeedHoldsTheStoryAndRunsAgain(t *testing.T) {
 		}
 	}
 	// Its IP address, document and e-mail address are on the blocklists.
-	if b := listed[review.FindingBlocklisted]; len(b) != 3 || b[0] != queue[0].Number || b[1] != b[0] || b[2] != b[0] {
+	if b := listed[domain.FindingBlocklisted]; len(b) != 3 || b[0] != queue[0].Number || b[1] != b[0] || b[2] != b[0] {
 		t.Errorf("blocklisted: %v, want three hits of only the oldest case #%d", b, queue[0].Number)
 	}
-	if len(listed[review.FindingDuplicateImport]) == 0 || len(listed[review.FindingDuplicate]) == 0 {
+	if len(listed[domain.FindingDuplicateImport]) == 0 || len(listed[domain.FindingDuplicate]) == 0 {
 		t.Errorf("no duplicate in the queue: %v", listed)
 	}
 

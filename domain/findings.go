@@ -42,6 +42,15 @@ const (
 	FindingFlaggedEntity = "flagged_entity"
 )
 
+// Finding codes of list matching: a session's identifiers against its
+// application's lists and other sessions.
+const (
+	FindingBlocklisted     = "blocklisted"
+	FindingAllowlisted     = "allowlisted"
+	FindingDuplicate       = "duplicate_identifier"
+	FindingDuplicateImport = "duplicate_import"
+)
+
 // EntityFinding is the finding a BLOCKED or FLAGGED user or business puts
 // on its sessions (a blocked entity's imports land In Review for it); nil
 // for any other status.

@@ -107,10 +107,10 @@ func TestBlocklistedDocumentHoldsTrustedImport(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := "on your blocklist: document " + domain.MaskValue(domain.EntryDocument, doc.Value) + " (added by alice: reported stolen)"
-	if !findingWith(fs, review.FindingBlocklisted, want) {
+	if !findingWith(fs, domain.FindingBlocklisted, want) {
 		t.Fatalf("findings %+v lack %q", fs, want)
 	}
-	if cf, err := f.svc.CaseFile(ctx, alice, held.ID); err != nil || !findingWith(cf.Findings, review.FindingBlocklisted, want) {
+	if cf, err := f.svc.CaseFile(ctx, alice, held.ID); err != nil || !findingWith(cf.Findings, domain.FindingBlocklisted, want) {
 		t.Fatalf("the case file lacks the blocklist finding: %v %+v", err, cf.Findings)
 	}
 	// The other session is not on the list: trusted, it keeps its status.
@@ -125,7 +125,7 @@ func TestBlocklistedDocumentHoldsTrustedImport(t *testing.T) {
 	if err := f.svc.RemoveEntry(ctx, alice, bl.ID, es[0].ID); err != nil {
 		t.Fatal(err)
 	}
-	if fs, _ := findingsOf(ctx, f.svc, alice, held.ID); findingWith(fs, review.FindingBlocklisted, "") {
+	if fs, _ := findingsOf(ctx, f.svc, alice, held.ID); findingWith(fs, domain.FindingBlocklisted, "") {
 		t.Fatalf("still blocklisted after the entry was removed: %+v", fs)
 	}
 }
@@ -141,8 +141,8 @@ func TestDuplicatesAndAllowlist(t *testing.T) {
 		t.Fatal(err)
 	}
 	name := "#" + itoa(first.Number) + " harbor-user-0103"
-	if !findingWith(fs, review.FindingDuplicateImport, "this origin session was already imported as "+name) ||
-		!findingWith(fs, review.FindingDuplicate, "same document as "+name) {
+	if !findingWith(fs, domain.FindingDuplicateImport, "this origin session was already imported as "+name) ||
+		!findingWith(fs, domain.FindingDuplicate, "same document as "+name) {
 		t.Fatalf("findings %+v lack the duplicate of %s", fs, name)
 	}
 	if second.Status.Phase() != domain.PhaseInReview {
@@ -157,10 +157,10 @@ func TestDuplicatesAndAllowlist(t *testing.T) {
 		t.Fatal(err)
 	}
 	fs, _ = findingsOf(ctx, f.svc, alice, second.ID)
-	if findingWith(fs, review.FindingDuplicate, "same document") || !findingWith(fs, review.FindingAllowlisted, domain.MaskValue(domain.EntryDocument, doc.Value)) {
+	if findingWith(fs, domain.FindingDuplicate, "same document") || !findingWith(fs, domain.FindingAllowlisted, domain.MaskValue(domain.EntryDocument, doc.Value)) {
 		t.Fatalf("allowlisted document still reported as a duplicate, or not noted: %+v", fs)
 	}
-	if !findingWith(fs, review.FindingDuplicate, "same e-mail as "+name) {
+	if !findingWith(fs, domain.FindingDuplicate, "same e-mail as "+name) {
 		t.Fatalf("the allowlist silenced more than the document: %+v", fs)
 	}
 	// The same value twice on a list is a 400 on value; another
@@ -197,7 +197,7 @@ func TestKeyPersonPassportOnBlocklist(t *testing.T) {
 		t.Fatalf("KYB import with a blocklisted key person landed %s", s.Status)
 	}
 	fs, _ := findingsOf(ctx, f.svc, alice, s.ID)
-	if !findingWith(fs, review.FindingBlocklisted, kp.Who+"'s document") {
+	if !findingWith(fs, domain.FindingBlocklisted, kp.Who+"'s document") {
 		t.Fatalf("findings %+v do not name the key person", fs)
 	}
 }

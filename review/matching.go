@@ -12,14 +12,6 @@ import (
 	"handoff/vault"
 )
 
-// Finding codes of list matching.
-const (
-	FindingBlocklisted     = "blocklisted"
-	FindingAllowlisted     = "allowlisted"
-	FindingDuplicate       = "duplicate_identifier"
-	FindingDuplicateImport = "duplicate_import"
-)
-
 // matchHash is the one keyed hash of a normalised value that list entries
 // and session identifiers are stored and compared by: vault's HMAC-SHA256
 // under the application's matching key, the entry type as the kind.
@@ -77,11 +69,11 @@ func (m *listMatch) hit(id domain.Identifier, h store.EntryHit) bool {
 	}
 	if h.ListType == domain.ListBlocklist {
 		m.Blocked = true
-		m.Findings = append(m.Findings, domain.Finding{Code: FindingBlocklisted, Severity: domain.SeverityCritical,
+		m.Findings = append(m.Findings, domain.Finding{Code: domain.FindingBlocklisted, Severity: domain.SeverityCritical,
 			Check: id.Check, Message: fmt.Sprintf("on your blocklist: %s (%s)", id.Describe(), why)})
 		return true
 	}
-	m.Findings = append(m.Findings, domain.Finding{Code: FindingAllowlisted, Severity: domain.SeverityInfo,
+	m.Findings = append(m.Findings, domain.Finding{Code: domain.FindingAllowlisted, Severity: domain.SeverityInfo,
 		Check: id.Check, Message: fmt.Sprintf("on your allowlist %q: %s (%s); duplicates of it are not reported", h.ListName, id.Describe(), why)})
 	return false
 }
@@ -92,13 +84,13 @@ func (m *listMatch) duplicate(id domain.Identifier, other store.SessionRef) {
 	if id.Who != "" {
 		what = id.Who + "'s " + what
 	}
-	m.Findings = append(m.Findings, domain.Finding{Code: FindingDuplicate, Severity: domain.SeverityWarning, Check: id.Check,
+	m.Findings = append(m.Findings, domain.Finding{Code: domain.FindingDuplicate, Severity: domain.SeverityWarning, Check: id.Check,
 		Message: fmt.Sprintf("same %s as %s", what, sessionName(other))})
 }
 
 // sameOrigin adds the finding of another clone of the same origin.
 func (m *listMatch) sameOrigin(other store.SessionRef) {
-	m.Findings = append(m.Findings, domain.Finding{Code: FindingDuplicateImport, Severity: domain.SeverityWarning,
+	m.Findings = append(m.Findings, domain.Finding{Code: domain.FindingDuplicateImport, Severity: domain.SeverityWarning,
 		Message: "this origin session was already imported as " + sessionName(other)})
 }
 
@@ -232,25 +224,6 @@ func importMatch(ctx context.Context, tx *store.Tx, key matchKeys, sess *domain.
 		}
 	}
 	return m, nil
-}
-
-// ListFindings is what the caller's lists and other sessions say of one
-// of its sessions now: list hits and duplicates, computed afresh so an
-// entry added after the import shows at once.
-func (s *Service) ListFindings(ctx context.Context, caller domain.Caller, id uuid.UUID) ([]domain.Finding, error) {
-	if err := caller.Require(domain.PrivReadSessions); err != nil {
-		return nil, err
-	}
-	sess, err := s.Session(ctx, caller, id)
-	if err != nil {
-		return nil, err
-	}
-	key, err := s.matcher(ctx, caller.ApplicationID)
-	if err != nil {
-		return nil, err
-	}
-	m, err := matchLists(ctx, s.db, key, sess)
-	return m.Findings, err
 }
 
 // recordBatchIdentifiers stores the identifiers of a batch of generated

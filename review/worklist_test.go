@@ -65,11 +65,11 @@ func TestWorkList(t *testing.T) {
 			t.Errorf("case %d: the work list holds the payload", i)
 		}
 	}
-	if !findingWith(list[1].Findings, review.FindingBlocklisted, "reported stolen") {
+	if !findingWith(list[1].Findings, domain.FindingBlocklisted, "reported stolen") {
 		t.Errorf("the entry added after the import is not among #%d's findings: %+v", list[1].Number, list[1].Findings)
 	}
-	if !findingWith(list[3].Findings, review.FindingDuplicateImport, "already imported as #"+itoa(cases[0].Number)) ||
-		!findingWith(list[0].Findings, review.FindingDuplicateImport, "already imported as #"+itoa(dup.Number)) {
+	if !findingWith(list[3].Findings, domain.FindingDuplicateImport, "already imported as #"+itoa(cases[0].Number)) ||
+		!findingWith(list[0].Findings, domain.FindingDuplicateImport, "already imported as #"+itoa(dup.Number)) {
 		t.Errorf("the two clones of one origin do not name each other: %+v / %+v", list[0].Findings, list[3].Findings)
 	}
 	if list[0].Proposal == nil || list[0].Proposal.By != "bob" || list[1].Proposal != nil {

@@ -102,7 +102,7 @@ func TestBlocklistFromACase(t *testing.T) {
 	fs := dec.Findings
 	var hit bool
 	for _, f := range fs {
-		hit = hit || f.Code == review.FindingBlocklisted
+		hit = hit || f.Code == domain.FindingBlocklisted
 	}
 	if !hit {
 		t.Fatalf("findings after blocklisting: %+v", fs)
