@@ -132,6 +132,17 @@ func ValidateListText(field, v string, max int) error {
 	return nil
 }
 
+// ValidateEntryReason checks the reason kept with a new list entry. An
+// analyst must say why: the reason is shown to whoever later sees the
+// entry match. For a partner's back end (an API key) or an operator it
+// stays optional, as Didit's API has it.
+func ValidateEntryReason(c Caller, comment string) error {
+	if c.Analyst != "" && strings.TrimSpace(comment) == "" {
+		return FieldError("comment", "Say why: the reason is kept with the entry and shown to whoever sees it match.")
+	}
+	return ValidateListText("comment", comment, MaxListText)
+}
+
 // NormalizeEntry returns the canonical form of value for entry type t, the
 // form that is stored, hashed and compared, or a "value" field error that
 // says what is wrong. The rules:

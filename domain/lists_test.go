@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/google/uuid"
 )
 
 func TestNormalizeEntry(t *testing.T) {
@@ -87,6 +89,33 @@ func TestIPMatchKeysCoverRanges(t *testing.T) {
 	}
 	if !found {
 		t.Fatalf("%s is not among the keys of 10.1.2.3", canon)
+	}
+}
+
+func TestValidateEntryReason(t *testing.T) {
+	key := uuid.New()
+	analyst, partner, operator := Caller{Analyst: "alice"}, Caller{KeyID: &key}, Caller{Operator: "ops"}
+	for _, c := range []struct {
+		name    string
+		caller  Caller
+		comment string
+		ok      bool
+	}{
+		{"analyst with a reason", analyst, "reported stolen", true},
+		{"analyst without one", analyst, "", false},
+		{"analyst with blanks only", analyst, " \t\n", false},
+		{"API key without one", partner, "", true},
+		{"operator without one", operator, "", true},
+		{"API key, too long", partner, strings.Repeat("x", MaxListText+1), false},
+		{"analyst, a control character", analyst, "stolen\x00", false},
+	} {
+		err := ValidateEntryReason(c.caller, c.comment)
+		if (err == nil) != c.ok {
+			t.Errorf("%s: %v; want ok=%v", c.name, err, c.ok)
+		}
+		if err != nil && (!IsCode(err, CodeInvalid) || len(err.(*Error).Fields["comment"]) == 0) {
+			t.Errorf("%s: %v is not an invalid comment", c.name, err)
+		}
 	}
 }
 

@@ -20,15 +20,18 @@ import (
 )
 
 // blockEntry puts value on app's system blocklist of type et with a label
-// and a comment that name the person.
+// and a comment that name the person, as a partner's back end would (so
+// the comment may be blank).
 func (w *sealedWorld) blockEntry(t *testing.T, app uuid.UUID, et domain.EntryType, value, label, comment string) domain.ListEntry {
 	t.Helper()
 	ctx := context.Background()
-	ls, _, err := w.svc.Lists(ctx, Analyst(app, "alice"), ListsQuery{ListType: "blocklist", EntryType: string(et), Limit: 1})
+	key := uuid.New()
+	partner := domain.Caller{ApplicationID: app, KeyID: &key, Privileges: domain.DefaultPrivileges}
+	ls, _, err := w.svc.Lists(ctx, partner, ListsQuery{ListType: "blocklist", EntryType: string(et), Limit: 1})
 	if err != nil || len(ls) != 1 {
 		t.Fatalf("the %s blocklist: %v %v", et, ls, err)
 	}
-	e, err := w.svc.AddEntry(ctx, Analyst(app, "alice"), ls[0].ID, NewEntry{Value: value, DisplayLabel: label, Comment: comment,
+	e, err := w.svc.AddEntry(ctx, partner, ls[0].ID, NewEntry{Value: value, DisplayLabel: label, Comment: comment,
 		Metadata: json.RawMessage(`{"case":"Jana Novak"}`)})
 	if err != nil {
 		t.Fatal(err)
@@ -118,7 +121,7 @@ func TestListEntriesSealedAtRest(t *testing.T) {
 	}
 	// The same value twice is still refused (by its keyed hash).
 	ls, _, _ := w.svc.Lists(ctx, Analyst(w.x, "reader"), ListsQuery{ListType: "blocklist", EntryType: "email", Limit: 1})
-	if _, err := w.svc.AddEntry(ctx, Analyst(w.x, "alice"), ls[0].ID, NewEntry{Value: "Jana.Novak@example.org"}); !domain.IsCode(err, domain.CodeInvalid) {
+	if _, err := w.svc.AddEntry(ctx, Analyst(w.x, "alice"), ls[0].ID, NewEntry{Value: "Jana.Novak@example.org", Comment: "again"}); !domain.IsCode(err, domain.CodeInvalid) {
 		t.Errorf("the same address twice: %v", err)
 	}
 }
@@ -326,7 +329,7 @@ func TestFaceEntryWithoutBiometricKey(t *testing.T) {
 	if es, n, err := noBio.ListEntries(ctx, Analyst(w.x, "reader"), face.ListID, "novak", 10, 0); err != nil || n != 0 || len(es) != 0 {
 		t.Fatalf("a search without the biometric key: %d %+v %v", n, es, err)
 	}
-	if _, err := noBio.AddEntry(ctx, Analyst(w.x, "alice"), face.ListID, NewEntry{Value: "face-def456"}); !domain.IsCode(err, domain.CodeUnavailable) {
+	if _, err := noBio.AddEntry(ctx, Analyst(w.x, "alice"), face.ListID, NewEntry{Value: "face-def456", Comment: "a second face"}); !domain.IsCode(err, domain.CodeUnavailable) {
 		t.Fatalf("adding a face entry without the biometric key: %v", err)
 	}
 	sameEntries(t, "with the biometric key", w.entries(t, w.svc, w.x), map[uuid.UUID]domain.ListEntry{face.ID: face})

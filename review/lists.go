@@ -214,7 +214,7 @@ func (s *Service) AddEntry(ctx context.Context, caller domain.Caller, list uuid.
 	if err := domain.ValidateListText("display_label", req.DisplayLabel, domain.MaxListName); err != nil {
 		return domain.ListEntry{}, err
 	}
-	if err := domain.ValidateListText("comment", req.Comment, domain.MaxListText); err != nil {
+	if err := domain.ValidateEntryReason(caller, req.Comment); err != nil {
 		return domain.ListEntry{}, err
 	}
 	if m := bytes.TrimSpace(req.Metadata); len(m) > 0 && !bytes.Equal(m, []byte("null")) {

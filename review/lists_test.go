@@ -2,6 +2,7 @@ package review_test
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 	"testing"
@@ -165,13 +166,49 @@ func TestDuplicatesAndAllowlist(t *testing.T) {
 	}
 	// The same value twice on a list is a 400 on value; another
 	// application's session is not found.
-	_, err = f.svc.AddEntry(ctx, alice, allow.ID, review.NewEntry{Value: doc.Value})
+	_, err = f.svc.AddEntry(ctx, alice, allow.ID, review.NewEntry{Value: doc.Value, Comment: "twins again"})
 	if e, _ := err.(*domain.Error); e == nil || len(e.Fields["value"]) == 0 {
 		t.Fatalf("duplicate entry: %v", err)
 	}
-	_, err = f.svc.AddEntry(ctx, alice, allow.ID, review.NewEntry{ReferenceSessionID: &f.srcs[0].ID})
+	_, err = f.svc.AddEntry(ctx, alice, allow.ID, review.NewEntry{ReferenceSessionID: &f.srcs[0].ID, Comment: "not ours"})
 	if !domain.IsCode(err, domain.CodeNotFound) {
 		t.Fatalf("another application's session: %v", err)
+	}
+}
+
+// An analyst must say why a value goes on a list, and is refused with
+// nothing stored without a reason; a partner's back end (an API key) may
+// leave it out, as Didit's API does.
+func TestAnalystListEntryNeedsAReason(t *testing.T) {
+	ctx := context.Background()
+	f := newListsFixture(t, domain.KindUser, 1)
+	doc := identifier(t, f.srcs[0], domain.EntryDocument)
+	bl := f.systemList(t, domain.EntryDocument)
+	alice := review.Analyst(f.y, "alice")
+	for _, blank := range []string{"", " \n\t"} {
+		_, err := f.svc.AddEntry(ctx, alice, bl.ID, review.NewEntry{Value: doc.Value, Comment: blank})
+		var e *domain.Error
+		if !errors.As(err, &e) || e.Code != domain.CodeInvalid || len(e.Fields["comment"]) != 1 ||
+			!strings.HasPrefix(e.Fields["comment"][0], "Say why") {
+			t.Fatalf("an analyst's entry with the reason %q: %v", blank, err)
+		}
+	}
+	if es, n, err := f.svc.ListEntries(ctx, alice, bl.ID, "", 10, 0); err != nil || n != 0 || len(es) != 0 {
+		t.Fatalf("a refused entry was stored: %d %+v %v", n, es, err)
+	}
+	if l := f.systemList(t, domain.EntryDocument); l.EntryCount != 0 {
+		t.Fatalf("the blocklist counts %d entries after a refusal", l.EntryCount)
+	}
+
+	key := uuid.New()
+	partner := domain.Caller{ApplicationID: f.y, KeyID: &key, Privileges: domain.DefaultPrivileges}
+	e, err := f.svc.AddEntry(ctx, partner, bl.ID, review.NewEntry{Value: doc.Value})
+	if err != nil {
+		t.Fatalf("an API key's entry without a reason: %v", err)
+	}
+	es, n, err := f.svc.ListEntries(ctx, alice, bl.ID, "", 10, 0)
+	if err != nil || n != 1 || len(es) != 1 || es[0].ID != e.ID || es[0].Comment != "" || es[0].AddedBy != "api_key:"+key.String() {
+		t.Fatalf("the API key's entry: %d %+v %v", n, es, err)
 	}
 }
 

@@ -113,3 +113,45 @@ func TestBlocklistFromACase(t *testing.T) {
 		t.Fatalf("entry: %+v", es)
 	}
 }
+
+// In the running program, the entry dialog refuses an analyst's entry
+// without a reason with the domain's message (review holds the add to the
+// same rule), and adds it once there is one.
+func TestFlowListEntryNeedsAReason(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	lists, _, err := w.svc.Lists(ctx, review.Analyst(w.x.ID, "ana"), review.ListsQuery{Limit: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := w.screen(t, w.x, "ana")
+	s.keys("6")
+	s.wait("no list entries yet")
+	s.keys("a")
+	s.wait("The list to add to:", "Document Blocklist")
+	for _, l := range lists { // down to the e-mail blocklist, in the dialog's order
+		if l.Name == "Email Blocklist" {
+			break
+		}
+		s.keys("down")
+	}
+	s.keys("enter")
+	s.wait("On Email Blocklist, a e-mail:")
+	s.typeText("Fraud.Ring@Example.COM")
+	s.keys("enter")
+	s.wait("why:")
+	s.keys("enter")
+	s.wait("Say why: the reason is kept with the entry")
+	s.never("Add it?")
+	s.typeText("forged, seen in March")
+	s.keys("enter")
+	s.wait("Add it? Imports are matched against it from now on.")
+	s.keys("y")
+	s.wait("Added fr…@example.com to Email Blocklist.")
+	s.quit()
+	ls, _, _ := w.svc.Lists(ctx, review.Analyst(w.x.ID, "ana"), review.ListsQuery{ListType: "blocklist", EntryType: "email", Limit: 1})
+	es, n, err := w.svc.ListEntries(ctx, review.Analyst(w.x.ID, "ana"), ls[0].ID, "", 10, 0)
+	if err != nil || n != 1 || es[0].Comment != "forged, seen in March" || es[0].AddedBy != "analyst:ana" {
+		t.Fatalf("entries: %d %+v %v", n, es, err)
+	}
+}

@@ -248,8 +248,10 @@ func (p *entryPage) handleKey(msg tea.KeyMsg) tea.Cmd {
 			p.step = entryValue
 			return p.value.Focus()
 		case key.Matches(msg, k.Submit):
-			if strings.TrimSpace(p.reason.Value()) == "" {
-				p.err = "Say why: the reason is kept with the entry and shown to whoever sees it match."
+			// The rule is the domain's (review holds the add to it);
+			// asking here says so before the confirmation.
+			if err := domain.ValidateEntryReason(p.c.Caller, p.request().Comment); err != nil {
+				p.err = p.c.explain("adding the entry", err)
 				return nil
 			}
 			p.reason.Blur()
