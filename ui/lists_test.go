@@ -5,7 +5,10 @@ import (
 	"strings"
 	"testing"
 
+	"handoff/domain"
 	"handoff/review"
+	"handoff/store/pgtest"
+	"handoff/vault"
 )
 
 // The Lists tab shows entries with their list, label, who and why; / filters;
@@ -47,4 +50,43 @@ func TestListsTabShowsAndRemovesEntries(t *testing.T) {
 	if n != 1 || es[0].Value != "fraud@example.com" {
 		t.Fatalf("left on the list: %v", es)
 	}
+}
+
+// A face entry that this server cannot open (it runs without the
+// biometric key, so the entry's value, label and reason read blank) shows
+// a marker in its row instead of an empty value; the e-mail entry beside
+// it reads as ever.
+func TestFlowListsTabMarksUnavailableFace(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.DB(t)
+	keys := review.Keys{Master: vault.NewMemorySource("master"), Biometric: vault.NewMemorySource("biometric")}
+	w := &world{t: t, clock: &clock{now: t0}}
+	w.svc = review.New(db, review.WithKeys(keys), review.WithClock(w.clock.Now), review.WithLogger(quietLogger()))
+	t.Cleanup(w.svc.Close)
+	w.x = w.app("Service X", "wf_x_kyc", "wf_x_kyb")
+	alice := review.Analyst(w.x.ID, "alice")
+	for _, e := range []struct {
+		et    domain.EntryType
+		value string
+	}{{domain.EntryFace, "face-abc123"}, {domain.EntryEmail, "fraud@example.com"}} {
+		ls, _, err := w.svc.Lists(ctx, alice, review.ListsQuery{ListType: "blocklist", EntryType: string(e.et), Limit: 1})
+		if err != nil || len(ls) != 1 {
+			t.Fatal(ls, err)
+		}
+		if _, err := w.svc.AddEntry(ctx, alice, ls[0].ID, review.NewEntry{Value: e.value, DisplayLabel: "Jana Novak",
+			Comment: "seen twice"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// The workstation's server has the master key only.
+	noBio := review.New(db, review.WithKeys(review.Keys{Master: keys.Master}), review.WithClock(w.clock.Now),
+		review.WithLogger(quietLogger()))
+	t.Cleanup(noBio.Close)
+	w.svc = noBio
+	s := w.screen(t, w.x, "ana")
+	s.keys("6")
+	s.wait("Face Blocklist 1", "face unavailable", "fraud@example.com", "Jana Novak")
+	s.never("face-abc123")
+	s.quit()
 }

@@ -122,9 +122,15 @@ func (t *listsTab) drawer() func(listRow) widget.Row {
 			ls = st.Error
 		}
 		who, _ := strings.CutPrefix(r.Entry.AddedBy, "analyst:")
+		value, vs := clean(r.Entry.Value), st.Plain
+		if r.Entry.Unavailable {
+			// Sealed under the biometric key this server runs without: its
+			// value, label and reason are blank, but it still matches.
+			value, vs = "face unavailable", st.Muted
+		}
 		return widget.Row{
-			Cells:  []string{clean(r.List.Name), clean(r.Entry.Value), clean(r.Entry.DisplayLabel), clean(who), t.c.short(r.Entry.CreatedAt), clean(r.Entry.Comment)},
-			Styles: []lipgloss.Style{ls, st.Plain, st.Muted, st.Muted, st.Muted, st.Plain},
+			Cells:  []string{clean(r.List.Name), value, clean(r.Entry.DisplayLabel), clean(who), t.c.short(r.Entry.CreatedAt), clean(r.Entry.Comment)},
+			Styles: []lipgloss.Style{ls, vs, st.Muted, st.Muted, st.Muted, st.Plain},
 		}
 	}
 }
