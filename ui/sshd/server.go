@@ -35,6 +35,12 @@ type Config struct {
 	// (live screen updates do not count), and connections without any
 	// traffic; 0 never.
 	IdleTimeout time.Duration
+	// IdleCheck is how often a workstation's idle time is looked at; 0 is
+	// a quarter of IdleTimeout, at most a minute.
+	IdleCheck time.Duration
+	// Now is the clock idle time is measured by; nil is time.Now. Tests
+	// set both to step through a timeout instead of waiting it out.
+	Now func() time.Time
 	// Limits bound connections that have not logged in (see Limits).
 	Limits Limits
 	Logger *slog.Logger
@@ -46,7 +52,10 @@ type Server struct {
 	log  *slog.Logger
 	srv  *ssh.Server
 	idle time.Duration
-	gate *gate
+	// every and now are Config.IdleCheck and Config.Now, defaults applied.
+	every time.Duration
+	now   func() time.Time
+	gate  *gate
 
 	mu       sync.Mutex
 	programs map[ssh.Session]*tea.Program
@@ -70,8 +79,14 @@ func New(svc *review.Service, cfg Config) (*Server, error) {
 	if err := ensureHostKey(cfg.HostKeyPath); err != nil {
 		return nil, err
 	}
-	s := &Server{svc: svc, log: cfg.Logger, idle: cfg.IdleTimeout, programs: map[ssh.Session]*tea.Program{},
-		farewell: map[ssh.Session]string{}, gate: newGate(cfg.Limits, cfg.Logger)}
+	if cfg.IdleCheck == 0 {
+		cfg.IdleCheck = min(cfg.IdleTimeout/4, time.Minute)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	s := &Server{svc: svc, log: cfg.Logger, idle: cfg.IdleTimeout, every: cfg.IdleCheck, now: cfg.Now,
+		programs: map[ssh.Session]*tea.Program{}, farewell: map[ssh.Session]string{}, gate: newGate(cfg.Limits, cfg.Logger)}
 	opts := []ssh.Option{
 		wish.WithAddress(cfg.Addr),
 		ssh.HostKeyFile(cfg.HostKeyPath),
@@ -165,7 +180,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	})
 	// No tea.WithContext: the middleware quits the program when the
 	// connection ends, cleanly (a killed program is logged as an error).
-	in := newKeyClock(input)
+	in := newKeyClock(input, s.now)
 	p := tea.NewProgram(model, append(bm.MakeOptions(sess), tea.WithInput(in), tea.WithAltScreen(), tea.WithFPS(fps))...)
 	s.mu.Lock()
 	if s.closing {
@@ -186,7 +201,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 // timeout: screens that update live would otherwise keep a forgotten
 // connection, and its claims, forever.
 func (s *Server) closeWhenIdle(ctx context.Context, sess ssh.Session, p *tea.Program, in *keyClock) {
-	check := time.NewTicker(min(s.idle/4, time.Minute))
+	check := time.NewTicker(s.every)
 	defer check.Stop()
 	for {
 		select {

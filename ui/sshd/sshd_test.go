@@ -527,24 +527,3 @@ func TestSSHTwoServersOneDatabase(t *testing.T) {
 	a.waitFor("Session #1 is now Declined")
 	b.waitFor("1 in queue", "!case-1", "case-2")
 }
-
-// A workstation nobody types in is closed after the idle timeout, although
-// live updates keep drawing on it, and its claims are released.
-func TestSSHIdleTimeout(t *testing.T) {
-	w := newWorld(t, 2)
-	// Long enough for the redraw below to arrive first on a loaded machine.
-	srv := startServerWith(t, w.svc, sshd.Config{IdleTimeout: 6 * time.Second})
-	a := connect(t, srv.addr, "alice", w.analyst("alice", w.y))
-	a.send("2", "<enter>")
-	a.waitFor("yours while the case is open")
-	// Another analyst's decision redraws alice's screen: not a keystroke.
-	if _, err := w.svc.DecideCase(context.Background(), review.Analyst(w.y.ID, "bob"), w.cases[1].ID, domain.Approve("")); err != nil {
-		t.Fatal(err)
-	}
-	a.waitFor("1 in queue")
-	a.waitEnded()
-	if text := a.screen.Text(); !strings.Contains(text, "closed this workstation after 6 seconds without a key") {
-		t.Fatalf("not told why:\n%s", text)
-	}
-	eventually(t, "claims released", func() bool { return len(w.claims(w.y)) == 0 })
-}
