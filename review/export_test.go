@@ -34,9 +34,13 @@ func WebhookSecret(ctx context.Context, s *Service, app, destination uuid.UUID) 
 	if err != nil {
 		return "", err
 	}
+	k, err := s.data.forApp(ctx, app)
+	if err != nil {
+		return "", err
+	}
 	for _, d := range list {
 		if d.ID == destination {
-			v, err := s.data.openWebhookSecret(ctx, app, d.ID, d.Sealed, d.Plain)
+			v, err := s.data.openWebhookSecret(ctx, k, d.ID, d.Sealed, d.Plain)
 			if err != nil || v == nil {
 				return "", err
 			}

@@ -337,11 +337,11 @@ func (s *Service) resealWebhookSecrets(ctx context.Context, k *appKeys) error {
 			return err
 		}
 		for _, d := range list {
-			cur, err := s.data.openWebhookSecret(ctx, k.app, d.ID, d.Sealed, d.Plain)
+			cur, err := s.data.openWebhookSecret(ctx, k, d.ID, d.Sealed, d.Plain)
 			if err != nil {
 				return err
 			}
-			prev, err := s.data.openWebhookSecret(ctx, k.app, d.ID, d.SealedPrevious, d.PlainPrevious)
+			prev, err := s.data.openWebhookSecret(ctx, k, d.ID, d.SealedPrevious, d.PlainPrevious)
 			if err != nil {
 				return err
 			}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -154,5 +155,29 @@ func TestRotateDataKilledHalfwayResumes(t *testing.T) {
 	w.generate(t, w.svc, w.x, 1)
 	if left, _ := store.CountToReseal(ctx, w.db, w.x, 2); left != 0 {
 		t.Fatal("a new session was sealed under the old generation")
+	}
+}
+
+// A rotation's transactions hold one connection each: what they open on
+// the way uses the keys they were given, never a second connection.
+func TestRotateDataNeedsOneConnection(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	w := newSealedWorld(t)
+	w.generate(t, w.svc, w.x, 3)
+	url, events := "http://127.0.0.1:9/hook", []string{domain.EventStatusUpdated}
+	w.svc.SetPrivateWebhooks(true)
+	dest, err := w.svc.CreateDestination(ctx, WebhookOperator(w.x), DestinationInput{URL: &url, SubscribedEvents: &events})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.db.SetMaxOpenConns(1)
+	fresh := New(w.db, WithKeys(w.keys), WithKeyRefresh(50*time.Millisecond)) // nothing cached, and soon stale
+	defer fresh.Close()
+	if _, err := fresh.RotateData(ctx, Operator("ops"), w.x, DataRotationOptions{Batch: 2}); err != nil {
+		t.Fatalf("rotating with one connection: %v", err)
+	}
+	if sec, err := WebhookSecret(ctx, fresh, w.x, dest.Destination.ID); err != nil || sec != dest.Secret {
+		t.Fatalf("webhook secret after the rotation: %v", err)
 	}
 }

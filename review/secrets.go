@@ -26,16 +26,15 @@ func (d *dataKeys) sealWebhookSecret(ctx context.Context, app, destination uuid.
 	return vault.SealVersioned(k.data[k.current], k.current, []byte(secret), webhookSecretAD(app, destination)), nil
 }
 
-// openWebhookSecret opens a sealed secret, or returns a legacy plaintext.
-func (d *dataKeys) openWebhookSecret(ctx context.Context, app, destination uuid.UUID, sealed []byte, plain *string) (*string, error) {
+// openWebhookSecret opens a sealed secret with the keys k of its
+// application, or returns a legacy plaintext. The caller holds k: a
+// transaction that reseals must not wait for another connection to load
+// them.
+func (d *dataKeys) openWebhookSecret(ctx context.Context, k *appKeys, destination uuid.UUID, sealed []byte, plain *string) (*string, error) {
 	if sealed == nil {
 		return plain, nil
 	}
-	k, err := d.forApp(ctx, app)
-	if err != nil {
-		return nil, err
-	}
-	out, err := d.open(ctx, k, purposeData, sealed, webhookSecretAD(app, destination))
+	out, err := d.open(ctx, k, purposeData, sealed, webhookSecretAD(k.app, destination))
 	if err != nil {
 		return nil, fmt.Errorf("webhook destination %s: its secret: %w", destination, err)
 	}
@@ -64,18 +63,18 @@ func (d *dataKeys) sealWebhookEvent(ctx context.Context, app, event uuid.UUID, b
 }
 
 func (d *dataKeys) openDeliverySecrets(ctx context.Context, r *store.LeasedDelivery) error {
+	k, err := d.forApp(ctx, r.ApplicationID)
+	if err != nil {
+		return err
+	}
 	if r.SealedPayload != nil {
-		k, err := d.forApp(ctx, r.ApplicationID)
-		if err != nil {
-			return err
-		}
 		body, err := d.open(ctx, k, purposeData, r.SealedPayload, webhookEventAD(r.ApplicationID, r.EventID))
 		if err != nil {
 			return fmt.Errorf("webhook event %s: %w", r.EventID, err)
 		}
 		r.Payload = string(body)
 	}
-	cur, err := d.openWebhookSecret(ctx, r.ApplicationID, r.DestinationID, r.SealedSecret, r.PlainSecret)
+	cur, err := d.openWebhookSecret(ctx, k, r.DestinationID, r.SealedSecret, r.PlainSecret)
 	if err != nil {
 		return err
 	}
@@ -83,7 +82,7 @@ func (d *dataKeys) openDeliverySecrets(ctx context.Context, r *store.LeasedDeliv
 		return fmt.Errorf("webhook destination %s has no secret", r.DestinationID)
 	}
 	r.Secret = *cur
-	r.PreviousSecret, err = d.openWebhookSecret(ctx, r.ApplicationID, r.DestinationID, r.SealedPreviousSecret, r.PlainPreviousSecret)
+	r.PreviousSecret, err = d.openWebhookSecret(ctx, k, r.DestinationID, r.SealedPreviousSecret, r.PlainPreviousSecret)
 	return err
 }
 

@@ -27,8 +27,14 @@ func (s *Service) Share(ctx context.Context, caller domain.Caller, sessionID, fo
 	if err := caller.Require(domain.PrivWriteSessions); err != nil {
 		return Minted{}, err
 	}
+	// The key is loaded before the transaction: a stale cache reads the
+	// database, and inside it that would need a second connection.
+	key, err := s.keys.signing(ctx)
+	if err != nil {
+		return Minted{}, err
+	}
 	var out Minted
-	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		sess, err := store.GetSession(ctx, tx, caller.ApplicationID, sessionID, false)
 		if err != nil {
 			return err
@@ -45,10 +51,6 @@ func (s *Service) Share(ctx context.Context, caller domain.Caller, sessionID, fo
 			return err
 		}
 		if err := domain.ValidateTTL(ttl); err != nil {
-			return err
-		}
-		key, err := s.keys.signing(ctx)
-		if err != nil {
 			return err
 		}
 		now := s.now().UTC().Truncate(time.Second)

@@ -324,3 +324,28 @@ func signingSecret(t *testing.T, k store.StoredSigningKey) []byte {
 	}
 	return secret
 }
+
+// A mint and an import each hold one connection, their transaction's:
+// nothing they load on the way (signing keys, data keys, both cached and
+// gone stale) may wait for a second one from the pool, or a server whose
+// pool is busy with transactions like them stops.
+func TestMintAndImportNeedOneConnection(t *testing.T) {
+	w := newTokenWorld(t)
+	sess := w.session(domain.KindUser)
+	w.db.SetMaxOpenConns(1)
+	w.skew.Store(3600) // every cached key is now stale
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	m, err := w.svc.Share(ctx, review.Analyst(w.x, "minter"), sess.ID, w.y, 600)
+	if err != nil {
+		t.Fatalf("mint with one connection: %v", err)
+	}
+	w.skew.Store(3700) // stale again, and the token still lives
+	clone, err := w.svc.Import(ctx, review.Analyst(w.y, "importer"), review.ImportRequest{ShareToken: m.Token, WorkflowID: "wf_kyc"})
+	if err != nil {
+		t.Fatalf("import with one connection: %v", err)
+	}
+	if clone.SharedFromSession == nil || *clone.SharedFromSession != sess.ID {
+		t.Fatalf("the clone does not name its source: %+v", clone.SharedFromSession)
+	}
+}
