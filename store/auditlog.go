@@ -65,7 +65,7 @@ func ReadBatch(ctx context.Context, q Queryer, app uuid.UUID, limit int) (tree T
 	}
 	// The commit time is read with the pending row: it is what the sealing
 	// lag is measured from, and the row goes when the batch is saved.
-	err = q.SelectContext(ctx, &rows, `SELECT t.size AS tree_size, t.compact_range AS tree_range, t.legacy_until AS tree_legacy,
+	err = q.SelectContext(ctx, &rows, Keyed+`SELECT t.size AS tree_size, t.compact_range AS tree_range, t.legacy_until AS tree_legacy,
 			e.queued_at, e.committed_at, t.application_id, 0::bigint AS seq, e.event_id, coalesce(e.at, 'epoch') AS at,
 			coalesce(e.actor, '') AS actor, coalesce(e.action, '') AS action, e.session_id, coalesce(e.details, '') AS details,
 			e.request_id, NULL::timestamptz AS sealed_at, NULL::bytea AS prev_hash, NULL::bytea AS hash
@@ -167,7 +167,7 @@ func SaveBatch(ctx context.Context, q Queryer, b Batch) error {
 	for i, nd := range b.Nodes {
 		levels[i], idxs[i], hashes[i] = int64(nd.Level), int64(nd.Index), nd.Hash
 	}
-	_, err := q.ExecContext(ctx, `WITH taken AS (
+	_, err := q.ExecContext(ctx, Keyed+`WITH taken AS (
 			DELETE FROM audit_pending WHERE application_id = $1 AND event_id = ANY ($3::uuid[]) RETURNING 1),
 		ev AS (
 			INSERT INTO audit_events (application_id, seq, event_id, at, actor, action, session_id, details, request_id, queued_at, committed_at, sealed_at)

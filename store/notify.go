@@ -192,7 +192,7 @@ func (n *notifier) run(db *DB) {
 func (db *DB) notifyBatch(payloads []string, webhooks bool) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	_, err := db.ExecContext(ctx, `WITH async AS (SELECT set_config('synchronous_commit', 'off', true))
+	_, err := db.ExecContext(ctx, Keyed+`WITH async AS (SELECT set_config('synchronous_commit', 'off', true))
 		SELECT pg_notify($1, p) FROM async, unnest($2::text[]) AS p
 		UNION ALL SELECT pg_notify($3, '') FROM async WHERE $4`, ChangesChannel, pq.Array(payloads), WebhookChannel, webhooks)
 	return err
