@@ -43,12 +43,21 @@ type Change struct {
 // announce queues changes for delivery when tx commits, through
 // PostgreSQL's NOTIFY, so every process on the database hears them.
 func announce(ctx context.Context, q store.Queryer, changes ...Change) error {
-	payloads := make([]string, len(changes))
+	return store.Notify(ctx, q, payloads(changes)...)
+}
+
+// announceSoon announces changes made outside a transaction (a use case
+// whose one write was a statement of its own) without waiting for them to
+// be sent.
+func (s *Service) announceSoon(changes ...Change) { s.db.NotifySoon(payloads(changes)...) }
+
+func payloads(changes []Change) []string {
+	out := make([]string, len(changes))
 	for i, c := range changes {
 		b, _ := json.Marshal(c)
-		payloads[i] = string(b)
+		out[i] = string(b)
 	}
-	return store.Notify(ctx, q, payloads...)
+	return out
 }
 
 // hub shares one LISTEN connection among all subscribers of a process:

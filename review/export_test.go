@@ -75,3 +75,6 @@ func WebhookBodies(ctx context.Context, s *Service, app, session uuid.UUID) ([]s
 	}
 	return out, nil
 }
+
+// SetMintRace runs f between each mint's read and its write.
+func SetMintRace(s *Service, f func(locked bool)) { s.mintRace = f }

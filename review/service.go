@@ -35,6 +35,8 @@ type Service struct {
 	// addresses (local development and tests only).
 	privateWebhooks atomic.Bool
 	publicURL       atomic.Pointer[string] // SetPublicURL
+	// mintRace, in tests, runs between a mint's read and its write.
+	mintRace func(locked bool)
 }
 
 // Option configures a Service.

@@ -349,3 +349,76 @@ func TestMintAndImportNeedOneConnection(t *testing.T) {
 		t.Fatalf("the clone does not name its source: %+v", clone.SharedFromSession)
 	}
 }
+
+// A mint whose session changes between its read and its write every time
+// it tries takes the slow way, holding the session, and mints once.
+func TestMintRacingChangesMintsOnce(t *testing.T) {
+	w := newTokenWorld(t)
+	sess := w.session(domain.KindUser)
+	ctx := context.Background()
+	var unlocked, locked int
+	changed := make(chan error, 1)
+	review.SetMintRace(w.svc, func(lock bool) {
+		if lock {
+			locked++
+			// Held by the mint's transaction: this change waits for it.
+			go func() {
+				changed <- store.SetSessionStatus(ctx, w.db, w.x, sess.ID, sess.Status, time.Now())
+			}()
+			waitForLockWait(t, w.db, changed)
+			return
+		}
+		unlocked++
+		if err := store.SetSessionStatus(ctx, w.db, w.x, sess.ID, sess.Status, time.Now()); err != nil {
+			t.Error(err)
+		}
+	})
+	m := w.mint(sess.ID, w.y, 600)
+	if unlocked != 3 || locked != 1 {
+		t.Fatalf("%d attempts without a lock and %d with, want 3 and 1", unlocked, locked)
+	}
+	if err := <-changed; err != nil {
+		t.Fatal(err)
+	}
+	list, err := w.svc.SessionTokens(ctx, review.Analyst(w.x, "minter"), sess.ID)
+	if err != nil || len(list) != 1 || list[0].TokenID != m.TokenID {
+		t.Fatalf("tokens after the racing mint: %+v, %v", list, err)
+	}
+	var events int
+	if err := w.db.GetContext(ctx, &events, `SELECT count(*) FROM (SELECT action FROM audit_pending WHERE application_id = $1
+		UNION ALL SELECT action FROM audit_events WHERE application_id = $1) e WHERE action = $2`, w.x, domain.ActionTokenMinted); err != nil {
+		t.Fatal(err)
+	}
+	if events != 1 {
+		t.Fatalf("%d mint events, want 1", events)
+	}
+	if _, err := w.importAs(w.y, m.Token, "wf_kyc"); err != nil {
+		t.Fatalf("the racing mint's token does not import: %v", err)
+	}
+}
+
+// waitForLockWait returns once a statement of this database waits for a
+// lock, or fails the test when done reports first: the statement it waits
+// for was not held up.
+func waitForLockWait(t *testing.T, db *store.DB, done chan error) {
+	t.Helper()
+	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(5 * time.Millisecond) {
+		select {
+		case err := <-done:
+			done <- err
+			t.Error("the change went through while the mint held its session")
+			return
+		default:
+		}
+		var waiting int
+		if err := db.GetContext(context.Background(), &waiting, `SELECT count(*) FROM pg_stat_activity
+			WHERE datname = current_database() AND wait_event_type = 'Lock'`); err != nil {
+			t.Error(err)
+			return
+		}
+		if waiting > 0 {
+			return
+		}
+	}
+	t.Error("nothing waited for the mint's lock")
+}

@@ -40,6 +40,17 @@ func InsertAudit(ctx context.Context, q Queryer, events ...domain.AuditEvent) er
 // auditInsert is InsertAudit's statement, its parameters numbered after
 // the first n, so that another statement can carry it.
 func auditInsert(events []domain.AuditEvent, n int) (string, []any) {
+	values, args := auditValues(events, n)
+	return pendingInsert + `VALUES ` + values, args
+}
+
+// pendingInsert begins an insert of pending events, their rows to follow
+// (auditValues).
+const pendingInsert = `INSERT INTO audit_pending (application_id, event_id, at, actor, action, session_id, details, request_id) `
+
+// auditValues is the rows of events for pendingInsert, their parameters
+// numbered after the first n.
+func auditValues(events []domain.AuditEvent, n int) (string, []any) {
 	values := make([]string, 0, len(events))
 	var args []any
 	for i := range events {
@@ -51,8 +62,7 @@ func auditInsert(events []domain.AuditEvent, n int) (string, []any) {
 		args = append(args, e.ApplicationID, e.ID, e.At, e.Actor, e.Action, e.SessionID, string(e.Details),
 			sql.NullString{String: e.RequestID, Valid: e.RequestID != ""})
 	}
-	return `INSERT INTO audit_pending (application_id, event_id, at, actor, action, session_id, details, request_id)
-		VALUES ` + strings.Join(values, ", "), args
+	return strings.Join(values, ", "), args
 }
 
 type auditRow struct {

@@ -44,6 +44,11 @@ func Notify(ctx context.Context, q Queryer, payloads ...string) error {
 	return notifyNow(ctx, q, payloads)
 }
 
+// NotifySoon announces payloads on ChangesChannel from outside any
+// transaction, without waiting: they go out with the next batch of
+// notifications, as a committed transaction's do.
+func (db *DB) NotifySoon(payloads ...string) { db.notes.send(db, payloads, false) }
+
 // wakeSenders signals WebhookChannel: after commit in a transaction of
 // InTx (for the reason Notify gives), elsewhere at once. A sender that
 // misses it finds the deliveries at its next poll.
@@ -57,12 +62,17 @@ func wakeSenders(ctx context.Context, q Queryer) error {
 }
 
 // audited marks q's transaction as having queued events of apps, so that
-// this process's sequencer is woken for them when it commits.
+// this process's sequencer is woken for them when it commits; on the pool,
+// where the statement was its own transaction, it is woken at once.
 func audited(q Queryer, events []domain.AuditEvent) {
+	apps := make([]uuid.UUID, len(events))
+	for i, e := range events {
+		apps[i] = e.ApplicationID
+	}
 	if st := pending(q); st != nil {
-		for _, e := range events {
-			st.audited = append(st.audited, e.ApplicationID)
-		}
+		st.audited = append(st.audited, apps...)
+	} else if db, ok := q.(*DB); ok {
+		db.sealWake.add(apps)
 	}
 }
 

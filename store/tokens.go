@@ -65,21 +65,51 @@ const tokenCols = `application_id, token_id, session_id, session_kind, for_appli
 // tokenRead is what reads select: the minted columns and the revocation.
 const tokenRead = tokenCols + `, revoked_at, revoked_by`
 
-// InsertShareToken records a minted token and, in the same statement,
-// the audit events of its mint.
-func InsertShareToken(ctx context.Context, q Queryer, t ShareToken, events ...domain.AuditEvent) error {
-	query := `INSERT INTO share_tokens (` + tokenCols + `) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`
-	args := []any{t.ApplicationID, t.ID, t.SessionID, t.SessionKind, t.ForApplicationID, t.MintedBy, t.KeyID, t.CreatedAt, t.ExpiresAt, t.MintLeaf}
-	if len(events) > 0 { // and the mint's audit events, in the same round trip
-		audit, more := auditInsert(events, len(args))
-		query = `WITH token AS (` + query + `) ` + audit
-		args = append(args, more...)
+// MintSource reads what a mint checks, in one statement: app's live
+// session and whether partner is a live application. With lock, in a
+// transaction, the session stays as read until it ends.
+func MintSource(ctx context.Context, q Queryer, app, session, partner uuid.UUID, lock bool) (_ domain.Session, partnerLive bool, _ error) {
+	var r struct {
+		sessionRow
+		PartnerLive bool `db:"partner_live"`
 	}
-	_, err := q.ExecContext(ctx, query, args...)
-	if err == nil {
-		audited(q, events)
+	query := `SELECT ` + sessionCols + `,
+			EXISTS (SELECT 1 FROM applications WHERE application_id = $3 AND deleted_at IS NULL) AS partner_live
+		FROM sessions WHERE application_id = $1 AND session_id = $2 AND deleted_at IS NULL`
+	if lock {
+		query += ` FOR SHARE`
 	}
-	return mapErr(err)
+	err := q.GetContext(ctx, &r, query, app, session, partner)
+	if err != nil {
+		return domain.Session{}, false, notFound(err, "Session not found.")
+	}
+	return r.domain(), r.PartnerLive, nil
+}
+
+// MintShareToken records a minted token and its mint's audit event in one
+// statement, which on the pool is its own transaction, and only while
+// what the mint read still holds: the session live at version, the
+// partner live. Otherwise it writes nothing and returns false, and the
+// mint reads again.
+func MintShareToken(ctx context.Context, q Queryer, t ShareToken, version int64, event domain.AuditEvent) (bool, error) {
+	args := []any{t.ApplicationID, t.ID, t.SessionID, t.SessionKind, t.ForApplicationID, t.MintedBy, t.KeyID, t.CreatedAt, t.ExpiresAt, t.MintLeaf, version}
+	values, more := auditValues([]domain.AuditEvent{event}, len(args))
+	res, err := q.ExecContext(ctx, `WITH token AS (
+			INSERT INTO share_tokens (`+tokenCols+`)
+			SELECT $1::uuid, $2::uuid, $3::uuid, $4::text, $5::uuid, $6::text, $7::text, $8::timestamptz, $9::timestamptz, $10::bytea
+			FROM sessions s WHERE s.application_id = $1 AND s.session_id = $3 AND s.deleted_at IS NULL AND s.version = $11
+				AND EXISTS (SELECT 1 FROM applications WHERE application_id = $5 AND deleted_at IS NULL)
+			RETURNING 1)
+		`+pendingInsert+`SELECT v.* FROM (VALUES `+values+`) AS v WHERE EXISTS (SELECT 1 FROM token)`, append(args, more...)...)
+	if err != nil {
+		return false, mapErr(err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil || n == 0 {
+		return false, mapErr(err)
+	}
+	audited(q, []domain.AuditEvent{event})
+	return true, nil
 }
 
 // GetShareToken loads the record of a token minted by app.

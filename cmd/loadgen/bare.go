@@ -1,12 +1,14 @@
 package main
 
 // The bare statements of a mint and of an import: what PostgreSQL does for
-// one, statement for statement as review.Share and review.Import issue them
-// (read the session or the token record, check the partner, insert the
-// token or the import, the entity, the webhook outbox, the clone — numbered
-// from the importer's sequence, its sealed payload copied inside the
-// database — its identifiers, the lookups of its list hits and duplicates,
-// and the pending audit events), with no application lock and no NOTIFY
+// one, one statement per step (read the session or the token record,
+// check the partner, insert the token or the import, the entity, the
+// webhook outbox, the clone — numbered from the importer's sequence, its
+// sealed payload copied inside the database — its identifiers, the
+// lookups of its list hits and duplicates, and the pending audit events),
+// as review.Import issues them; review.Share folds the mint's four steps
+// into two statements with no transaction held between them, and the
+// yardstick stays the plain work. No application lock and no NOTIFY
 // (handoff sends its change notifications after commit, many
 // transactions' at once, see store.Notify; a NOTIFY in the transaction
 // would serialise the commits of the bare work itself). Values the Go side
