@@ -49,40 +49,58 @@ func scan(b []byte) (a Answers, rest, partial []byte, done bool) {
 			return a, append(rest, b...), nil, done
 		}
 		rest, b = append(rest, b[:i]...), b[i:]
-		switch {
-		case bytes.HasPrefix(b, []byte("\x1b_G")):
-			end := bytes.Index(b, []byte("\x1b\\"))
-			if end < 0 {
-				if len(b) > maxReply {
-					return a, append(rest, b...), nil, done
-				}
-				return a, rest, b, done
-			}
-			// "\x1b_Gi=31;OK\x1b\\", or an error such as "ENOTSUPPORTED:…".
-			if body := string(b[3:end]); strings.HasPrefix(body, "i=31;") {
+		n, more := replyAt(b)
+		if more {
+			return a, rest, b, done
+		}
+		if n == 0 {
+			rest, b = append(rest, b[0]), b[1:]
+			continue
+		}
+		switch reply := string(b[:n]); reply[1] {
+		case '_': // "\x1b_Gi=31;OK\x1b\\", or an error such as "ENOTSUPPORTED:…"
+			if body := reply[3 : n-2]; strings.HasPrefix(body, "i=31;") {
 				a.Kitty = a.Kitty || strings.TrimPrefix(body, "i=31;") == "OK"
 			}
-			b = b[end+2:]
-		case bytes.HasPrefix(b, []byte("\x1b[?")):
-			end := bytes.IndexFunc(b[3:], func(r rune) bool { return r != ';' && (r < '0' || r > '9') })
-			if end < 0 && len(b) <= maxReply {
-				return a, rest, b, done // digits so far: the rest is on its way
-			}
-			if end < 0 || end == 0 || b[3+end] != 'c' {
-				rest, b = append(rest, b[0]), b[1:]
-				continue
-			}
-			end += 3
+		case '[': // "\x1b[?62;4c"
 			a.Replied, done = true, true
-			for _, p := range strings.Split(string(b[3:end]), ";") {
+			for _, p := range strings.Split(reply[3:n-1], ";") {
 				a.Sixel = a.Sixel || p == "4"
 			}
-			b = b[end+1:]
-		default:
-			rest, b = append(rest, b[0]), b[1:]
 		}
+		b = b[n:]
 	}
 	return a, rest, nil, done
+}
+
+// replyAt tells what b, which starts with ESC, starts with: a whole reply
+// to Query, n bytes long; or (more) what may be the start of one, which
+// the bytes still to come would finish; or neither (n == 0, !more), an
+// ESC that is input.
+func replyAt(b []byte) (n int, more bool) {
+	for _, intro := range []string{"\x1b_G", "\x1b[?"} {
+		if len(b) < len(intro) && strings.HasPrefix(intro, string(b)) {
+			return 0, true // cut right after its ESC, or one byte later
+		}
+	}
+	switch {
+	case bytes.HasPrefix(b, []byte("\x1b_G")):
+		end := bytes.Index(b, []byte("\x1b\\"))
+		if end < 0 {
+			return 0, len(b) <= maxReply
+		}
+		return end + 2, false
+	case bytes.HasPrefix(b, []byte("\x1b[?")):
+		end := bytes.IndexFunc(b[3:], func(r rune) bool { return r != ';' && (r < '0' || r > '9') })
+		if end < 0 {
+			return 0, len(b) <= maxReply // digits so far: the rest is on its way
+		}
+		if end == 0 || b[3+end] != 'c' {
+			return 0, false
+		}
+		return 3 + end + 1, false
+	}
+	return 0, false
 }
 
 // Decide picks the mode from a terminal's environment and, when it
@@ -115,26 +133,16 @@ func Decide(env func(string) string, a *Answers) Mode {
 // come after the timeout taken out (WithoutReplies). For a session's own
 // input stream (SSH), which the program then reads.
 func Probe(in io.Reader, out io.Writer, timeout time.Duration) (*Answers, io.Reader) {
-	pr, pw := io.Pipe()
-	chunks := make(chan []byte, 16)
-	var readErr error // in's error, set before chunks closes
-	go func() {
-		defer close(chunks)
-		buf := make([]byte, 4096)
-		for {
-			n, err := in.Read(buf)
-			if n > 0 {
-				chunks <- append([]byte(nil), buf[:n]...)
-			}
-			if err != nil {
-				readErr = err
-				return
-			}
-		}
-	}()
+	return probe(in, out, timeout, maxReplyGap)
+}
+
+// probe is Probe, its reader holding an unfinished reply for up to gap.
+func probe(in io.Reader, out io.Writer, timeout, gap time.Duration) (*Answers, io.Reader) {
+	// One goroutine reads in, for the probe and then for the filter: on a
+	// goroutine, so that either can stop waiting for what in has not sent.
+	src := readChunks(in)
 	if _, err := io.WriteString(out, Query); err != nil {
-		go forward(chunks, pw, nil, &readErr)
-		return nil, pr
+		return nil, &replyFilter{src: src, gap: gap}
 	}
 	var seen []byte
 	deadline := time.After(timeout)
@@ -142,7 +150,7 @@ func Probe(in io.Reader, out io.Writer, timeout time.Duration) (*Answers, io.Rea
 wait:
 	for {
 		select {
-		case c, ok := <-chunks:
+		case c, ok := <-src.chunks:
 			if !ok {
 				break wait
 			}
@@ -158,80 +166,8 @@ wait:
 	// What is left of seen goes through the filter again: an unfinished
 	// reply in it is finished, and dropped, by what comes next.
 	_, rest, _ := ParseAnswers(seen)
-	go forward(chunks, pw, rest, &readErr)
-	return answers, WithoutReplies(pr)
+	return answers, &replyFilter{src: src, gap: gap, unread: rest}
 }
-
-// forward writes first, then every chunk, to pw, and closes it with in's
-// error once chunks has closed (and so *readErr is set). When nobody
-// reads pw any more it still drains chunks, so that the reading goroutine
-// ends with in.
-func forward(chunks <-chan []byte, pw *io.PipeWriter, first []byte, readErr *error) {
-	var err error
-	if len(first) > 0 {
-		_, err = pw.Write(first)
-	}
-	for c := range chunks {
-		if err == nil {
-			_, err = pw.Write(c)
-		}
-	}
-	pw.CloseWithError(*readErr)
-}
-
-// WithoutReplies returns in with every reply to Query taken out, for as
-// long as it is read: a terminal on a slow link may answer after
-// ProbeTimeout, and its replies would otherwise reach the program as key
-// presses (kitty's reply reads as alt+_, "Gi=31;OK", alt+\). A terminal
-// file stays a file (its Fd), so that the program can still put it in
-// raw mode and wait on it.
-func WithoutReplies(in io.Reader) io.Reader {
-	r := &replyFilter{in: in}
-	if f, ok := in.(*os.File); ok {
-		return &fileWithoutReplies{File: f, filter: r}
-	}
-	return r
-}
-
-// replyFilter is WithoutReplies' reader. A reply split between two reads
-// is held back until its end comes (or it turns out not to be one).
-type replyFilter struct {
-	in      io.Reader
-	held    []byte // an unfinished reply
-	pending []byte // kept bytes that did not fit the last Read
-}
-
-// Read reads once from in and returns what is not a reply, which may be
-// nothing (0, nil): Bubble Tea then reads again.
-func (r *replyFilter) Read(p []byte) (int, error) {
-	if len(r.pending) > 0 {
-		n := copy(p, r.pending)
-		r.pending = r.pending[n:]
-		return n, nil
-	}
-	n, err := r.in.Read(p)
-	b := append(r.held, p[:n]...)
-	_, kept, held, _ := scan(b)
-	r.held = append([]byte(nil), held...)
-	if err != nil {
-		kept = append(kept, r.held...) // no end is coming: not a reply
-		r.held = nil
-	}
-	c := copy(p, kept)
-	r.pending = append(r.pending[:0], kept[c:]...)
-	if len(r.pending) > 0 {
-		return c, nil // the error, if any, comes with the next Read
-	}
-	return c, err
-}
-
-// fileWithoutReplies is a terminal file read through a replyFilter.
-type fileWithoutReplies struct {
-	*os.File
-	filter *replyFilter
-}
-
-func (f *fileWithoutReplies) Read(p []byte) (int, error) { return f.filter.Read(p) }
 
 // ProbeTTY asks the controlling terminal (/dev/tty) Query, in raw mode
 // for the moment, reading with a deadline so that nothing is left waiting

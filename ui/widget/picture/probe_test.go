@@ -109,10 +109,12 @@ func TestProbeTimesOut(t *testing.T) {
 
 // A terminal on a slow link answers after the probe gave up: its replies,
 // even split between reads, are taken out of what the program reads later.
+// (The tests that cut replies give their rest a minute to come, so that a
+// slow machine does not let the start of one go as input.)
 func TestProbeDropsLateReplies(t *testing.T) {
 	toProg, fromTerm := io.Pipe()
 	t.Cleanup(func() { fromTerm.Close() })
-	a, rest := Probe(toProg, io.Discard, time.Millisecond)
+	a, rest := probe(toProg, io.Discard, time.Millisecond, time.Minute)
 	if a != nil {
 		t.Fatalf("answers before any reply: %+v", a)
 	}
@@ -149,7 +151,7 @@ func (m *keyRecorder) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func TestLateRepliesAreNoKeys(t *testing.T) {
 	toProg, fromTerm := io.Pipe()
 	m := &keyRecorder{}
-	p := tea.NewProgram(m, tea.WithInput(WithoutReplies(toProg)), tea.WithOutput(io.Discard), tea.WithoutSignals())
+	p := tea.NewProgram(m, tea.WithInput(withoutReplies(toProg, time.Minute)), tea.WithOutput(io.Discard), tea.WithoutSignals())
 	go func() {
 		for _, s := range []string{"j", "\x1b_Gi=31;OK\x1b\\", "\x1b[?62;", "4c", "\x1b_Gi=31;ENOTSUPPORTED:x\x1b\\k", "q"} {
 			io.WriteString(fromTerm, s)
@@ -172,10 +174,10 @@ func TestWithoutRepliesKeepsAFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	in := WithoutReplies(r)
-	if f, ok := in.(interface{ Fd() uintptr }); !ok || f.Fd() != r.Fd() {
+	if in := WithoutReplies(r); !isFile(in, r) {
 		t.Fatalf("WithoutReplies(file) is %T, not the file", in)
 	}
+	in := withoutReplies(r, time.Minute)
 	go func() {
 		for _, s := range []string{"j", "\x1b_Gi=31;OK\x1b\\", "\x1b[?62;", "4c", "q"} {
 			io.WriteString(w, s)
@@ -185,5 +187,111 @@ func TestWithoutRepliesKeepsAFile(t *testing.T) {
 	got, err := io.ReadAll(in)
 	if err != nil || string(got) != "jq" {
 		t.Fatalf("read %q %v, want the keys only", got, err)
+	}
+}
+
+func isFile(in io.Reader, f *os.File) bool {
+	file, ok := in.(interface{ Fd() uintptr })
+	return ok && file.Fd() == f.Fd()
+}
+
+// terminalInput is a way for a terminal to reach WithoutReplies: a
+// filtered reader, holding an unfinished reply for up to gap, and send,
+// which sends s and returns once it has been read, so that what is sent
+// next comes in a read of its own.
+type terminalInput func(t *testing.T, gap time.Duration) (in io.Reader, send func(s string), end func())
+
+// streamInput is a stream's input, an SSH session's (Probe filters it
+// the same way).
+func streamInput(t *testing.T, gap time.Duration) (io.Reader, func(string), func()) {
+	r, w := io.Pipe()
+	t.Cleanup(func() { w.Close() })
+	return withoutReplies(r, gap), func(s string) { io.WriteString(w, s) }, func() { w.Close() }
+}
+
+// A reply cut right after its ESC (or one byte later) is held like any
+// other unfinished reply, and dropped when the rest comes: otherwise the
+// program reads alt+_ and "Gi=31;OK", or alt+[ and "?62;4c".
+func TestRepliesCutAfterESC(t *testing.T) { checkRepliesCutAfterESC(t, streamInput) }
+
+func checkRepliesCutAfterESC(t *testing.T, input terminalInput) {
+	for _, reply := range []string{"\x1b_Gi=31;OK\x1b\\", "\x1b[?62;4c"} {
+		for cut := 1; cut <= 2; cut++ {
+			in, send, end := input(t, time.Minute)
+			go func() {
+				send("a" + reply[:cut])
+				send(reply[cut:] + "b")
+				end()
+			}()
+			got, err := io.ReadAll(in)
+			if err != nil || string(got) != "ab" {
+				t.Errorf("%q cut after %d bytes: read %q %v, want %q", reply, cut, got, err, "ab")
+			}
+		}
+	}
+}
+
+// keysUntilEsc is a program that remembers every key it is given and
+// ends at esc.
+type keysUntilEsc struct{ keys []string }
+
+func (m *keysUntilEsc) Init() tea.Cmd { return nil }
+func (m *keysUntilEsc) View() string  { return "" }
+func (m *keysUntilEsc) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if k, ok := msg.(tea.KeyMsg); ok {
+		m.keys = append(m.keys, k.String())
+		if k.String() == "esc" {
+			return m, tea.Quit
+		}
+	}
+	return m, nil
+}
+
+// Escape pressed alone is a lone ESC, like the start of a reply: it
+// reaches the program once nothing has followed it for maxReplyGap, with
+// no further key to push it out, also after a key in the same read.
+func TestLoneEscapeIsDelivered(t *testing.T) { checkLoneEscapeIsDelivered(t, streamInput) }
+
+func checkLoneEscapeIsDelivered(t *testing.T, input terminalInput) {
+	for _, tc := range []struct{ typed, keys string }{{"\x1b", "esc"}, {"x\x1b", "x esc"}} {
+		in, send, _ := input(t, maxReplyGap)
+		m := &keysUntilEsc{}
+		p := tea.NewProgram(m, tea.WithInput(in), tea.WithOutput(io.Discard), tea.WithoutSignals())
+		ended := make(chan error, 1)
+		go func() { _, err := p.Run(); ended <- err }()
+		go send(tc.typed)
+		select {
+		case err := <-ended:
+			if err != nil {
+				t.Fatalf("%q: %v", tc.typed, err)
+			}
+		case <-time.After(5 * time.Second): // a hang guard, not a speed limit
+			p.Kill()
+			<-ended
+			t.Fatalf("%q: escape still held after 5 s", tc.typed)
+		}
+		if got := strings.Join(m.keys, " "); got != tc.keys {
+			t.Errorf("%q: keys %q, want %q", tc.typed, got, tc.keys)
+		}
+	}
+}
+
+// Escape and then a key before the filter gave up waiting for the rest of
+// a reply reach the program as they were sent: esc, then the key, not
+// alt+key. (Not on a terminal file: see fileWithoutReplies.)
+func TestEscapeThenKey(t *testing.T) {
+	in, send, _ := streamInput(t, time.Minute)
+	m := &keyRecorder{}
+	p := tea.NewProgram(m, tea.WithInput(in), tea.WithOutput(io.Discard), tea.WithoutSignals())
+	go func() {
+		for _, s := range []string{"\x1b", "x", "q"} {
+			send(s)
+		}
+	}()
+	if _, err := p.Run(); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(m.keys, " "); got != "esc x q" {
+		t.Fatalf("keys %q, want %q", got, "esc x q")
 	}
 }
