@@ -77,7 +77,7 @@ func (c *cachingConnector) Connect(ctx context.Context) (driver.Conn, error) {
 // 1,000,000-session one, 1.2 ms planned for its values, 170 ms generic).
 //
 // A statement outside a transaction that is keyed all the same (the
-// sequencer's, the notifier's) begins with Keyed: it runs in whatever mode
+// sequencer's, the notifier's, a mint's) begins with Keyed: it runs in whatever mode
 // the connection is in, and so costs no SET between the write
 // transactions that share its connection.
 type planMode int8

@@ -73,7 +73,7 @@ func MintSource(ctx context.Context, q Queryer, app, session, partner uuid.UUID,
 		sessionRow
 		PartnerLive bool `db:"partner_live"`
 	}
-	query := `SELECT ` + sessionCols + `,
+	query := Keyed + `SELECT ` + sessionCols + `,
 			EXISTS (SELECT 1 FROM applications WHERE application_id = $3 AND deleted_at IS NULL) AS partner_live
 		FROM sessions WHERE application_id = $1 AND session_id = $2 AND deleted_at IS NULL`
 	if lock {
@@ -94,7 +94,7 @@ func MintSource(ctx context.Context, q Queryer, app, session, partner uuid.UUID,
 func MintShareToken(ctx context.Context, q Queryer, t ShareToken, version int64, event domain.AuditEvent) (bool, error) {
 	args := []any{t.ApplicationID, t.ID, t.SessionID, t.SessionKind, t.ForApplicationID, t.MintedBy, t.KeyID, t.CreatedAt, t.ExpiresAt, t.MintLeaf, version}
 	values, more := auditValues([]domain.AuditEvent{event}, len(args))
-	res, err := q.ExecContext(ctx, `WITH token AS (
+	res, err := q.ExecContext(ctx, Keyed+`WITH token AS (
 			INSERT INTO share_tokens (`+tokenCols+`)
 			SELECT $1::uuid, $2::uuid, $3::uuid, $4::text, $5::uuid, $6::text, $7::text, $8::timestamptz, $9::timestamptz, $10::bytea
 			FROM sessions s WHERE s.application_id = $1 AND s.session_id = $3 AND s.deleted_at IS NULL AND s.version = $11
