@@ -237,14 +237,20 @@ func TestPlansFollowTheTransaction(t *testing.T) {
 	inside(false, true, "force_generic_plan")
 	outside("after a committed write transaction")
 	inside(false, true, "force_generic_plan")
-	// A keyed statement outside leaves the transaction's mode in place,
-	// for the next write transaction to find without a SET.
-	var mode string
-	if err := conn.GetContext(ctx, &mode, store.Keyed+show, "plan_cache_mode"); err != nil {
-		t.Fatal(err)
+	// A keyed statement outside plans generically, after a write
+	// transaction (no SET) and after a statement planned for its values.
+	keyed := func(when string) {
+		t.Helper()
+		var mode string
+		if err := conn.GetContext(ctx, &mode, store.Keyed+show, "plan_cache_mode"); err != nil {
+			t.Fatal(err)
+		}
+		if mode != "force_generic_plan" {
+			t.Fatalf("%s, a keyed statement plans with %s", when, mode)
+		}
 	}
-	if mode != "force_generic_plan" {
-		t.Fatalf("a keyed statement after a write transaction plans with %s, want it left generic", mode)
-	}
+	keyed("after a write transaction")
 	outside("after a keyed statement")
+	keyed("after a statement planned for its values")
+	inside(true, true, "force_custom_plan")
 }
