@@ -166,7 +166,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	var answers *picture.Answers
 	var input io.Reader = sess
 	if picture.Detect(envLookup(environ)) != picture.Text {
-		answers, input = picture.Probe(sess, sess, picture.ProbeTimeout)
+		answers, input = picture.Probe(sess.Context(), sess, sess, picture.ProbeTimeout)
 	}
 	// The server never allocates a real PTY (wish emulates one on the
 	// channel), so the program reads and draws on the session itself.

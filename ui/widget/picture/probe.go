@@ -2,6 +2,7 @@ package picture
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"os"
 	"strings"
@@ -131,16 +132,17 @@ func Decide(env func(string) string, a *Answers) Mode {
 // reader to read the terminal from afterwards: the keys typed meanwhile,
 // then everything in sends later, so nothing is lost, with replies that
 // come after the timeout taken out (WithoutReplies). For a session's own
-// input stream (SSH), which the program then reads.
-func Probe(in io.Reader, out io.Writer, timeout time.Duration) (*Answers, io.Reader) {
-	return probe(in, out, timeout, maxReplyGap)
+// input stream (SSH), which the program then reads; ctx is the session's,
+// and once it is done nothing more is read from in.
+func Probe(ctx context.Context, in io.Reader, out io.Writer, timeout time.Duration) (*Answers, io.Reader) {
+	return probe(ctx, in, out, timeout, maxReplyGap)
 }
 
 // probe is Probe, its reader holding an unfinished reply for up to gap.
-func probe(in io.Reader, out io.Writer, timeout, gap time.Duration) (*Answers, io.Reader) {
+func probe(ctx context.Context, in io.Reader, out io.Writer, timeout, gap time.Duration) (*Answers, io.Reader) {
 	// One goroutine reads in, for the probe and then for the filter: on a
 	// goroutine, so that either can stop waiting for what in has not sent.
-	src := readChunks(in)
+	src := readChunks(ctx, in)
 	if _, err := io.WriteString(out, Query); err != nil {
 		return nil, &replyFilter{src: src, gap: gap}
 	}

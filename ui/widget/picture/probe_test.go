@@ -1,8 +1,10 @@
 package picture
 
 import (
+	"context"
 	"io"
 	"os"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -81,7 +83,7 @@ func fakeTerminal(t *testing.T, reply, typed string) (io.Reader, io.Writer) {
 // typed while it waited, and after.
 func TestProbeKeepsTypedKeys(t *testing.T) {
 	in, out := fakeTerminal(t, "x\x1b_Gi=31;OK\x1b\\\x1b[?62;4c", "yz")
-	a, rest := Probe(in, out, time.Minute)
+	a, rest := Probe(context.Background(), in, out, time.Minute)
 	if a == nil || !a.Kitty || !a.Sixel {
 		t.Fatalf("answers %+v", a)
 	}
@@ -96,7 +98,7 @@ func TestProbeKeepsTypedKeys(t *testing.T) {
 func TestProbeTimesOut(t *testing.T) {
 	toProg, fromTerm := io.Pipe()
 	t.Cleanup(func() { fromTerm.Close() })
-	a, rest := Probe(toProg, io.Discard, 20*time.Millisecond)
+	a, rest := Probe(context.Background(), toProg, io.Discard, 20*time.Millisecond)
 	if a != nil {
 		t.Fatalf("answers from a silent terminal: %+v", a)
 	}
@@ -114,7 +116,7 @@ func TestProbeTimesOut(t *testing.T) {
 func TestProbeDropsLateReplies(t *testing.T) {
 	toProg, fromTerm := io.Pipe()
 	t.Cleanup(func() { fromTerm.Close() })
-	a, rest := probe(toProg, io.Discard, time.Millisecond, time.Minute)
+	a, rest := probe(context.Background(), toProg, io.Discard, time.Millisecond, time.Minute)
 	if a != nil {
 		t.Fatalf("answers before any reply: %+v", a)
 	}
@@ -294,4 +296,37 @@ func TestEscapeThenKey(t *testing.T) {
 	if got := strings.Join(m.keys, " "); got != "esc x q" {
 		t.Fatalf("keys %q, want %q", got, "esc x q")
 	}
+}
+
+// A program that stops reading leaves the probe's reader nobody to hand
+// input to: once the session's context is done it stops, however much
+// the terminal still sends.
+func TestProbeReaderEndsWithItsContext(t *testing.T) {
+	toProg, fromTerm := io.Pipe()
+	t.Cleanup(func() { fromTerm.Close() })
+	ctx, cancel := context.WithCancel(context.Background())
+	Probe(ctx, toProg, io.Discard, time.Millisecond) // its reader is never read
+	go func() {
+		for {
+			if _, err := io.WriteString(fromTerm, "k"); err != nil {
+				return
+			}
+		}
+	}()
+	if readers() == 0 {
+		t.Fatal("no input reader runs")
+	}
+	cancel()
+	// Every other test's reader ends with its input, closed at its end.
+	for end := time.Now().Add(5 * time.Second); readers() > 0; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(end) {
+			t.Fatal("the input reader still runs after its context ended")
+		}
+	}
+}
+
+// readers counts the goroutines reading a probe's input.
+func readers() int {
+	buf := make([]byte, 1<<20)
+	return strings.Count(string(buf[:runtime.Stack(buf, true)]), "picture.readChunks.func1")
 }

@@ -1,6 +1,7 @@
 package picture
 
 import (
+	"context"
 	"io"
 	"os"
 	"time"
@@ -30,7 +31,7 @@ func withoutReplies(in io.Reader, gap time.Duration) io.Reader {
 	if f, ok := in.(*os.File); ok {
 		return &fileWithoutReplies{File: f, filter: &replyFilter{src: &fileSource{f: f}, gap: gap, whole: true}}
 	}
-	return &replyFilter{src: readChunks(in), gap: gap}
+	return &replyFilter{src: readChunks(context.Background(), in), gap: gap}
 }
 
 // replyFilter is WithoutReplies' reader.
@@ -118,13 +119,14 @@ func (r *replyFilter) release() {
 
 // chunkSource reads its input on a goroutine of its own, so that waiting
 // for more can give up. The goroutine ends with the input, once what it
-// read has been taken or fits in chunks.
+// read has been taken or fits in chunks, or when ctx is done: a program
+// that stopped reading leaves it no one to hand chunks to.
 type chunkSource struct {
 	chunks chan []byte
 	err    error // the input's, set before chunks closes
 }
 
-func readChunks(in io.Reader) *chunkSource {
+func readChunks(ctx context.Context, in io.Reader) *chunkSource {
 	s := &chunkSource{chunks: make(chan []byte, 16)}
 	go func() {
 		defer close(s.chunks)
@@ -132,7 +134,12 @@ func readChunks(in io.Reader) *chunkSource {
 		for {
 			n, err := in.Read(buf)
 			if n > 0 {
-				s.chunks <- append([]byte(nil), buf[:n]...)
+				select {
+				case s.chunks <- append([]byte(nil), buf[:n]...):
+				case <-ctx.Done():
+					s.err = ctx.Err()
+					return
+				}
 			}
 			if err != nil {
 				s.err = err
