@@ -228,3 +228,32 @@ func TestGoldenCaseFourEyes(t *testing.T) {
 		})
 	}
 }
+
+func TestDetailRendersKYB(t *testing.T) {
+	w := newWorld(t)
+	s := w.generate(w.x, 1, domain.KindBusiness, domain.PhaseDeclined, 9)[0]
+	h := w.open(w.x, "ana", 120, 40)
+	h.press("enter")
+	d := h.top().(*detailPage)
+	caseText, _, evText, _ := d.content()
+	text := ansiStrip(caseText + "\n" + evText)
+	for _, want := range []string{"Company registry", "officers", "beneficial owners", "Key people", "kyc",
+		"Company documents", "AML screening", "Questionnaires", "Findings", "✗ "} {
+		if !strings.Contains(text, want) {
+			t.Fatalf("detail of %s lacks %q:\n%s", s.ID, want, text)
+		}
+	}
+	for _, fam := range domain.Families(domain.KindBusiness) {
+		if !strings.Contains(text, familyTitle(fam)) {
+			t.Fatalf("family %s not rendered", fam)
+		}
+	}
+	h.press("G")
+	if !d.lay.focused().AtBottom() {
+		t.Fatal("G scrolls to the end")
+	}
+	h.press("esc")
+	if _, ok := h.top().(*sessionsTab); !ok {
+		t.Fatal("esc goes back")
+	}
+}

@@ -271,3 +271,47 @@ func (w *world) claimsIn(app domain.Application) map[uuid.UUID]string {
 	}
 	return out
 }
+
+// queued imports one X session into Y for review and returns it.
+func queued(w *world) domain.Session {
+	w.t.Helper()
+	src := w.generate(w.x, 1, domain.KindUser, domain.PhaseApproved, 6)[0]
+	s, err := w.svc.Import(context.Background(), review.Analyst(w.y.ID, "importer"), review.ImportRequest{
+		ShareToken: w.mint(w.x, w.y, src), WorkflowID: "wf_partner_kyc", VendorData: "case-1"})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return s
+}
+
+// importCase imports a fresh session of X into Y's queue as vendor.
+func importCase(w *world, vendor string, seed uint64) domain.Session {
+	w.t.Helper()
+	src := w.generate(w.x, 1, domain.KindUser, domain.PhaseApproved, seed)[0]
+	s, err := w.svc.Import(context.Background(), review.Analyst(w.y.ID, "importer"), review.ImportRequest{
+		ShareToken: w.mint(w.x, w.y, src), WorkflowID: "wf_partner_kyc", VendorData: vendor})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return s
+}
+
+// proposeDecline turns four-eyes on for declines in Y and has analyst
+// propose declining s.
+func proposeDecline(w *world, analyst string, s domain.Session) {
+	w.t.Helper()
+	setPolicy(w, domain.FourEyesDeclines, 0)
+	if _, err := w.svc.DecideCase(context.Background(), review.Analyst(w.y.ID, analyst), s.ID,
+		domain.Decline(domain.ReasonSanctionsMatch, "OFAC list hit")); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+// setPolicy sets Y's four-eyes policy and review service level.
+func setPolicy(w *world, p domain.FourEyes, sla time.Duration) {
+	w.t.Helper()
+	if _, err := w.svc.SetAppSettings(context.Background(), review.Operator("test"), w.y.ID,
+		review.SettingsChange{FourEyes: &p, ReviewSLA: &sla}); err != nil {
+		w.t.Fatal(err)
+	}
+}

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -11,7 +10,6 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/ansi"
 
 	"handoff/domain"
 	"handoff/review"
@@ -211,9 +209,6 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, tea.Batch(cmd, nav, m.replayHeld(), m.startSpinner())
 }
 
-// maxHeldKeys bounds the keys held for a view that awaits its data.
-const maxHeldKeys = 64
-
 // dropLeftStatus clears a status line once the analyst has left the view
 // it was about (another tab, a closed dialog or case), so that it never
 // reads as news about the view now shown.
@@ -225,68 +220,6 @@ func (m *Model) dropLeftStatus() {
 	case m.statusOn != m.focused():
 		m.status, m.statusOn = statusMsg{}, nil
 	}
-}
-
-func (m *Model) awaiting() bool {
-	a, ok := m.focused().(awaiter)
-	return ok && a.awaitingData()
-}
-
-// replayHeld hands held keys on, in order, once the focused view can take
-// them (a key may open a view that awaits again: the rest wait for it).
-func (m *Model) replayHeld() tea.Cmd {
-	var cmds []tea.Cmd
-	for len(m.held) > 0 && !m.awaiting() {
-		k := m.held[0]
-		m.held = m.held[1:]
-		_, cmd := m.Update(k)
-		cmds = append(cmds, cmd)
-	}
-	return tea.Batch(cmds...)
-}
-
-// splitKeys handles keys that arrived together (typed ahead, or over a
-// slow SSH link: Bubble Tea reads them as one message) one at a time, so
-// "d1" is d, then 1.
-func (m *Model) splitKeys(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
-	var cmds []tea.Cmd
-	for _, r := range msg.Runes {
-		_, cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt})
-		cmds = append(cmds, cmd)
-	}
-	return m, tea.Batch(cmds...)
-}
-
-// navigate applies the views pages opened and closed during this update.
-func (m *Model) navigate() tea.Cmd {
-	var cmds []tea.Cmd
-	for len(m.c.nav) > 0 {
-		op := m.c.nav[0]
-		m.c.nav = m.c.nav[1:]
-		if op.p != nil {
-			cmds = append(cmds, m.open(op.p))
-		} else {
-			cmds = append(cmds, m.close())
-		}
-	}
-	return tea.Batch(cmds...)
-}
-
-func (m *Model) open(p page) tea.Cmd {
-	m.stack = append(m.stack, p)
-	w, h := m.bodySize()
-	p.SetSize(w, h)
-	return p.Init()
-}
-
-func (m *Model) close() tea.Cmd {
-	if len(m.stack) > 0 {
-		m.stack = m.stack[:len(m.stack)-1]
-	}
-	if len(m.stack) == 0 {
-		return m.tabs[m.active].Activate()
-	}
-	return nil
 }
 
 func (m *Model) handleMsg(msg tea.Msg) tea.Cmd {
@@ -371,173 +304,4 @@ func (m *Model) focused() page {
 		return m.stack[n-1]
 	}
 	return m.tabs[m.active]
-}
-
-func (m *Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
-	g := m.c.Keys.Global
-	if key.Matches(msg, g.ForceQuit) {
-		return m, m.quit()
-	}
-	top := m.focused()
-	if top.Capturing() {
-		return m, tea.Batch(top.Update(msg), m.startSpinner())
-	}
-	if m.fullHelp {
-		m.fullHelp = false
-		return m, nil
-	}
-	switch {
-	case key.Matches(msg, g.Quit):
-		return m, m.quit()
-	case key.Matches(msg, g.Help):
-		m.fullHelp = true
-		return m, nil
-	case m.c.opts.tour != nil && key.Matches(msg, g.Tour):
-		m.toggleTour()
-		return m, nil
-	}
-	if len(m.stack) == 0 {
-		for i, b := range []key.Binding{g.Tab1, g.Tab2, g.Tab3, g.Tab4, g.Tab5, g.Tab6} {
-			if key.Matches(msg, b) {
-				return m, m.showTab(i)
-			}
-		}
-		switch {
-		case key.Matches(msg, g.SwitchApp):
-			return m, m.open(newAppsPage(m.c))
-		case key.Matches(msg, g.NextTab):
-			return m, m.showTab((m.active + 1) % len(m.tabs))
-		case key.Matches(msg, g.PrevTab):
-			return m, m.showTab((m.active + len(m.tabs) - 1) % len(m.tabs))
-		}
-	}
-	return m, tea.Batch(top.Update(msg), m.startSpinner())
-}
-
-// globalGroups are the global bindings live in the focused view, as help
-// groups: none while a field has the keyboard (but ForceQuit, which `?`
-// does not list), Help and Quit over any view, and the tab keys over the
-// tabs.
-func (m *Model) globalGroups() [][]key.Binding {
-	g := m.c.Keys.Global
-	always := []key.Binding{g.Help, g.Quit}
-	if m.c.opts.tour != nil {
-		always = append(always, g.Tour)
-	}
-	switch {
-	case m.focused().Capturing():
-		return nil
-	case len(m.stack) > 0:
-		return [][]key.Binding{always}
-	}
-	return [][]key.Binding{{g.Tab1, g.Tab2, g.Tab3, g.Tab4, g.Tab5, g.Tab6}, append([]key.Binding{g.NextTab, g.PrevTab, g.SwitchApp}, always...)}
-}
-
-func (m *Model) showTab(i int) tea.Cmd {
-	m.active = i
-	return tea.Batch(m.tabs[i].Activate(), m.startSpinner())
-}
-
-// switchApp leaves this workspace (its subscription ends, the analyst's
-// claims in it are released) for a new one in app.
-func (m *Model) switchApp(app domain.Application) (tea.Model, tea.Cmd) {
-	c := m.c
-	if c.opts.Apps != nil && !slices.Contains(c.opts.Apps, app.ID) {
-		// The picker offers only these; this guards the switch itself.
-		m.status = statusMsg{text: "You are not registered for " + app.Name + ".", err: true}
-		return m, nil
-	}
-	next := newModel(newCommon(c.parent, c.Svc, review.Analyst(app.ID, c.Caller.Analyst), app, c.opts))
-	next.resize(c.Width, c.Height)
-	next.status = statusMsg{text: "Now working in " + app.Name + " as " + c.Caller.Analyst}
-	return next, tea.Batch(m.leave(), next.Init())
-}
-
-// leave ends the workspace: its calls in flight and its subscription stop,
-// and the claims the analyst holds in it are released.
-func (m *Model) leave() tea.Cmd {
-	c := m.c
-	c.cancel()
-	return func() tea.Msg {
-		ctx, cancel := c.detached()
-		defer cancel()
-		if err := c.Svc.ReleaseAll(ctx, c.Caller); err != nil {
-			c.Log.Error("releasing claims", "err", err, "app", c.App.ID, "analyst", c.Caller.Analyst)
-		}
-		return nil
-	}
-}
-
-// quit releases the analyst's claims, then ends the program.
-func (m *Model) quit() tea.Cmd {
-	leave := m.leave()
-	return func() tea.Msg {
-		leave()
-		return tea.Quit()
-	}
-}
-
-// Layout: header, tab bar, body, status line, help line.
-const chromeLines = 4
-
-func (m *Model) bodySize() (int, int) {
-	return m.c.Width, max(m.c.Height-chromeLines-m.tourHeight(), 3)
-}
-
-func (m *Model) resize(w, h int) {
-	m.c.Width, m.c.Height = max(w, 20), max(h, 8)
-	bw, bh := m.bodySize()
-	for _, t := range m.tabs {
-		t.SetSize(bw, bh)
-	}
-	for _, p := range m.stack {
-		p.SetSize(bw, bh)
-	}
-}
-
-// View draws the whole screen, exactly the terminal's size.
-func (m *Model) View() string {
-	w, h := m.bodySize()
-	body := m.focused().View()
-	if m.fullHelp {
-		body = m.fullHelpView()
-	}
-	body = fitBlock(body, w, h)
-	parts := []string{m.headerView(), m.tabsView(), body}
-	if tv := m.tourView(); tv != "" {
-		parts = append(parts, tv)
-	}
-	return strings.Join(append(parts, m.statusView(), m.helpView()), "\n")
-}
-
-// fitBlock makes s exactly h lines of at most w cells.
-func fitBlock(s string, w, h int) string {
-	lines := strings.Split(s, "\n")
-	if len(lines) > h {
-		lines = lines[:h]
-	}
-	for i, l := range lines {
-		if ansi.StringWidth(l) > w {
-			lines[i] = ansi.Truncate(l, w, "…")
-		}
-	}
-	for len(lines) < h {
-		lines = append(lines, "")
-	}
-	return strings.Join(lines, "\n")
-}
-
-func groupDigits(n int64) string {
-	s := fmt.Sprint(n)
-	if n < 0 {
-		return s
-	}
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
