@@ -20,12 +20,18 @@ VA VAT VC VCT VE VEN VG VGB VI VIR VN VNM VU VUT WF WLF WS WSM YE YEM YT MYT ZA 
 // alpha-3 code in any case (XK/XKX, Kosovo's user-assigned code, is
 // accepted because documents carry it).
 func CountryAlpha3(code string) (string, bool) {
-	c := strings.ToUpper(strings.TrimSpace(code))
-	f := strings.Fields(iso3166)
-	for i := 0; i+1 < len(f); i += 2 {
-		if c == f[i] || c == f[i+1] {
-			return f[i+1], true
-		}
-	}
-	return "", false
+	a3, ok := alpha3[strings.ToUpper(strings.TrimSpace(code))]
+	return a3, ok
 }
+
+// alpha3 is iso3166 read once, each code to its alpha-3 (every imported
+// document's country is looked up: splitting the table at each call cost
+// 8 KB). It is never written after.
+var alpha3 = func() map[string]string {
+	f := strings.Fields(iso3166)
+	m := make(map[string]string, len(f))
+	for i := 0; i+1 < len(f); i += 2 {
+		m[f[i]], m[f[i+1]] = f[i+1], f[i+1]
+	}
+	return m
+}()

@@ -2,6 +2,8 @@ package domain
 
 import (
 	"encoding/json"
+	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 
@@ -89,6 +91,17 @@ func TestIPMatchKeysCoverRanges(t *testing.T) {
 	}
 	if !found {
 		t.Fatalf("%s is not among the keys of 10.1.2.3", canon)
+	}
+	// Each key as netip writes it, for both families.
+	for _, addr := range []string{"10.1.2.3", "::ffff:192.0.2.1", "2001:db8:0:1:0:0:0:5%eth0", "::1"} {
+		a := netip.MustParseAddr(addr).Unmap().WithZone("")
+		want := []string{a.String()}
+		for bits := a.BitLen() - 1; bits >= 0; bits-- {
+			want = append(want, netip.PrefixFrom(a, bits).Masked().String())
+		}
+		if got := IPMatchKeys(addr); !slices.Equal(got, want) {
+			t.Errorf("IPMatchKeys(%q) =\n%v\nwant\n%v", addr, got, want)
+		}
 	}
 }
 

@@ -146,12 +146,12 @@ func (s *Service) Import(ctx context.Context, caller domain.Caller, req ImportRe
 		if err != nil {
 			return err
 		}
-		link := mustJSON(map[string]any{
-			"token_id": tokenID, "source_session_id": claims.SessionID, "source_application_id": claims.FromApplicationID,
-			"imported_session_id": sess.ID, "importing_application_id": caller.ApplicationID,
-			"minted_by": src.Token.MintedBy, "imported_by": caller.Actor(), "trust_review": req.TrustReview, "blocked_entity": blocked,
-			"status": sess.Status, "findings": auditFindings(matched.Findings), "source_status": src.Session.Status,
-			"origin_application_id": origin.ApplicationID, "origin_session_id": origin.SessionID,
+		link := mustJSON(importDetails{
+			TokenID: tokenID, SourceSessionID: claims.SessionID, SourceApplicationID: claims.FromApplicationID,
+			ImportedSessionID: sess.ID, ImportingApplicationID: caller.ApplicationID,
+			MintedBy: src.Token.MintedBy, ImportedBy: caller.Actor(), TrustReview: req.TrustReview, BlockedEntity: blocked,
+			Status: sess.Status, Findings: auditFindings(matched.Findings), SourceStatus: src.Session.Status,
+			OriginApplicationID: origin.ApplicationID, OriginSessionID: origin.SessionID,
 		})
 		return store.InsertAudit(ctx, tx,
 			domain.AuditEvent{ApplicationID: caller.ApplicationID, At: now, Actor: caller.Actor(), RequestID: caller.RequestID,
@@ -164,4 +164,25 @@ func (s *Service) Import(ctx context.Context, caller domain.Caller, req ImportRe
 	}
 	full.Status = sess.Status // as matching left it
 	return full, nil
+}
+
+// importDetails are the details of an import's two audit events. The
+// fields are in the order of their names, as json wrote the map this
+// replaced (the events' bytes are the same); a struct is marshalled with
+// a third of a map's allocations.
+type importDetails struct {
+	BlockedEntity          bool             `json:"blocked_entity"`
+	Findings               []domain.Finding `json:"findings"`
+	ImportedBy             string           `json:"imported_by"`
+	ImportedSessionID      uuid.UUID        `json:"imported_session_id"`
+	ImportingApplicationID uuid.UUID        `json:"importing_application_id"`
+	MintedBy               string           `json:"minted_by"`
+	OriginApplicationID    uuid.UUID        `json:"origin_application_id"`
+	OriginSessionID        uuid.UUID        `json:"origin_session_id"`
+	SourceApplicationID    uuid.UUID        `json:"source_application_id"`
+	SourceSessionID        uuid.UUID        `json:"source_session_id"`
+	SourceStatus           domain.Status    `json:"source_status"`
+	Status                 domain.Status    `json:"status"`
+	TokenID                uuid.UUID        `json:"token_id"`
+	TrustReview            bool             `json:"trust_review"`
 }

@@ -3,6 +3,7 @@ package review
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/google/uuid"
@@ -15,8 +16,23 @@ import (
 // matchHash is the one keyed hash of a normalised value that list entries
 // and session identifiers are stored and compared by: vault's HMAC-SHA256
 // under the application's matching key, the entry type as the kind.
-func matchHash(m vault.Matcher, t domain.EntryType, canonical string) []byte {
+func matchHash(m hasher, t domain.EntryType, canonical string) []byte {
 	return m.Hash(string(t), canonical)
+}
+
+// hasher is a vault.Matcher, or its Hasher where many values are hashed
+// in a row.
+type hasher interface {
+	Hash(kind, value string) []byte
+}
+
+// matchKey is a match hash as a map key: comparing arrays, the maps of
+// one session's dozens of hashes need no string copy of each.
+type matchKey [vault.HashSize]byte
+
+func keyOf(hash []byte) (k matchKey) {
+	copy(k[:], hash)
+	return k
 }
 
 // matcher is app's matchKeys; call it before a transaction begins
@@ -36,9 +52,10 @@ func (d *dataKeys) matchKeys(k *appKeys) matchKeys {
 // recordIdentifiers stores sess's identifiers so later sessions find it as
 // a duplicate.
 func recordIdentifiers(ctx context.Context, q store.Queryer, key vault.Matcher, sess domain.Session) error {
-	var hs []store.Hashed
-	for _, id := range domain.SessionIdentifiers(sess) {
-		hs = append(hs, store.Hashed{Type: id.Type, Hash: matchHash(key, id.Type, id.Value)})
+	ids := domain.SessionIdentifiers(sess)
+	hs, h := make([]store.Hashed, 0, len(ids)), key.Hasher()
+	for _, id := range ids {
+		hs = append(hs, store.Hashed{Type: id.Type, Hash: matchHash(h, id.Type, id.Value)})
 	}
 	return store.InsertIdentifiers(ctx, q, sess.ApplicationID, sess.ID, hs)
 }
@@ -85,7 +102,7 @@ func (m *listMatch) duplicate(id domain.Identifier, other store.SessionRef) {
 		what = id.Who + "'s " + what
 	}
 	m.Findings = append(m.Findings, domain.Finding{Code: domain.FindingDuplicate, Severity: domain.SeverityWarning, Check: id.Check,
-		Message: fmt.Sprintf("same %s as %s", what, sessionName(other))})
+		Message: "same " + what + " as " + sessionName(other)})
 }
 
 // sameOrigin adds the finding of another clone of the same origin.
@@ -98,6 +115,11 @@ func (m *listMatch) sameOrigin(other store.SessionRef) {
 // findings name.
 const maxDuplicates = 20
 
+// lookupsPerSession sizes matchBatch's maps: a KYC session's identifiers,
+// with its IPv4 address and the 32 ranges that cover it, are about 40
+// lookups, and growing the maps to that size cost more than filling them.
+const lookupsPerSession = 40
+
 // matchBatch is matchLists for many sessions of app at once (the work
 // list's page), with the same findings: two statements whatever their
 // number. With record, batch is one session being stored (an import) and
@@ -106,25 +128,32 @@ const maxDuplicates = 20
 func matchBatch(ctx context.Context, q store.Queryer, key matchKeys, app uuid.UUID, batch []domain.Session, record bool) ([]listMatch, error) {
 	out := make([]listMatch, len(batch))
 	type at struct{ sess, id int }
+	type lookupAt struct{ lookup, sess int }
 	ids := make([][]domain.Identifier, len(batch))
-	byHash := map[string]map[int]int{} // lookup hash → session → its identifier with that key (the last)
-	var lookups []store.Hashed
+	n := lookupsPerSession * len(batch)
+	lookupOf := make(map[matchKey]int, n) // lookup hash → its index in lookups
+	idOf := make(map[lookupAt]int, n)     // lookup, session → its identifier with that key (the last)
+	lookups := make([]store.Hashed, 0, n)
 	own := make([][]store.Hashed, len(batch))
+	hash := key.Hasher() // one HMAC for the batch's dozens of hashes
 	for si, sess := range batch {
 		ids[si] = domain.SessionIdentifiers(sess)
+		own[si] = make([]store.Hashed, 0, len(ids[si]))
 		for i, id := range ids[si] {
-			own[si] = append(own[si], store.Hashed{Type: id.Type, Hash: matchHash(key.Matcher, id.Type, id.Value)})
+			own[si] = append(own[si], store.Hashed{Type: id.Type, Hash: matchHash(hash, id.Type, id.Value)})
 			keys := []string{id.Value}
 			if id.Type == domain.EntryIPAddress {
 				keys = domain.IPMatchKeys(id.Value) // ranges that cover it
 			}
 			for _, k := range keys {
-				kh := matchHash(key.Matcher, id.Type, k)
-				if _, seen := byHash[string(kh)]; !seen {
+				kh := matchHash(hash, id.Type, k)
+				li, seen := lookupOf[keyOf(kh)]
+				if !seen {
+					li = len(lookups)
 					lookups = append(lookups, store.Hashed{Type: id.Type, Hash: kh})
-					byHash[string(kh)] = map[int]int{}
+					lookupOf[keyOf(kh)] = li
 				}
-				byHash[string(kh)][si] = i
+				idOf[lookupAt{li, si}] = i
 			}
 		}
 	}
@@ -143,37 +172,37 @@ func matchBatch(ctx context.Context, q store.Queryer, key matchKeys, app uuid.UU
 	}
 	allowed := map[at]bool{}
 	for _, h := range hits {
-		for si, i := range byHash[string(h.Hash)] {
-			if !out[si].hit(ids[si][i], h) {
+		li, ok := lookupOf[keyOf(h.Hash)]
+		if !ok {
+			continue
+		}
+		for si := range batch {
+			if i, holds := idOf[lookupAt{li, si}]; holds && !out[si].hit(ids[si][i], h) {
 				allowed[at{si, i}] = true
 			}
 		}
 	}
-	probes := make([]store.Probe, 0, len(batch))
-	ownIdx := make([]map[string]int, len(batch))
-	index := map[uuid.UUID]int{}
+	probes := make([]store.Probe, len(batch)) // probe si is batch[si]
+	probed := make([][]int, len(batch))       // probe si's hash k is identifier probed[si][k]
 	for si, sess := range batch {
-		index[sess.ID] = si
 		p := store.Probe{Session: sess.ID, VendorData: sess.VendorData, Origin: sess.SharedFromSession}
-		ownIdx[si] = map[string]int{}
 		for i, h := range own[si] {
 			if !allowed[at{si, i}] && ids[si][i].Type != domain.EntryUser {
 				p.Hashes = append(p.Hashes, h)
-				ownIdx[si][string(h.Hash)] = i
+				probed[si] = append(probed[si], i)
 			}
 		}
-		probes = append(probes, p)
+		probes[si] = p
 	}
 	dups, same, err := store.Duplicates(ctx, q, app, probes, maxDuplicates)
 	if err != nil {
 		return nil, err
 	}
 	for _, d := range dups { // the lowest maxDuplicates of each, by session number
-		si := index[d.For]
-		out[si].duplicate(ids[si][ownIdx[si][string(d.Hash)]], d.SessionRef)
+		out[d.Probe].duplicate(ids[d.Probe][probed[d.Probe][d.Hash]], d.SessionRef)
 	}
 	for _, d := range same {
-		out[index[d.For]].sameOrigin(d.SessionRef)
+		out[d.Probe].sameOrigin(d.SessionRef)
 	}
 	for i := range out {
 		domain.SortFindings(out[i].Findings)
@@ -192,11 +221,13 @@ func auditFindings(fs []domain.Finding) []domain.Finding {
 	return out
 }
 
+// sessionName is "#12 user-7", or "#12" without vendor_data; an import
+// writes one for each duplicate, so it is concatenated, not formatted.
 func sessionName(r store.SessionRef) string {
 	if r.VendorData == "" {
-		return fmt.Sprintf("#%d", r.Number)
+		return "#" + strconv.FormatInt(r.Number, 10)
 	}
-	return fmt.Sprintf("#%d %s", r.Number, r.VendorData)
+	return "#" + strconv.FormatInt(r.Number, 10) + " " + r.VendorData
 }
 
 // displayActor names who added an entry: "alice" for analyst:alice.
@@ -230,9 +261,10 @@ func importMatch(ctx context.Context, tx *store.Tx, key matchKeys, sess *domain.
 // sessions in one statement.
 func recordBatchIdentifiers(ctx context.Context, tx *store.Tx, key vault.Matcher, app uuid.UUID, batch []domain.Session) error {
 	var rows []store.SessionHashed
+	h := key.Hasher()
 	for _, sess := range batch {
 		for _, id := range domain.SessionIdentifiers(sess) {
-			rows = append(rows, store.SessionHashed{Session: sess.ID, Hashed: store.Hashed{Type: id.Type, Hash: matchHash(key, id.Type, id.Value)}})
+			rows = append(rows, store.SessionHashed{Session: sess.ID, Hashed: store.Hashed{Type: id.Type, Hash: matchHash(h, id.Type, id.Value)}})
 		}
 	}
 	return store.InsertBatchIdentifiers(ctx, tx, app, rows)

@@ -18,9 +18,15 @@ type Probe struct {
 	Origin     *uuid.UUID
 }
 
-// DuplicateRef is another session found for a probe.
+// DuplicateRef is another session found for a probe: Probe is the
+// probe's index in probes and, for a duplicate, Hash the index in its
+// Hashes of the identifier the other session holds too. Indexes rather
+// than the probe's session and the hash, and no session id, because each
+// column of each row read costs allocations, and an import reads a row
+// per duplicate.
 type DuplicateRef struct {
-	For uuid.UUID `db:"for_session"`
+	Probe int `db:"probe"`
+	Hash  int `db:"probe_hash"`
 	SessionRef
 }
 
@@ -42,14 +48,18 @@ const maxSameOrigin = 10
 // its identifiers for each: quadratic in the application's size.
 func Duplicates(ctx context.Context, q Queryer, app uuid.UUID, probes []Probe, limit int) (dups, same []DuplicateRef, err error) {
 	var ss, vs, ts pq.StringArray
+	var ps, ks pq.Int64Array
 	var bs pq.ByteaArray
 	var cs, os pq.StringArray
-	for _, p := range probes {
-		for _, h := range p.Hashes {
-			ss, vs, ts, bs = append(ss, p.Session.String()), append(vs, p.VendorData), append(ts, string(h.Type)), append(bs, h.Hash)
+	var cps pq.Int64Array
+	for pi, p := range probes {
+		session := p.Session.String()
+		for k, h := range p.Hashes {
+			ss, vs, ts, bs = append(ss, session), append(vs, p.VendorData), append(ts, string(h.Type)), append(bs, h.Hash)
+			ps, ks = append(ps, int64(pi)), append(ks, int64(k))
 		}
 		if p.Origin != nil {
-			cs, os = append(cs, p.Session.String()), append(os, p.Origin.String())
+			cs, os, cps = append(cs, session), append(os, p.Origin.String()), append(cps, int64(pi))
 		}
 	}
 	if len(ss) == 0 && len(cs) == 0 {
@@ -59,23 +69,23 @@ func Duplicates(ctx context.Context, q Queryer, app uuid.UUID, probes []Probe, l
 		DuplicateRef
 		Origin bool `db:"origin"`
 	}
-	err = q.SelectContext(ctx, &rows, `SELECT false AS origin, for_session, session_id, session_number, vendor_data, id_type, value_hash FROM (
-			SELECT h.s AS for_session, i.session_id, s.session_number, s.vendor_data, h.t AS id_type, h.v AS value_hash,
+	err = q.SelectContext(ctx, &rows, `SELECT false AS origin, probe, probe_hash, session_number, vendor_data FROM (
+			SELECT h.p AS probe, h.k AS probe_hash, s.session_number, s.vendor_data,
 				row_number() OVER (PARTITION BY h.s ORDER BY s.session_number, h.t) AS n
-			FROM unnest($2::uuid[], $3::text[], $4::text[], $5::bytea[]) AS h (s, vd, t, v)
+			FROM unnest($2::uuid[], $3::int[], $4::int[], $5::text[], $6::text[], $7::bytea[]) AS h (s, p, k, vd, t, v)
 			CROSS JOIN LATERAL (SELECT i.session_id FROM session_identifiers i
 				WHERE i.application_id = $1 AND i.id_type = h.t AND i.value_hash = h.v AND i.session_id <> h.s OFFSET 0) i
 			CROSS JOIN LATERAL (SELECT s.session_number, s.vendor_data FROM sessions s
 				WHERE s.application_id = $1 AND s.session_id = i.session_id AND s.deleted_at IS NULL
 				  AND (h.vd = '' OR s.vendor_data <> h.vd) OFFSET 0) s) d
-		WHERE n <= $6
+		WHERE n <= $8
 		UNION ALL
-		SELECT true, c.s, o.session_id, o.session_number, o.vendor_data, '', ''::bytea
-		FROM unnest($7::uuid[], $8::uuid[]) AS c (s, o)
-		CROSS JOIN LATERAL (SELECT session_id, session_number, vendor_data FROM sessions
+		SELECT true, c.p, 0, o.session_number, o.vendor_data
+		FROM unnest($9::uuid[], $10::uuid[], $11::int[]) AS c (s, o, p)
+		CROSS JOIN LATERAL (SELECT session_number, vendor_data FROM sessions
 			WHERE application_id = $1 AND shared_from_session = c.o AND deleted_at IS NULL AND session_id <> c.s
-			ORDER BY session_number LIMIT $9) o
-		ORDER BY 1, 2, 4`, app, ss, vs, ts, bs, limit, cs, os, maxSameOrigin)
+			ORDER BY session_number LIMIT $12) o
+		ORDER BY 1, 2, 4`, app, ss, ps, ks, vs, ts, bs, limit, cs, os, cps, maxSameOrigin)
 	if err != nil {
 		return nil, nil, mapErr(err)
 	}

@@ -334,13 +334,11 @@ func InsertIdentifiers(ctx context.Context, q Queryer, app, session uuid.UUID, h
 	return mapErr(err)
 }
 
-// A SessionRef names another session in a finding.
+// A SessionRef names another session in a finding, as analysts know it:
+// by number and vendor_data.
 type SessionRef struct {
-	ID         uuid.UUID        `db:"session_id"`
-	Number     int64            `db:"session_number"`
-	VendorData string           `db:"vendor_data"`
-	Type       domain.EntryType `db:"id_type"`
-	Hash       []byte           `db:"value_hash"`
+	Number     int64  `db:"session_number"`
+	VendorData string `db:"vendor_data"`
 }
 
 // SetLandingStatus corrects the status a clone was inserted with, in the

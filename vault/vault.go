@@ -16,6 +16,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash"
 )
 
 // KeySize is the size of every key: AES-256.
@@ -134,17 +135,39 @@ func Generation(sealed []byte) (int, []byte, error) {
 // phone number and as a document number hashes differently.
 type Matcher struct{ key []byte }
 
+// HashSize is the length of a Matcher's hashes.
+const HashSize = sha256.Size
+
 // NewMatcher returns a Matcher for a 32-byte key.
 func NewMatcher(key Key) Matcher { return Matcher{key: key.Bytes()} }
 
 // Hash returns HMAC-SHA256(key, kind || 0 || value).
-func (m Matcher) Hash(kind, value string) []byte {
-	if m.key == nil {
-		panic("vault: Hash on a zero Matcher")
+func (m Matcher) Hash(kind, value string) []byte { return m.Hasher().Hash(kind, value) }
+
+// A Hasher is a Matcher's HMAC kept for many hashes in a row, as one
+// session's matching computes dozens (an IP address is hashed with every
+// range that covers it): a hash with an HMAC of its own costs nine
+// allocations, with a reset one only the hash. It is not safe for
+// concurrent use.
+type Hasher struct {
+	key []byte
+	mac hash.Hash // made at the first Hash
+	buf []byte    // kind || 0 || value, written in one call
+}
+
+// Hasher returns a Hasher of m's key.
+func (m Matcher) Hasher() *Hasher { return &Hasher{key: m.key} }
+
+// Hash returns HMAC-SHA256(key, kind || 0 || value), as Matcher.Hash.
+func (h *Hasher) Hash(kind, value string) []byte {
+	if h.mac == nil {
+		if h.key == nil {
+			panic("vault: Hash on a zero Matcher")
+		}
+		h.mac = hmac.New(sha256.New, h.key)
 	}
-	h := hmac.New(sha256.New, m.key)
-	h.Write([]byte(kind))
-	h.Write([]byte{0})
-	h.Write([]byte(value))
-	return h.Sum(nil)
+	h.mac.Reset()
+	h.buf = append(append(append(h.buf[:0], kind...), 0), value...)
+	h.mac.Write(h.buf)
+	return h.mac.Sum(nil)
 }

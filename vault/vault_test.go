@@ -3,6 +3,8 @@ package vault
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"errors"
 	"os"
 	"path/filepath"
@@ -110,5 +112,20 @@ func TestMatcherIsKeyedAndSeparatesKinds(t *testing.T) {
 	}
 	if bytes.Equal(a.Hash("document_number", "X123"), a.Hash("phone", "X123")) {
 		t.Error("kinds are not separated")
+	}
+}
+
+// A Hasher reused across values of different kinds and lengths gives each
+// the HMAC a fresh one would.
+func TestHasherHashesAsAFreshHMAC(t *testing.T) {
+	k, _ := NewKey()
+	h := NewMatcher(k).Hasher()
+	for _, c := range [][2]string{{"ip_address", "203.0.113.7"}, {"ip_address", "203.0.113.0/24"},
+		{"document", "GRC:passport:EK0412345652"}, {"", ""}, {"email", "a@example.com"}} {
+		mac := hmac.New(sha256.New, k.Bytes())
+		mac.Write([]byte(c[0] + "\x00" + c[1]))
+		if got, want := h.Hash(c[0], c[1]), mac.Sum(nil); !bytes.Equal(got, want) {
+			t.Errorf("Hash(%q, %q) = %x, want %x", c[0], c[1], got, want)
+		}
 	}
 }
