@@ -94,14 +94,14 @@ SELECT e.entry_id, e.list_id, e.value, e.display_label, e.comment, e.added_by,
   JOIN lists l ON l.application_id = e.application_id AND l.list_id = e.list_id
   WHERE e.list_type IN ('blocklist', 'allowlist')
   ORDER BY e.list_type DESC, e.created_at;
-SELECT s.session_id, s.session_number, s.vendor_data, i.id_type, i.value_hash
+SELECT s.session_number, s.vendor_data
   FROM unnest(ARRAY['email','phone','face','ip_address','document'],
     ARRAY[sha256(('e' || :v)::bytea), sha256(('p' || :v)::bytea), sha256(('f' || :v)::bytea), sha256(('i' || :v)::bytea), sha256(('d' || :v)::bytea)]) AS h (t, v)
   JOIN session_identifiers i ON i.application_id = :y AND i.id_type = h.t AND i.value_hash = h.v
   JOIN sessions s ON s.application_id = i.application_id AND s.session_id = i.session_id
   WHERE s.deleted_at IS NULL AND s.session_id <> :clone AND s.vendor_data <> 'bench-' || :v
   ORDER BY s.session_number LIMIT 20;
-SELECT session_id, session_number, vendor_data FROM sessions
+SELECT session_number, vendor_data FROM sessions
   WHERE application_id = :y AND shared_from_session = :sid AND deleted_at IS NULL AND session_id <> :clone
   ORDER BY session_number LIMIT 10;
 INSERT INTO session_identifiers (application_id, session_id, id_type, value_hash)
