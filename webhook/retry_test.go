@@ -2,7 +2,6 @@ package webhook_test
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"sort"
 	"sync"
@@ -16,13 +15,9 @@ import (
 
 func TestReceiverDownThenUpLosesNothing(t *testing.T) {
 	e := newHookEnv(t)
-	// A port nobody listens on: connection refused.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	// A port nobody listens on: connection refused. It stays reserved, so
+	// the receiver comes up on it later.
+	addr, up := downPort(t)
 	e.destination("http://" + addr + "/hook")
 	e.sender(fastRetries)
 
@@ -54,12 +49,8 @@ func TestReceiverDownThenUpLosesNothing(t *testing.T) {
 		}
 		return http.StatusOK
 	}
-	ln, err = net.Listen("tcp", addr)
-	if err != nil {
-		t.Skipf("the port was taken meanwhile: %v", err)
-	}
 	srv := &http.Server{Handler: rc}
-	go srv.Serve(ln)
+	go srv.Serve(up())
 	t.Cleanup(func() { srv.Close() })
 	for _, s := range sessions[6:] {
 		e.decide(s.ID, "Approved")
