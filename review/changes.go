@@ -40,24 +40,16 @@ type Change struct {
 	By      string     `json:"by,omitempty"`
 }
 
-// announce queues changes for delivery when tx commits, through
-// PostgreSQL's NOTIFY, so every process on the database hears them.
+// announce queues changes for delivery when tx commits (or, on the pool,
+// soon: store.Notify), through PostgreSQL's NOTIFY, so every process on
+// the database hears them.
 func announce(ctx context.Context, q store.Queryer, changes ...Change) error {
-	return store.Notify(ctx, q, payloads(changes)...)
-}
-
-// announceSoon announces changes made outside a transaction (a use case
-// whose one write was a statement of its own) without waiting for them to
-// be sent.
-func (s *Service) announceSoon(changes ...Change) { s.db.NotifySoon(payloads(changes)...) }
-
-func payloads(changes []Change) []string {
-	out := make([]string, len(changes))
+	payloads := make([]string, len(changes))
 	for i, c := range changes {
 		b, _ := json.Marshal(c)
-		out[i] = string(b)
+		payloads[i] = string(b)
 	}
-	return out
+	return store.Notify(ctx, q, payloads...)
 }
 
 // hub shares one LISTEN connection among all subscribers of a process:

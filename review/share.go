@@ -67,7 +67,8 @@ func (s *Service) Share(ctx context.Context, caller domain.Caller, sessionID, fo
 			return Minted{}, err
 		}
 	}
-	s.announceSoon(Change{App: caller.ApplicationID, What: ChangeTokenMinted, Session: &sessionID, By: caller.Actor()})
+	// On the pool a change is queued, not sent: it cannot fail the mint.
+	_ = announce(ctx, s.db, Change{App: caller.ApplicationID, What: ChangeTokenMinted, Session: &sessionID, By: caller.Actor()})
 	return out, nil
 }
 

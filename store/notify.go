@@ -21,8 +21,10 @@ const (
 )
 
 // Notify announces payloads on ChangesChannel. In a transaction of InTx
-// they are sent just after it commits, and never when it rolls back;
-// elsewhere at once.
+// they are sent just after it commits, and never when it rolls back; on
+// the pool (after a use case whose write was a statement of its own) with
+// the next batch of committed transactions' notifications, without
+// waiting; on anything else at once.
 //
 // Why after and not at commit: PostgreSQL holds one lock for the whole
 // cluster from a notifying transaction's commit until its WAL is on disk,
@@ -41,13 +43,12 @@ func Notify(ctx context.Context, q Queryer, payloads ...string) error {
 		st.payloads = append(st.payloads, payloads...)
 		return nil
 	}
+	if db, ok := q.(*DB); ok {
+		db.notes.send(db, payloads, false)
+		return nil
+	}
 	return notifyNow(ctx, q, payloads)
 }
-
-// NotifySoon announces payloads on ChangesChannel from outside any
-// transaction, without waiting: they go out with the next batch of
-// notifications, as a committed transaction's do.
-func (db *DB) NotifySoon(payloads ...string) { db.notes.send(db, payloads, false) }
 
 // wakeSenders signals WebhookChannel: after commit in a transaction of
 // InTx (for the reason Notify gives), elsewhere at once. A sender that
