@@ -9,13 +9,13 @@ import (
 	"net/http/httptest"
 	"runtime"
 	"strconv"
-	"syscall"
 	"testing"
 	"time"
 
 	"handoff/api"
 	"handoff/demo"
 	"handoff/domain"
+	"handoff/internal/cputime"
 	"handoff/review"
 	"handoff/store/pgtest"
 )
@@ -60,7 +60,7 @@ func BenchmarkImportOverHTTP(b *testing.B) {
 	runtime.GC() // the set-up's garbage is not the imports'
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpu0 := processCPU()
+	cpu0 := cputime.Process()
 	for _, body := range bodies {
 		req := httptest.NewRequest("POST", "/v3/session/import-shared/", bytes.NewReader(body))
 		req.Header.Set("x-api-key", y.APIKey)
@@ -71,16 +71,5 @@ func BenchmarkImportOverHTTP(b *testing.B) {
 			b.Fatalf("import: %d %s", rec.Code, rec.Body)
 		}
 	}
-	b.ReportMetric(float64(processCPU()-cpu0)/float64(b.N), "cpu-ns/op")
-}
-
-// processCPU is the CPU time this process has used, all its threads
-// (the garbage collector's too): ns/op is mostly waiting for PostgreSQL,
-// cpu-ns/op is what an import costs the server.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		panic(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	b.ReportMetric(float64(cputime.Process()-cpu0)/float64(b.N), "cpu-ns/op")
 }

@@ -4,12 +4,12 @@ import (
 	"context"
 	"runtime"
 	"strconv"
-	"syscall"
 	"testing"
 	"time"
 
 	"handoff/demo"
 	"handoff/domain"
+	"handoff/internal/cputime"
 	"handoff/review"
 	"handoff/store/pgtest"
 )
@@ -55,23 +55,12 @@ func BenchmarkImport(b *testing.B) {
 	runtime.GC() // the set-up's garbage is not the imports'
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpu0 := processCPU()
+	cpu0 := cputime.Process()
 	for i, tok := range tokens {
 		if _, err := svc.Import(ctx, y, review.ImportRequest{ShareToken: tok, WorkflowID: "wf_kyc",
 			VendorData: "bench-" + strconv.Itoa(i)}); err != nil {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(float64(processCPU()-cpu0)/float64(b.N), "cpu-ns/op")
-}
-
-// processCPU is the CPU time this process has used, all its threads
-// (the garbage collector's too): ns/op is mostly waiting for PostgreSQL,
-// cpu-ns/op is what an import costs the server.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		panic(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	b.ReportMetric(float64(cputime.Process()-cpu0)/float64(b.N), "cpu-ns/op")
 }
